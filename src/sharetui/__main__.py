@@ -1,0 +1,3 @@
+from sharetui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""The command line. Only `sharetui` itself (the monitor) imports Textual; every other command stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sharetui import __version__, locations
+from sharetui.config import SETTINGS, Config, ConfigError, display_value, load, set_value
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure reported as one line on stderr with a non-zero exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sharetui",
+        description="Live terminal monitor of how a TikTok creator's videos are being shared. "
+        "TikTok reports how many times a video was shared and when, never who shared it.",
+    )
+    parser.add_argument("--version", action="version", version=f"sharetui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo account")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    poll = commands.add_parser("poll", help="poll headlessly and write snapshots to the cache",
+                               description="Poll the source and store the counts in the cache; one summary "
+                               "line per sweep. Runs until interrupted unless --once.")
+    poll.add_argument("--once", action="store_true", help="one sweep, then exit")
+    poll.add_argument("--demo", action="store_true", help="use the built-in demo account")
+    poll.add_argument("--interval", type=int, metavar="SECONDS", help="override poll.interval for this run")
+
+    export = commands.add_parser("export", help="export cached counts as CSV or JSON",
+                                 description="Latest counts per video, or every stored snapshot with --history.")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--history", action="store_true", help="every stored snapshot instead of latest counts")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--demo", action="store_true", help="export the demo account")
+
+    config = commands.add_parser("config", help="show or change settings",
+                                 description="Show or change settings in the TOML config file.")
+    config_cmds = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_cmds.add_parser("path", help="print the config file path")
+    config_cmds.add_parser("show", help="print every setting with its value")
+    get = config_cmds.add_parser("get", help="print one setting")
+    get.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
+    set_ = config_cmds.add_parser("set", help="change one setting")
+    set_.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
+    set_.add_argument("value", metavar="VALUE")
+
+    commands.add_parser("locate", help="print where the config, data and cache live",
+                        description="Print the config file, data directory and cache database paths.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "config":
+            return _config(args)
+        if args.command == "locate":
+            print(f"config file    {locations.config_file()}")
+            print(f"data dir       {locations.data_dir()}")
+            print(f"cache database {locations.cache_file()}")
+            return EXIT_OK
+        config = load()
+        if args.command == "poll":
+            return _poll(config, args)
+        if args.command == "export":
+            return _export(config, args)
+        return _monitor(config, args)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except CliError as exc:
+        _error(str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _error(message: str) -> None:
+    print(f"sharetui: error: {message}", file=sys.stderr)
+
+
+def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
+    from sharetui.store import Store, StoreError
+
+    try:
+        return Store(locations.cache_file())
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _config(args: argparse.Namespace) -> int:
+    path = locations.config_file()
+    if args.config_command == "path":
+        print(path)
+        return EXIT_OK
+    if args.config_command == "set":
+        value = set_value(path, args.key, args.value)
+        print(f"{args.key} = {display_value(args.key, value)}")
+        return EXIT_OK
+    config = load(path)
+    if args.config_command == "get":
+        print(display_value(args.key, config[args.key]))
+        return EXIT_OK
+    width = max(len(key) for key in SETTINGS)
+    for key, value in config.items():
+        origin = "env" if config.is_from_env(key) else ("file" if key in config.file_values else "default")
+        print(f"{key:<{width}}  {display_value(key, value):<32}  # {origin}: {SETTINGS[key].help}")
+    return EXIT_OK
+
+
+def _source(config: Config, demo: bool):  # noqa: ANN202
+    from sharetui.sources import SourceError, open_source
+
+    try:
+        return open_source(config, force_demo=demo)
+    except SourceError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _poll(config: Config, args: argparse.Namespace) -> int:
+    from sharetui.poller import Poller
+    from sharetui.sources import SourceError
+
+    interval = args.interval if args.interval is not None else config["poll.interval"]
+    if interval < 1:
+        raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
+    store = _open_store()
+    source = _source(config, args.demo or getattr(args, "demo", False))
+    poller = Poller(store, source)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stop.set()
+
+    # A signal only sets a flag: the sweep in progress finishes its transaction first.
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    failures = 0
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                result = poller.sweep()
+            except SourceError as exc:
+                failures += 1
+                _error(f"poll failed: {exc}")
+                if args.once or exc.needs_login:
+                    return EXIT_FAIL
+            else:
+                failures = 0
+                stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+                print(f"{stamp} {source.account().label}: {result.summary()}", flush=True)
+            if args.once or stop.is_set():
+                return EXIT_OK
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+            if stop.is_set():
+                return EXIT_OK
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        source.close()
+        store.close()
+
+
+def _export(config: Config, args: argparse.Namespace) -> int:
+    from sharetui import export
+
+    store = _open_store()
+    source = _source(config, args.demo)
+    key = source.account().key
+    rows = store.history(key) if args.history else store.latest(key)
+    try:
+        if args.output:
+            target = Path(args.output)
+            tmp = target.with_name(target.name + ".part")
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="") as out:
+                    count = export.write(out, rows, history=args.history, fmt=args.format)
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise CliError(f"{target}: cannot write the export: {exc.strerror}") from None
+            print(f"wrote {count} rows to {target}", file=sys.stderr)
+        else:
+            export.write(sys.stdout, rows, history=args.history, fmt=args.format)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _monitor(config: Config, args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("the monitor needs a terminal; for scripts use `sharetui poll` or `sharetui export`")
+    from sharetui.app import ShareApp, ThemeError
+
+    try:
+        app = ShareApp(config=config, force_demo=args.demo)
+    except ThemeError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    app.run()
+    return app.return_code or EXIT_OK

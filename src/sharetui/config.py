@@ -1,0 +1,228 @@
+"""The TOML config: a declared schema, strict validation, one-line errors.
+
+Read with tomllib, written with tomli-w. Every key a user can set is declared in SETTINGS, so unknown
+keys and wrong types are caught with the file and key named, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from sharetui import locations
+
+
+class ConfigError(Exception):
+    """A problem with the config file or a value; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    help: str
+    check: Callable[[Any], str | None] | None = None
+    secret: bool = False
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(repr(c) for c in choices)}"
+
+    return check
+
+
+def _between(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def _http_url(value: Any) -> str | None:
+    return None if value.startswith(("http://", "https://")) else "must start with http:// or https://"
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("source", str, "auto", "auto (TikTok when connected, else demo), demo or tiktok",
+                _one_of("auto", "demo", "tiktok")),
+        Setting("poll.interval", int, 60, "seconds between polls", _between(5, 86_400)),
+        Setting("demo.videos", int, 40, "number of videos in the demo account", _between(1, 10_000)),
+        Setting("demo.history_days", int, 14, "days of history the demo backfills on first use",
+                _between(0, 365)),
+        Setting("demo.seed", int, 7, "seed of the demo account (same seed, same account)"),
+        Setting("ui.theme", str, "textual-dark", "Textual theme name (e.g. ansi-dark, nord, gruvbox)"),
+        Setting("tiktok.client_key", str, "", "client key of your TikTok developer app"),
+        Setting("tiktok.client_secret", str, "", "client secret of your TikTok developer app", secret=True),
+        Setting("tiktok.api_base_url", str, "https://open.tiktokapis.com", "TikTok API base URL", _http_url),
+        Setting("tiktok.auth_base_url", str, "https://www.tiktok.com", "TikTok authorize page base URL",
+                _http_url),
+    )
+}
+
+# Environment variables that override a config key (secrets are better kept out of files).
+ENV_OVERRIDES = {
+    "tiktok.client_key": "SHARETUI_TIKTOK_CLIENT_KEY",
+    "tiktok.client_secret": "SHARETUI_TIKTOK_CLIENT_SECRET",
+}
+
+
+def _check_value(setting: Setting, value: Any, where: str) -> None:
+    # bool is a subclass of int: `interval = true` must not pass as 1.
+    if type(value) is not setting.type:
+        raise ConfigError(
+            f"{where}: {setting.key} must be {_type_name(setting.type)}, not {_type_name(type(value))} "
+            f"({value!r})"
+        )
+    if setting.check:
+        problem = setting.check(value)
+        if problem:
+            raise ConfigError(f"{where}: {setting.key} {problem} (got {value!r})")
+
+
+def _type_name(t: type) -> str:
+    return {int: "an integer", str: "a string", bool: "true or false", float: "a number",
+            dict: "a table", list: "an array"}.get(t, t.__name__)
+
+
+class Config:
+    """Validated settings: defaults, overlaid by the file, overlaid by environment overrides."""
+
+    def __init__(self, values: dict[str, Any] | None = None, path: Path | None = None) -> None:
+        self.path = path
+        self._file_values: dict[str, Any] = {}
+        self._values = {key: s.default for key, s in SETTINGS.items()}
+        for key, value in (values or {}).items():
+            setting = SETTINGS.get(key)
+            if setting is None:
+                raise ConfigError(f"unknown config key {key!r}")
+            _check_value(setting, value, "config")
+            self._values[key] = value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def is_from_env(self, key: str) -> bool:
+        env = ENV_OVERRIDES.get(key)
+        return bool(env and os.environ.get(env))
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        yield from self._values.items()
+
+    @property
+    def file_values(self) -> dict[str, Any]:
+        return dict(self._file_values)
+
+
+def load(path: Path | None = None) -> Config:
+    """Read and validate the config file (a missing file means all defaults)."""
+    path = path or locations.config_file()
+    file_values = read_file(path)
+    config = Config(path=path)
+    config._file_values = file_values
+    config._values.update(file_values)
+    for key, env in ENV_OVERRIDES.items():
+        if os.environ.get(env):
+            config._values[key] = os.environ[env]
+    return config
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The validated key/value pairs set in `path`, flattened to dotted keys."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text; fix or delete it") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file or delete it to start over") from None
+    values: dict[str, Any] = {}
+    _collect(document, "", path, values)
+    return values
+
+
+def _collect(table: dict[str, Any], prefix: str, path: Path, out: dict[str, Any]) -> None:
+    sections = {key.split(".")[0] for key in SETTINGS if "." in key}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            if prefix or name not in sections:
+                raise ConfigError(f"{path}: unknown config section [{key}]; known keys: `sharetui config show`")
+            _collect(value, key + ".", path, out)
+            continue
+        setting = SETTINGS.get(key)
+        if setting is None:
+            raise ConfigError(f"{path}: unknown config key {key!r}; known keys: `sharetui config show`")
+        _check_value(setting, value, str(path))
+        out[key] = value
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Turn a command-line string into the declared type of `key`."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise ConfigError(f"unknown config key {key!r}; known keys: `sharetui config show`")
+    if setting.type is int:
+        try:
+            value: Any = int(text.strip())
+        except ValueError:
+            raise ConfigError(f"{key} must be an integer (got {text!r})") from None
+    elif setting.type is bool:
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ConfigError(f"{key} must be true or false (got {text!r})")
+        value = lowered == "true"
+    else:
+        value = text
+    _check_value(setting, value, "value")
+    return value
+
+
+def set_value(path: Path, key: str, text: str) -> Any:
+    """Validate and write one key to the config file, keeping every other key."""
+    value = parse_value(key, text)
+    values = read_file(path)
+    values[key] = value
+    write_file(path, values)
+    return value
+
+
+def write_file(path: Path, values: dict[str, Any]) -> None:
+    document: dict[str, Any] = {}
+    for key in SETTINGS:  # schema order keeps the file tidy and stable
+        if key not in values:
+            continue
+        *sections, name = key.split(".")
+        table = document
+        for section in sections:
+            table = table.setdefault(section, {})
+        table[name] = values[key]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            tomli_w.dump(document, handle)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write config file: {exc.strerror}") from None
+
+
+def display_value(key: str, value: Any) -> str:
+    """A value as shown to the user: secrets are never printed, only whether they are set."""
+    if SETTINGS[key].secret:
+        return "(set)" if value else "(not set)"
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()

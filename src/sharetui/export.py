@@ -1,0 +1,49 @@
+"""CSV and JSON exports of the cache (latest counts, or every stored snapshot)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TextIO
+
+LATEST_COLUMNS = ("id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at")
+HISTORY_COLUMNS = ("id", "at", "views", "likes", "comments", "shares")
+_TIME_COLUMNS = {"posted_at", "updated_at", "at"}
+
+
+def iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _records(columns: tuple[str, ...], rows: Iterable[tuple]) -> Iterable[dict]:
+    for row in rows:
+        yield {c: (iso(v) if c in _TIME_COLUMNS else v) for c, v in zip(columns, row, strict=True)}
+
+
+def neutralise_formula(value: object) -> object:
+    """A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: quote it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write(out: TextIO, rows: Iterable[tuple], *, history: bool, fmt: str) -> int:
+    """Write rows to `out`; returns how many were written."""
+    columns = HISTORY_COLUMNS if history else LATEST_COLUMNS
+    count = 0
+    if fmt == "json":
+        out.write("[")
+        for record in _records(columns, rows):
+            out.write(",\n  " if count else "\n  ")
+            out.write(json.dumps(record, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in _records(columns, rows):
+        writer.writerow([neutralise_formula(v) for v in record.values()])
+        count += 1
+    return count

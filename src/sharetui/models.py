@@ -1,0 +1,118 @@
+"""Plain data passed between sources, the store, the poller and the UI (no I/O, no Textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+METRICS = ("shares", "views", "likes", "comments")
+
+
+@dataclass(frozen=True, slots=True)
+class VideoCounts:
+    """One video as a source reports it at one moment."""
+
+    id: str
+    title: str
+    posted_at: int  # Unix seconds, UTC
+    share_url: str
+    views: int
+    likes: int
+    comments: int
+    shares: int
+
+    def counts(self) -> tuple[int, int, int, int]:
+        return (self.views, self.likes, self.comments, self.shares)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The account a source watches. `key` scopes everything stored for it in the cache."""
+
+    key: str  # "demo" or "tiktok:<open_id>"
+    source: str  # "demo" | "tiktok"
+    display_name: str
+    username: str = ""
+    followers: int | None = None
+    likes: int | None = None
+    video_count: int | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == "demo"
+
+    @property
+    def label(self) -> str:
+        """How the account is named on screen; the demo says so plainly."""
+        name = self.display_name or self.username or self.key
+        if self.username and self.username != name:
+            name = f"{name} @{self.username}"
+        return f"DEMO · {name}" if self.is_demo else name
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """What one poll of a source returned."""
+
+    account: Account
+    videos: list[VideoCounts]
+    complete: bool = True  # False when only part of the catalogue was read
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    at: int
+    videos: int
+    new: int
+    changed: int
+    gone: int
+    totals: tuple[int, int, int, int]  # views, likes, comments, shares
+
+    def summary(self) -> str:
+        views, likes, comments, shares = self.totals
+        return (
+            f"{self.videos} videos, {self.changed} changed, {self.new} new, {self.gone} gone · "
+            f"shares {shares:,} · views {views:,} · likes {likes:,} · comments {comments:,}"
+        )
+
+
+@dataclass(slots=True)
+class VideoRow:
+    """One dashboard row: latest counts plus the derived figures the table shows."""
+
+    vid: int
+    id: str
+    title: str
+    posted_at: int
+    share_url: str
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    updated_at: int
+    gone: bool = False
+    gain_1h: int | None = None
+    gain_24h: int | None = None
+    trend: list[int] = field(default_factory=list)
+
+    @property
+    def share_rate(self) -> float:
+        """Shares per 1,000 views: the figure creators compare across videos."""
+        return self.shares * 1000 / self.views if self.views else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A metric over a time range: values at bucket boundaries and the gains inside each bucket."""
+
+    metric: str
+    start: int
+    end: int
+    values: list[int | None]  # cumulative value at each of len(gains)+1 boundaries
+    gains: list[int]
+
+    @property
+    def change(self) -> int | None:
+        known = [v for v in self.values if v is not None]
+        if not known:
+            return None
+        return known[-1] - (self.values[0] if self.values[0] is not None else 0)

@@ -1,0 +1,185 @@
+"""The built-in demo account: a deterministic simulated creator.
+
+Every count is a closed-form, non-decreasing function of wall-clock time, so any moment (past or
+present) can be computed, a poll always sees the counts a real account would have at that moment,
+and the same seed and clock give the same account. The account's videos are laid out relative to an
+anchor time stored in the cache on first use, so a brand-new video is brand-new when you first look.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.store import Store
+
+STEP = 15 * 60  # history resolution of the backfill
+ACCOUNT_KEY = "demo"
+USERNAME = "sharetui.demo"
+
+_OPENERS = ["POV:", "Day 3 of", "Nobody talks about", "How I", "Trying", "Rating", "Why", "The truth about",
+            "I tested", "Quick tip:", "Watch till the end:", "Storytime:", "Part 2:", "Unpopular opinion:"]
+_SUBJECTS = ["sourdough at 3am", "my cat's morning routine", "a $5 thrifted jacket", "learning the cello",
+             "the tiniest apartment in Lisbon", "rain sounds in Tokyo", "fixing a 1998 bike", "grandma's dumplings",
+             "a terminal-only workflow", "the ferry to Hydra", "painting with coffee", "running my first 10k",
+             "a vinyl flea market", "building a desk from pallets", "street food in Oaxaca", "the night shift",
+             "a 10-minute pasta", "the loudest parrot in town", "moving to the mountains", "a one-chord song"]
+_CLOSERS = ["", "", " 😂", " ✨", " (part 1)", " #fyp", " — wait for it", " 🍜", " #learnontiktok", ""]
+
+
+@dataclass(frozen=True, slots=True)
+class _Life:
+    """The parameters of one simulated video's life."""
+
+    id: str
+    title: str
+    posted_at: int
+    kind: str  # "normal", "viral", "slow", "dead", "new"
+    reach: float  # views the initial wave saturates at
+    tau: float  # hours for the initial wave
+    tail: float  # views per hour that keep coming
+    like_ratio: float
+    comment_ratio: float
+    share_ratio: float
+    spike_at: float = 0.0  # hours after posting
+    spike_size: float = 0.0
+    spike_width: float = 1.0
+
+    def views(self, t: int) -> float:
+        age = (t - self.posted_at) / 3600
+        if age <= 0:
+            return 0.0
+        # The long tail follows the audience's day: more in the evening, little at night.
+        omega = 2 * math.pi / 24
+        start_h = self.posted_at / 3600
+        now_h = t / 3600
+        tail_hours = age - (0.7 / omega) * (math.cos(omega * now_h) - math.cos(omega * start_h))
+        views = self.reach * (1 - math.exp(-age / self.tau)) + self.tail * tail_hours
+        if self.kind == "slow":
+            views += self.tail * 0.02 * age**1.35
+        if self.spike_size:
+            views += self.spike_size / (1 + math.exp(-(age - self.spike_at) / self.spike_width))
+            views -= self.spike_size / (1 + math.exp(self.spike_at / self.spike_width))
+        return views
+
+    def counts(self, t: int) -> VideoCounts:
+        views = self.views(t)
+        # Shares run ahead of views while a video spreads: the ratio leans up with the spike.
+        share_ratio = self.share_ratio
+        if self.spike_size:
+            age = (t - self.posted_at) / 3600
+            share_ratio *= 1 + 1.5 / (1 + math.exp(-(age - self.spike_at) / self.spike_width))
+        return VideoCounts(
+            id=self.id, title=self.title, posted_at=self.posted_at,
+            share_url=f"https://www.tiktok.com/@{USERNAME}/video/{self.id}",
+            views=int(views), likes=int(views * self.like_ratio), comments=int(views * self.comment_ratio),
+            shares=int(views * share_ratio),
+        )
+
+
+def _lives(seed: int, videos: int, anchor: int) -> list[_Life]:
+    rng = random.Random(seed)
+    lives: list[_Life] = []
+    # Posting times: newest first, roughly one video every day or two, older ones sparser.
+    age_hours = 0.0
+    for index in range(videos):
+        if index == 0:
+            kind, age_hours = "new", 0.4  # posted 24 minutes before the anchor
+        elif index == 1:
+            kind, age_hours = "viral", 19.0 + rng.random() * 3
+        elif index == 2:
+            kind = "slow"
+            age_hours += 30 + rng.random() * 20
+        elif index == 3:
+            kind = "dead"
+            age_hours += 20 + rng.random() * 20
+        else:
+            kind = rng.choices(["normal", "slow", "dead"], weights=[8, 2, 1])[0]
+            age_hours += 10 + rng.random() * 40
+        title = f"{rng.choice(_OPENERS)} {rng.choice(_SUBJECTS)}{rng.choice(_CLOSERS)}"
+        if index == 5:
+            title = "[POV] you open the fridge at 3am [part 2]"  # brackets are data, never markup
+        reach = 10 ** rng.uniform(3.3, 5.6)
+        tail = reach * rng.uniform(0.0005, 0.004)
+        tau = rng.uniform(6, 60)
+        spike: dict[str, float] = {}
+        if kind == "viral":
+            reach *= 0.6
+            spike = {"spike_at": age_hours + 1.5, "spike_size": reach * 25, "spike_width": 2.5}
+            tail = reach * 0.05
+        elif kind == "dead":
+            reach, tau, tail = 10 ** rng.uniform(2.3, 3.0), rng.uniform(2, 6), 0.0
+        elif kind == "new":
+            reach, tau, tail = 4_000 * rng.uniform(0.8, 1.5), 4.0, 800.0
+        elif kind == "slow":
+            tau, tail = rng.uniform(60, 200), reach * rng.uniform(0.004, 0.01)
+        lives.append(_Life(
+            id=str(7_300_000_000_000_000_000 + rng.randrange(10**17)),
+            title=title,
+            posted_at=int(anchor - age_hours * 3600),
+            kind=kind, reach=reach, tau=tau, tail=tail,
+            like_ratio=rng.uniform(0.04, 0.12), comment_ratio=rng.uniform(0.002, 0.01),
+            share_ratio=rng.uniform(0.003, 0.02) * (2.0 if kind == "viral" else 1.0),
+            **spike,
+        ))
+    return lives
+
+
+class DemoSource:
+    """A seeded simulated creator, laid out around an anchor time kept in the cache."""
+
+    kind = "demo"
+
+    def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 14) -> None:
+        self.seed = seed
+        self.videos = videos
+        self.history_days = history_days
+        self._lives: list[_Life] | None = None
+
+    def account(self) -> Account:
+        return Account(key=ACCOUNT_KEY, source="demo", display_name="Demo Creator", username=USERNAME,
+                       video_count=self.videos)
+
+    def _account_at(self, t: int) -> Account:
+        assert self._lives is not None
+        likes = sum(int(life.views(t) * life.like_ratio) for life in self._lives if life.posted_at <= t)
+        return Account(key=ACCOUNT_KEY, source="demo", display_name="Demo Creator", username=USERNAME,
+                       followers=12_000 + likes // 9, likes=likes,
+                       video_count=sum(1 for life in self._lives if life.posted_at <= t))
+
+    def prepare(self, store: Store, now: int) -> None:
+        """Fix the anchor on first use, then backfill 15-minute history up to now."""
+        anchor_text = store.get_meta("demo.anchor")
+        signature = f"{self.seed}:{self.videos}"
+        if anchor_text is None or store.get_meta("demo.signature") != signature:
+            # A different seed or size is a different simulated account: drop the old one's history.
+            store.delete_account(ACCOUNT_KEY)
+            anchor = now
+            store.set_meta("demo.anchor", str(anchor))
+            store.set_meta("demo.signature", signature)
+        else:
+            anchor = int(anchor_text)
+        self._lives = _lives(self.seed, self.videos, anchor)
+        last = store.last_sweep(ACCOUNT_KEY)
+        start = now - self.history_days * 86_400
+        if last is not None:
+            start = max(start, last + STEP)  # fill only the gap since the last run
+        first = (start // STEP + 1) * STEP if start % STEP else start
+        times = list(range(first, now, STEP))
+        if not times:
+            return
+        store.record_history(self._account_at(times[-1]), ((t, self._videos_at(t)) for t in times))
+
+    def _videos_at(self, t: int) -> list[VideoCounts]:
+        assert self._lives is not None
+        return [life.counts(t) for life in self._lives if life.posted_at <= t]
+
+    def fetch(self, now: int) -> Sweep:
+        if self._lives is None:
+            raise RuntimeError("DemoSource.prepare() must run before fetch()")
+        return Sweep(account=self._account_at(now), videos=self._videos_at(now))
+
+    def close(self) -> None:
+        """Nothing to release."""

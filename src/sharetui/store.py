@@ -1,0 +1,420 @@
+"""The SQLite cache: schema, migrations, writes of sweeps, and the queries the UI and exports need.
+
+One file in the platform data directory holds every account's videos and a change-only snapshot
+series: a snapshot row is written only when one of a video's counts changed, and `videos.updated_at`
+records when the latest counts were last confirmed. Times are Unix seconds, UTC.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
+
+
+class StoreError(Exception):
+    """The cache cannot be used; the message is one line meant for the user."""
+
+
+MIGRATIONS: list[str] = [
+    # 1: initial schema
+    """
+    CREATE TABLE accounts (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        username TEXT NOT NULL DEFAULT '',
+        followers INTEGER,
+        likes INTEGER,
+        video_count INTEGER,
+        updated_at INTEGER
+    );
+    CREATE TABLE videos (
+        vid INTEGER PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts(key),
+        id TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        posted_at INTEGER NOT NULL,
+        share_url TEXT NOT NULL DEFAULT '',
+        views INTEGER NOT NULL,
+        likes INTEGER NOT NULL,
+        comments INTEGER NOT NULL,
+        shares INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        gone_at INTEGER,
+        UNIQUE (account, id)
+    );
+    CREATE TABLE snapshots (
+        vid INTEGER NOT NULL REFERENCES videos(vid),
+        at INTEGER NOT NULL,
+        views INTEGER NOT NULL,
+        likes INTEGER NOT NULL,
+        comments INTEGER NOT NULL,
+        shares INTEGER NOT NULL,
+        PRIMARY KEY (vid, at)
+    ) WITHOUT ROWID;
+    CREATE TABLE sweeps (
+        account TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        videos INTEGER NOT NULL,
+        changed INTEGER NOT NULL,
+        views INTEGER NOT NULL,
+        likes INTEGER NOT NULL,
+        comments INTEGER NOT NULL,
+        shares INTEGER NOT NULL,
+        PRIMARY KEY (account, at)
+    ) WITHOUT ROWID;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """A connection to the cache. Safe to share between the UI thread and one worker at a time."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        if str(path) != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                raise StoreError(f"{self.path.parent}: cannot create the data directory: {exc.strerror}") from None
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the cache ({exc}); move the file aside to start a fresh cache"
+            ) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: the cache was written by a newer sharetui (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade sharetui"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self._transaction():
+                for statement in _split_sql(MIGRATIONS[number]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- meta -----------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def delete_account(self, key: str) -> None:
+        """Remove everything stored for one account (used for the simulated demo account only)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM snapshots WHERE vid IN (SELECT vid FROM videos WHERE account = ?)", (key,))
+            db.execute("DELETE FROM videos WHERE account = ?", (key,))
+            db.execute("DELETE FROM sweeps WHERE account = ?", (key,))
+            db.execute("DELETE FROM accounts WHERE key = ?", (key,))
+
+    def save_account(self, account: Account, at: int) -> None:
+        with self._transaction() as db:
+            self._upsert_account(db, account, at)
+
+    @staticmethod
+    def _upsert_account(db: sqlite3.Connection, account: Account, at: int) -> None:
+        db.execute(
+            """INSERT INTO accounts (key, source, display_name, username, followers, likes, video_count,
+                                     updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (key) DO UPDATE SET source = excluded.source,
+                   display_name = excluded.display_name, username = excluded.username,
+                   followers = excluded.followers, likes = excluded.likes,
+                   video_count = excluded.video_count, updated_at = excluded.updated_at""",
+            (account.key, account.source, account.display_name, account.username, account.followers,
+             account.likes, account.video_count, at),
+        )
+
+    def record_sweep(self, account: Account, at: int, videos: list[VideoCounts],
+                     complete: bool = True) -> SweepResult:
+        """Store one sweep in one transaction: upsert videos, snapshot the ones whose counts changed."""
+        return self.record_history(account, [(at, videos)], complete=complete)[-1]
+
+    def record_history(self, account: Account, sweeps: Iterable[tuple[int, list[VideoCounts]]],
+                       complete: bool = True) -> list[SweepResult]:
+        """Store many sweeps (oldest first) in one transaction; the demo backfill uses this."""
+        results: list[SweepResult] = []
+        with self._transaction() as db:
+            self._upsert_account(db, account, 0)
+            known: dict[str, tuple[int, tuple[int, int, int, int], bool]] = {
+                vid_id: (vid, (v, li, c, s), gone is not None)
+                for vid, vid_id, v, li, c, s, gone in db.execute(
+                    "SELECT vid, id, views, likes, comments, shares, gone_at FROM videos WHERE account = ?",
+                    (account.key,),
+                )
+            }
+            for at, videos in sweeps:
+                results.append(self._apply_sweep(db, account.key, at, videos, complete, known))
+            db.execute("UPDATE accounts SET updated_at = ? WHERE key = ?", (results[-1].at if results else 0,
+                                                                            account.key))
+        return results
+
+    def _apply_sweep(self, db: sqlite3.Connection, account_key: str, at: int, videos: list[VideoCounts],
+                     complete: bool, known: dict[str, tuple[int, tuple[int, int, int, int], bool]]) -> SweepResult:
+        new = changed = 0
+        snapshot_rows: list[tuple[int, int, int, int, int, int]] = []
+        update_rows: list[tuple] = []
+        seen: set[str] = set()
+        for video in videos:
+            if video.id in seen:
+                continue  # a source that repeats a video across pages must not double-count it
+            seen.add(video.id)
+            counts = video.counts()
+            entry = known.get(video.id)
+            if entry is None:
+                cursor = db.execute(
+                    """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
+                                           shares, first_seen, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (account_key, video.id, video.title, video.posted_at, video.share_url, *counts, at, at),
+                )
+                vid = int(cursor.lastrowid or 0)
+                new += 1
+                snapshot_rows.append((vid, at, *counts))
+            else:
+                vid, previous, _gone = entry
+                if counts != previous:
+                    changed += 1
+                    snapshot_rows.append((vid, at, *counts))
+                update_rows.append((video.title, video.posted_at, video.share_url, *counts, at, vid))
+            known[video.id] = (vid, counts, False)
+        if update_rows:
+            db.executemany(
+                """UPDATE videos SET title = ?, posted_at = ?, share_url = ?, views = ?, likes = ?,
+                       comments = ?, shares = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
+                update_rows,
+            )
+        if snapshot_rows:
+            db.executemany(
+                "INSERT OR REPLACE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
+                snapshot_rows,
+            )
+        gone = 0
+        if complete:
+            vanished = [(at, vid) for vid_id, (vid, _c, was_gone) in known.items()
+                        if vid_id not in seen and not was_gone]
+            if vanished:
+                db.executemany("UPDATE videos SET gone_at = ? WHERE vid = ?", vanished)
+                for vid_id in [k for k, entry in known.items() if k not in seen and not entry[2]]:
+                    vid, counts, _ = known[vid_id]
+                    known[vid_id] = (vid, counts, True)
+                gone = len(vanished)
+        totals = [0, 0, 0, 0]
+        listed = 0
+        for _vid, counts, was_gone in known.values():
+            if was_gone:
+                continue
+            listed += 1
+            for i in range(4):
+                totals[i] += counts[i]
+        db.execute(
+            """INSERT OR REPLACE INTO sweeps (account, at, videos, changed, views, likes, comments, shares)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (account_key, at, listed, changed + new, *totals),
+        )
+        return SweepResult(at=at, videos=listed, new=new, changed=changed, gone=gone,
+                           totals=(totals[0], totals[1], totals[2], totals[3]))
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def account(self, key: str) -> Account | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT key, source, display_name, username, followers, likes, video_count FROM accounts "
+                "WHERE key = ?", (key,)).fetchone()
+        return Account(*row) if row else None
+
+    def last_sweep(self, account_key: str) -> int | None:
+        with self._lock:
+            row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
+        return row[0]
+
+    def video_count(self, account_key: str) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM videos WHERE account = ?", (account_key,)).fetchone()[0]
+
+    def dashboard(self, account_key: str, now: int, trend_points: int = 12,
+                  trend_span: int = 86_400) -> list[VideoRow]:
+        """Every video of the account with latest counts, gains over 1 h / 24 h and a shares trend."""
+        with self._lock:
+            rows = [
+                VideoRow(vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated,
+                         gone is not None)
+                for vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated, gone
+                in self._db.execute(
+                    """SELECT vid, id, title, posted_at, share_url, views, likes, comments, shares,
+                              updated_at, gone_at FROM videos WHERE account = ?""",
+                    (account_key,),
+                )
+            ]
+            step = trend_span // trend_points
+            boundaries = [now - trend_span + i * step for i in range(trend_points + 1)]
+            at_boundary = [self._shares_at(account_key, t) for t in boundaries]
+            hour_ago = self._shares_at(account_key, now - 3600)
+        day_ago = at_boundary[0]
+        for row in rows:
+            row.gain_1h = _gain(row, hour_ago.get(row.vid), now - 3600)
+            row.gain_24h = _gain(row, day_ago.get(row.vid), now - 86_400)
+            values = [_known_value(row, column.get(row.vid), t) for column, t in zip(at_boundary, boundaries,
+                                                                                     strict=True)]
+            values[-1] = row.shares
+            # Before the first recorded snapshot the count is unknown: draw it flat, not as a jump.
+            for i in range(len(values) - 2, -1, -1):
+                if values[i] is None:
+                    values[i] = values[i + 1]
+            row.trend = [max(0, b - a) for a, b in zip(values, values[1:], strict=False)]  # type: ignore[operator]
+        return rows
+
+    def _shares_at(self, account_key: str, at: int) -> dict[int, int]:
+        """Each video's share count as last recorded at or before `at` (absent: nothing recorded yet)."""
+        return dict(
+            self._db.execute(
+                """SELECT v.vid, (SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?
+                                  ORDER BY s.at DESC LIMIT 1)
+                   FROM videos v WHERE v.account = ?""",
+                (at, account_key),
+            ).fetchall()
+        )
+
+    def total_series(self, account_key: str, start: int, end: int, buckets: int,
+                     metric: str = "shares") -> Series:
+        """The account's total of `metric` over time, from the per-sweep totals."""
+        if metric not in METRICS:
+            raise ValueError(metric)
+        with self._lock:
+            before = self._db.execute(
+                f"SELECT at, {metric} FROM sweeps WHERE account = ? AND at <= ? ORDER BY at DESC LIMIT 1",
+                (account_key, start)).fetchall()
+            inside = self._db.execute(
+                f"SELECT at, {metric} FROM sweeps WHERE account = ? AND at > ? AND at <= ? ORDER BY at",
+                (account_key, start, end)).fetchall()
+        return _bucket(metric, start, end, buckets, before + inside, baseline=None)
+
+    def video_series(self, vid: int, start: int, end: int, buckets: int) -> dict[str, Series]:
+        """Each metric of one video over [start, end], in `buckets` equal intervals."""
+        with self._lock:
+            posted = self._db.execute("SELECT posted_at FROM videos WHERE vid = ?", (vid,)).fetchone()
+            before = self._db.execute(
+                "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
+                "ORDER BY at DESC LIMIT 1", (vid, start)).fetchall()
+            inside = self._db.execute(
+                "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? AND at <= ? "
+                "ORDER BY at", (vid, start, end)).fetchall()
+        points = before + inside
+        # A video posted after the range began had zero of everything at its start.
+        baseline = 0 if posted and posted[0] >= start else None
+        columns = {"views": 1, "likes": 2, "comments": 3, "shares": 4}
+        return {
+            metric: _bucket(metric, start, end, buckets, [(p[0], p[index]) for p in points], baseline)
+            for metric, index in columns.items()
+        }
+
+    def first_snapshot_at(self, vid: int) -> int | None:
+        with self._lock:
+            return self._db.execute("SELECT MIN(at) FROM snapshots WHERE vid = ?", (vid,)).fetchone()[0]
+
+    def first_sweep_at(self, account_key: str) -> int | None:
+        with self._lock:
+            return self._db.execute("SELECT MIN(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()[0]
+
+    def latest(self, account_key: str) -> Iterator[tuple]:
+        """id, title, posted_at, views, likes, comments, shares, updated_at for each video (export)."""
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT id, title, posted_at, views, likes, comments, shares, updated_at FROM videos
+                   WHERE account = ? ORDER BY posted_at DESC, id""", (account_key,)).fetchall()
+        yield from rows
+
+    def history(self, account_key: str) -> Iterator[tuple]:
+        """id, at, views, likes, comments, shares for every stored snapshot (export), in batches."""
+        with self._lock:
+            cursor = self._db.execute(
+                """SELECT v.id, s.at, s.views, s.likes, s.comments, s.shares FROM snapshots s
+                   JOIN videos v ON v.vid = s.vid WHERE v.account = ? ORDER BY v.posted_at DESC, v.id, s.at""",
+                (account_key,))
+            rows = cursor.fetchall()
+        yield from rows
+
+
+def _gain(row: VideoRow, then: int | None, at: int) -> int | None:
+    if then is None:
+        return row.shares if row.posted_at >= at else None
+    return row.shares - then
+
+
+def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:
+    if value is not None:
+        return value
+    return 0 if row.posted_at >= at else None
+
+
+def _bucket(metric: str, start: int, end: int, buckets: int, points: list[tuple[int, int]],
+            baseline: int | None) -> Series:
+    """Cumulative values at bucket boundaries from a sorted change-only series, and per-bucket gains."""
+    buckets = max(1, buckets)
+    span = max(1, end - start)
+    boundaries = [start + span * i // buckets for i in range(buckets + 1)]
+    values: list[int | None] = []
+    index = 0
+    current: int | None = baseline
+    for t in boundaries:
+        while index < len(points) and points[index][0] <= t:
+            current = points[index][1]
+            index += 1
+        values.append(current)
+    gains: list[int] = []
+    for a, b in zip(values, values[1:], strict=False):
+        gains.append(max(0, b - a) if a is not None and b is not None else 0)
+    return Series(metric=metric, start=start, end=end, values=values, gains=gains)
+
+
+def _split_sql(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]

@@ -1,0 +1,102 @@
+"""Making source text safe to show, and compact number/time formats. No Textual here.
+
+Titles come from TikTok (or anyone who can post a video): they are data. Control characters (including
+ESC, so no terminal escape sequence survives) and bidirectional overrides are replaced before display;
+markup safety is the UI's job (it never parses a title as markup).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from datetime import UTC, datetime
+
+_BIDI_CONTROLS = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+_WHITESPACE = re.compile(r"[\t\n\r\v\f]+")
+MAX_DISPLAY = 400  # nobody reads more of a title in a terminal; keeps 10 000-char titles cheap
+
+
+def safe_text(text: str, limit: int = MAX_DISPLAY) -> str:
+    """`text` with control characters made visible-safe and trimmed to `limit` characters."""
+    text = _WHITESPACE.sub(" ", text[: limit * 2])
+    out = []
+    for char in text:
+        if char in _BIDI_CONTROLS:
+            continue
+        if unicodedata.category(char) == "Cc":
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    cleaned = "".join(out)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def count(n: int | None) -> str:
+    """A count in at most 7 cells: 12,345 · 123.4K · 12.35M · 1.23B."""
+    if n is None:
+        return "–"
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if n < 100_000:
+        return f"{sign}{n:,}"
+    if n < 1_000_000:
+        return f"{sign}{n / 1e3:.1f}K"
+    if n < 1_000_000_000:
+        return f"{sign}{n / 1e6:.2f}M"
+    return f"{sign}{n / 1e9:.2f}B"
+
+
+def gain(n: int | None) -> str:
+    if n is None:
+        return "–"
+    if n == 0:
+        return "0"
+    return ("+" if n > 0 else "") + count(n)
+
+
+def age(posted_at: int, now: float) -> str:
+    """How long ago, compactly: 24m, 5h, 3d, 12w; a date past a year."""
+    seconds = max(0, int(now) - posted_at)
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86_400 * 2:
+        return f"{seconds // 3600}h"
+    if seconds < 86_400 * 60:
+        return f"{seconds // 86_400}d"
+    if seconds < 86_400 * 365:
+        return f"{seconds // (86_400 * 7)}w"
+    return datetime.fromtimestamp(posted_at, UTC).strftime("%Y-%m")
+
+
+def clock(ts: float | None) -> str:
+    """A local wall-clock time for the status line."""
+    if ts is None:
+        return "never"
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def stamp(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[int]) -> str:
+    """A one-line sparkline scaled from zero, so a flat line means no gains, not 'steady gains'."""
+    if not values:
+        return ""
+    top = max(values)
+    if top <= 0:
+        return SPARK_BARS[0] * len(values)
+    return "".join(SPARK_BARS[max(1, min(7, round(v * 7 / top)))] if v > 0 else SPARK_BARS[0] for v in values)
