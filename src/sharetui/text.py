@@ -85,8 +85,10 @@ def duration(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+        return f"{seconds // 60}m" + (f"{seconds % 60:02d}s" if seconds % 60 else "")
+    if seconds < 86_400 * 2:
+        return f"{seconds // 3600}h" + (f"{seconds % 3600 // 60:02d}m" if seconds % 3600 // 60 else "")
+    return f"{seconds // 86_400}d" + (f"{seconds % 86_400 // 3600}h" if seconds % 86_400 // 3600 else "")
 
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"

@@ -1,0 +1,271 @@
+"""The Textual app: global keys, the polling loop (in a worker), and routing data to screens."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from sharetui import config as config_module
+from sharetui import locations
+from sharetui.commands import VideoCommands
+from sharetui.messages import DashboardData, DashboardLoaded, DataChanged, PollFinished
+from sharetui.models import VideoRow
+from sharetui.poller import Poller
+from sharetui.screens.dashboard import DashboardScreen
+from sharetui.screens.help import HelpScreen
+from sharetui.screens.video import VideoScreen
+from sharetui.sources import Source, SourceError, open_source
+from sharetui.store import Store, StoreError
+from sharetui.widgets.status_line import StatusLine
+from sharetui.widgets.video_table import VideoTable
+
+INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
+HEADER_BUCKETS = 48  # ...in 30-minute bars
+
+
+class ThemeError(Exception):
+    """ui.theme names a theme that does not exist."""
+
+
+class ShareApp(App[int]):
+    """sharetui's monitor. Constructible with no arguments: it then reads the same config as the CLI."""
+
+    CSS_PATH = "sharetui.tcss"
+    TITLE = "sharetui"
+    COMMANDS = App.COMMANDS | {VideoCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("space", "toggle_pause", "Pause", id="pause"),
+        Binding("ctrl+r", "poll_now", "Poll now", id="poll-now"),
+        Binding("plus", "interval(1)", "+Interval", id="slower", key_display="+"),
+        Binding("minus", "interval(-1)", "-Interval", id="faster", key_display="-"),
+    ]
+
+    def __init__(
+        self,
+        config: config_module.Config | None = None,
+        *,
+        force_demo: bool = False,
+        source: Source | None = None,
+        store: Store | None = None,
+        clock: Callable[[], float] = time.time,
+        poll_on_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config if config is not None else config_module.load()
+        theme = self.config["ui.theme"]
+        if not os.environ.get("TEXTUAL_THEME"):  # the environment wins: an SSH session may need ANSI
+            if theme not in self.available_themes:
+                raise ThemeError(
+                    f"{self.config.path or 'config'}: ui.theme {theme!r} is not a theme; "
+                    f"try one of: {', '.join(sorted(self.available_themes))}"
+                )
+            self.theme = theme
+        self.clock = clock
+        self.store = store if store is not None else Store(locations.cache_file())
+        self.source = source if source is not None else open_source(self.config, force_demo=force_demo)
+        self.poller = Poller(self.store, self.source, clock=clock)
+        self.interval: int = self.config["poll.interval"]
+        self.latest_rows: dict[str, VideoRow] = {}
+        self.paused = False
+        self.polling = False
+        self.last_ok: float | None = None
+        self.last_error: str | None = None
+        self.needs_login = False
+        self._poll_on_start = poll_on_start
+        self._next_poll_at: float | None = None  # monotonic
+        self._poll_timer: Timer | None = None
+
+    def get_default_screen(self) -> DashboardScreen:
+        return DashboardScreen()
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh_status)
+        self.load_cached()
+
+    def on_unmount(self) -> None:
+        self.source.close()
+        self.store.close()
+
+    # -- data flow ------------------------------------------------------------------------------
+
+    def _dashboard_data(self) -> DashboardData:
+        """Query everything the dashboard shows. Runs in a worker thread."""
+        now = int(self.clock())
+        placeholder = self.source.account()
+        account = self.store.account(placeholder.key) or placeholder
+        return DashboardData(
+            account=account,
+            rows=self.store.dashboard(placeholder.key, now),
+            shares_series=self.store.total_series(placeholder.key, now - HEADER_SPAN, now, HEADER_BUCKETS),
+            last_sweep=self.store.last_sweep(placeholder.key),
+            now=now,
+        )
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_cached(self) -> None:
+        """Show what the cache already knows at once; polling starts after."""
+        try:
+            data = self._dashboard_data()
+        except (sqlite3.Error, StoreError) as exc:
+            self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
+            return
+        self.post_message(DashboardLoaded(data))
+        if self._poll_on_start:
+            self.call_from_thread(self.poll_now)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.poller.sweep()
+        except SourceError as exc:
+            message = PollFinished(None, str(exc), needs_login=exc.needs_login)
+        except (sqlite3.Error, StoreError) as exc:
+            message = PollFinished(None, f"cannot write the cache: {exc}")
+        else:
+            message = PollFinished(result)
+        try:
+            data = self._dashboard_data()
+        except (sqlite3.Error, StoreError) as exc:
+            message = PollFinished(None, f"cannot read the cache: {exc}")
+            data = None
+        if worker.is_cancelled:
+            return
+        if data is not None:
+            self.post_message(DashboardLoaded(data))
+        self.post_message(message)
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        data = message.data
+        self.latest_rows = {row.id: row for row in data.rows}
+        if data.last_sweep is not None and self.last_ok is None:
+            self.last_ok = data.last_sweep
+        self.dashboard.apply(data)
+        for screen in self.screen_stack:
+            if screen is not self.dashboard:
+                screen.post_message(DataChanged())
+        self.refresh_status()
+
+    def on_poll_finished(self, message: PollFinished) -> None:
+        self.polling = False
+        if message.result is not None:
+            self.last_ok = message.result.at
+            if self.last_error:
+                self.notify("Back online.", title="sharetui")
+            self.last_error = None
+            self.needs_login = False
+        else:
+            if message.error != self.last_error:  # notify once, not on every failed poll
+                self.notify(message.error or "poll failed", title="Poll failed", severity="error", markup=False)
+            self.last_error = message.error
+            self.needs_login = message.needs_login
+        self._schedule_next()
+        self.refresh_status()
+
+    # -- polling schedule -----------------------------------------------------------------------
+
+    def _schedule_next(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self._next_poll_at = None
+        if self.paused or self.needs_login:
+            return
+        self._next_poll_at = time.monotonic() + self.interval
+        self._poll_timer = self.set_timer(self.interval, self.poll_now)
+
+    def poll_now(self) -> None:
+        if self.polling:
+            return
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self._next_poll_at = None
+        self.polling = True
+        self.refresh_status()
+        self._poll()
+
+    def action_poll_now(self) -> None:
+        self.poll_now()
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        if self.paused:
+            self._schedule_next()  # cancels the pending poll
+            self.notify("Paused: no polling until you press space.")
+        else:
+            self.notify("Resumed live polling.")
+            self.poll_now()
+        self.refresh_status()
+
+    def action_interval(self, direction: int) -> None:
+        steps = INTERVAL_STEPS
+        if direction > 0:
+            self.interval = next((s for s in steps if s > self.interval), steps[-1])
+        else:
+            self.interval = next((s for s in reversed(steps) if s < self.interval), steps[0])
+        if not self.polling:
+            self._schedule_next()
+        self.notify(f"Polling every {self.interval} s.")
+        self.refresh_status()
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def open_video(self, video_id: str) -> None:
+        row = self.latest_rows.get(video_id)
+        if row is None:
+            return
+        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.dashboard.table.move_to(video_id)
+        self.push_screen(VideoScreen(row))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- status ---------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        if self.needs_login:
+            return "LOGIN NEEDED"
+        if self.paused:
+            return "PAUSED"
+        if self.last_error:
+            return "OFFLINE (cached)"
+        if self.polling:
+            return "POLLING"
+        return "LIVE"
+
+    def refresh_status(self) -> None:
+        dashboard = next((s for s in self.screen_stack if isinstance(s, DashboardScreen)), None)
+        tables = dashboard.query(VideoTable) if dashboard is not None else None
+        if not tables:
+            return  # not composed yet
+        table = tables.first()
+        next_in = self._next_poll_at - time.monotonic() if self._next_poll_at is not None else None
+        kind = self.source.kind
+        fields = dict(
+            source="DEMO" if kind == "demo" else kind, state=self.state, last_ok=self.last_ok, next_in=next_in,
+            interval=self.interval, sort=table.sort_label(), shown=len(table.order), total=len(table.rows),
+            error=self.last_error, filter_text=table.filter_text,
+        )
+        for screen in self.screen_stack:
+            for status in screen.query(StatusLine):
+                status.show(**fields)

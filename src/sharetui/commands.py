@@ -1,0 +1,44 @@
+"""Command palette provider: "jump to video" by fuzzy title match (titles are never parsed as markup)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from sharetui import text as fmt
+
+if TYPE_CHECKING:
+    from sharetui.app import ShareApp
+
+
+class VideoCommands(Provider):
+    """Offers every video in the dashboard as "Jump to: <title>"."""
+
+    def _videos(self) -> list[tuple[str, str, int]]:
+        app = cast("ShareApp", self.app)
+        rows = sorted(app.latest_rows.values(), key=lambda r: r.shares, reverse=True)
+        return [(row.id, fmt.safe_text(row.title, 120), row.shares) for row in rows]
+
+    async def discover(self) -> Hits:
+        app = cast("ShareApp", self.app)
+        for video_id, title, shares in self._videos()[:10]:
+            yield DiscoveryHit(Content("Jump to: ") + Content(title), partial(app.open_video, video_id),
+                               text=f"Jump to: {title}", help=f"{fmt.count(shares)} shares")
+
+    async def search(self, query: str) -> Hits:
+        app = cast("ShareApp", self.app)
+        matcher = self.matcher(query)
+        for video_id, title, shares in self._videos():
+            candidate = f"Jump to: {title}"
+            # Matcher.highlight() would parse the title as markup: style the matched offsets ourselves.
+            score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+            if score <= 0:
+                continue
+            display = Content(candidate)
+            for offset in offsets:
+                display = display.stylize("bold reverse", offset, offset + 1)
+            yield Hit(score, display, partial(app.open_video, video_id), text=candidate,
+                      help=f"{fmt.count(shares)} shares")

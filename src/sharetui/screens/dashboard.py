@@ -1,0 +1,91 @@
+"""The main screen: account header, the videos table, a filter box, the status line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from sharetui.messages import DashboardData
+from sharetui.widgets.account_header import AccountHeader
+from sharetui.widgets.status_line import StatusLine
+from sharetui.widgets.video_table import VideoTable
+
+if TYPE_CHECKING:
+    from sharetui.app import ShareApp
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("r", "reverse", "Reverse", id="reverse"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader()
+        yield Input(placeholder="filter by title (enter: keep, esc: clear)", id="filter")
+        yield VideoTable(id="videos")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> VideoTable:
+        return self.query_one(VideoTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    def apply(self, data: DashboardData) -> None:
+        self.query_one(AccountHeader).show(data)
+        self.table.set_rows(data.rows, data.now)
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-open")
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.table.filter_text = event.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            if not event.value:
+                event.input.remove_class("-open")
+            self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("-open")
+        self.table.filter_text = ""
+        self.table.focus()
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        # esc inside the filter box clears it (Input has no escape binding of its own).
+        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
+            event.stop()
+            self.action_clear_filter()
+
+    # -- sorting --------------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.table.cycle_sort()
+        cast("ShareApp", self.app).refresh_status()
+
+    def action_reverse(self) -> None:
+        self.table.sort_reverse = not self.table.sort_reverse
+        cast("ShareApp", self.app).refresh_status()
+
+    def on_video_table_selected(self, event: VideoTable.Selected) -> None:
+        cast("ShareApp", self.app).open_video(event.row.id)
+
+    def on_video_table_changed(self, event: VideoTable.Changed) -> None:
+        cast("ShareApp", self.app).refresh_status()

@@ -1,0 +1,80 @@
+"""The help screen: every key, what the columns mean, and what TikTok does not tell."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("Dashboard", [
+        ("enter", "open the highlighted video"),
+        ("↑ ↓ pgup pgdn home end", "move (also j k g G)"),
+        ("/", "filter by title (enter keeps it, esc clears it)"),
+        ("s", "cycle the sort column"),
+        ("r", "reverse the sort"),
+    ]),
+    ("Everywhere", [
+        ("space", "pause / resume live polling"),
+        ("ctrl+r", "poll now"),
+        ("+ / -", "poll less / more often"),
+        ("ctrl+p", "command palette: jump to a video, change theme"),
+        ("?", "this help"),
+        ("q", "quit"),
+    ]),
+    ("Video screen", [
+        ("1 2 3 4 5", "range: 1 hour, 24 hours, 7 days, 30 days, all"),
+        ("o", "open the video's link in a browser"),
+        ("c", "copy the link (works over SSH through OSC 52)"),
+        ("esc", "back to the dashboard"),
+    ]),
+]
+
+COLUMNS_HELP = [
+    ("Shares", "times the video was shared, as TikTok counts it"),
+    ("‰Shr", "shares per 1,000 views"),
+    ("+1h +24h", "shares gained in the last hour / 24 hours"),
+    ("Shares 24h", "shares gained per 2-hour slot over the last day"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;
+                                  border: round $accent; background: $surface; padding: 0 1; }
+    HelpScreen .section { text-style: bold; color: $text-accent; margin-top: 1; }
+    HelpScreen .help-row { height: auto; }
+    HelpScreen .help-key { width: 24; padding-right: 2; text-align: right; }
+    HelpScreen .help-what { width: 1fr; }
+    HelpScreen .note { margin-top: 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Content.styled("sharetui — keys", "bold"))
+            for section, keys in KEYS:
+                yield Static(section, classes="section", markup=False)
+                for key, what in keys:
+                    with Horizontal(classes="help-row"):
+                        yield Static(Content.styled(key, "bold $text-accent"), classes="help-key")
+                        yield Static(Content(what), classes="help-what")
+            yield Static("Columns", classes="section", markup=False)
+            for name, what in COLUMNS_HELP:
+                with Horizontal(classes="help-row"):
+                    yield Static(Content.styled(name, "bold"), classes="help-key")
+                    yield Static(Content(what), classes="help-what")
+            yield Static(
+                "TikTok reports how many times a video was shared and when — never who shared it. "
+                "Nobody outside TikTok can see that; sharetui shows the counts and their timing.",
+                classes="note", markup=False,
+            )
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,175 @@
+"""One video: current counts, change over a chosen range, and a sparkline of gains per metric."""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+from textual.worker import get_current_worker
+
+from sharetui import text as fmt
+from sharetui.messages import DataChanged
+from sharetui.models import METRICS, Series, VideoRow
+from sharetui.store import aligned_range
+from sharetui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from sharetui.app import ShareApp
+
+RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
+
+
+@dataclass
+class VideoData:
+    row: VideoRow
+    range_name: str
+    start: int
+    end: int
+    series: dict[str, Series]
+
+
+class VideoScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("1", "range(0)", "1h", show=False),
+        Binding("2", "range(1)", "24h", show=False),
+        Binding("3", "range(2)", "7d", show=False),
+        Binding("4", "range(3)", "30d", show=False),
+        Binding("5", "range(4)", "All", show=False),
+        Binding("o", "open_link", "Open link", id="open-link"),
+        Binding("c", "copy_link", "Copy link", id="copy-link"),
+    ]
+
+    def __init__(self, row: VideoRow) -> None:
+        super().__init__()
+        self.row = row
+        self.range_index = 1  # 24 h: the question people ask first
+        self._data: VideoData | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="video-head"):
+            yield Static(id="video-title", markup=False)
+            yield Static(id="video-meta", markup=False)
+            yield Static(id="video-ranges")
+        with Grid(id="metrics"):
+            for metric in METRICS:
+                yield Static(id=f"label-{metric}", classes="metric-label")
+                yield Sparkline([], id=f"spark-{metric}", classes=f"metric-spark spark-{metric}")
+                yield Static(id=f"scale-{metric}", classes="metric-scale")
+            yield Static(id="label-rate", classes="metric-label")
+            yield Sparkline([], id="spark-rate", classes="metric-spark spark-rate")
+            yield Static(id="scale-rate", classes="metric-scale")
+        yield Static(id="video-note", markup=False)
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_head()
+        self.load()
+        cast("ShareApp", self.app).refresh_status()
+
+    # -- data -----------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="video", exit_on_error=False)
+    def load(self) -> None:
+        """Query the series off the event loop; history is read for one range, never whole."""
+        app = cast("ShareApp", self.app)
+        row = app.latest_rows.get(self.row.id, self.row)
+        now = int(app.clock())
+        name, span = RANGES[self.range_index]
+        if not span:
+            first = app.store.first_snapshot_at(row.vid)
+            span = max(3600, now - min(row.posted_at, first if first is not None else now))
+        width = max(12, min(120, self.size.width - 62)) if self.size.width else 60
+        start, end, buckets = aligned_range(now, span, width, min_step=60 if span <= 3600 else 900)
+        series = app.store.video_series(row.vid, start, end, buckets)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, VideoData(row, name, start, end, series))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.load()
+
+    def _apply(self, data: VideoData) -> None:
+        self._data = data
+        self.row = data.row
+        self._show_head()
+        step = (data.end - data.start) / max(1, len(data.series["shares"].gains))
+        for metric in METRICS:
+            series = data.series[metric]
+            current = getattr(data.row, metric)
+            change = series.change
+            label = Content.assemble(
+                (f"{metric.capitalize():<9}", "bold"),
+                (f"{fmt.count(current):>8}", "bold $text-success" if metric == "shares" else "bold"),
+                (f"  {fmt.gain(change) if change is not None else '–':>8} in {data.range_name}", "$text-muted"),
+            )
+            self.query_one(f"#label-{metric}", Static).update(label)
+            self.query_one(f"#spark-{metric}", Sparkline).data = list(series.gains)
+            gains = series.gains
+            self.query_one(f"#scale-{metric}", Static).update(
+                Content(f"peak {fmt.count(max(gains, default=0))}/{fmt.duration(step)}\n"
+                        f"last {fmt.count(gains[-1] if gains else 0)}")
+            )
+        shares, views = data.series["shares"].gains, data.series["views"].gains
+        rates = [s * 1000 / v if v else 0.0 for s, v in zip(shares, views, strict=True)]
+        total_views = sum(views)
+        range_rate = sum(shares) * 1000 / total_views if total_views else 0.0
+        self.query_one("#label-rate", Static).update(Content.assemble(
+            (f"{'‰ Shares':<9}", "bold"), (f"{data.row.share_rate:>8.2f}", "bold"),
+            (f"  {range_rate:>8.2f} in {data.range_name}", "$text-muted"),
+        ))
+        self.query_one("#spark-rate", Sparkline).data = rates
+        self.query_one("#scale-rate", Static).update(
+            Content(f"peak {max(rates, default=0):.1f}‰\nshares/1k views"))
+        first = cast("ShareApp", self.app).store.first_snapshot_at(data.row.vid)
+        note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
+        if first is not None and first > data.start and data.row.posted_at < first:
+            note += f" · history starts {fmt.stamp(first)}"
+        self.query_one("#video-note", Static).update(note)
+
+    def _show_head(self) -> None:
+        row = self.row
+        app = cast("ShareApp", self.app)
+        title = fmt.safe_text(row.title) or "(untitled)"
+        self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
+        self.query_one("#video-meta", Static).update(Content(
+            f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
+            f"({fmt.age(row.posted_at, app.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}"
+        ))
+        parts = []
+        for index, (name, _span) in enumerate(RANGES):
+            style = "bold reverse $text-accent" if index == self.range_index else "$text-muted"
+            parts.append(Content.styled(f" {index + 1} {name} ", style))
+        self.query_one("#video-ranges", Static).update(Content(" ").join(parts))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_range(self, index: int) -> None:
+        self.range_index = index
+        self._show_head()
+        self.load()
+
+    def action_open_link(self) -> None:
+        url = self.row.share_url
+        if not url.startswith(("https://", "http://")):
+            self.notify("This video has no link.", severity="warning")
+            return
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            self.notify("No browser here (SSH?): press c to copy the link instead.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify("Opened the link in your browser.")
+
+    def action_copy_link(self) -> None:
+        self.app.copy_to_clipboard(self.row.share_url)
+        self.notify("Link copied to the clipboard (OSC 52).")

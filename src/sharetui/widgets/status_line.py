@@ -1,0 +1,34 @@
+"""The bottom status line: source, state (LIVE / PAUSED / OFFLINE), last good poll, next poll."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from sharetui import text as fmt
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def show(self, *, source: str, state: str, last_ok: float | None, next_in: float | None,
+             interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str) -> None:
+        styles = {"LIVE": "bold $success", "POLLING": "bold $success", "PAUSED": "bold $warning",
+                  "OFFLINE": "bold $error", "LOGIN": "bold $error"}
+        parts: list[Content] = [
+            Content.styled(state, styles.get(state.split()[0], "bold")),
+            Content(f"source {source}"),
+            Content(f"last poll {fmt.clock(last_ok)}"),
+        ]
+        if next_in is not None:
+            parts.append(Content(f"next in {fmt.duration(next_in)} (every {fmt.duration(interval)})"))
+        parts.append(Content(f"sort {sort}"))
+        if filter_text:
+            parts.append(Content(f"filter “{fmt.safe_text(filter_text, 40)}”: {shown} of {total}"))
+        else:
+            parts.append(Content(f"{total} videos"))
+        if error:
+            parts.append(Content.styled(fmt.safe_text(error, 200), "$text-error"))
+        self.update(Content(" · ").join(parts))

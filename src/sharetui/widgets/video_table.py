@@ -1,0 +1,355 @@
+"""The videos table: a Line API widget that paints only the visible rows.
+
+Rows are kept in a dict keyed by video id; an update swaps the data, re-sorts the key list and repaints
+what is on screen. The cursor follows a video (by key), not a position, so it stays on the same video
+when a poll re-sorts the table. Column widths are fixed per column, so nothing is measured per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from sharetui import text as fmt
+from sharetui.models import VideoRow
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    priority: int  # columns with the highest number are dropped first when the terminal is narrow
+    sort: Callable[[VideoRow], object]
+    cell: Callable[[VideoRow, float], str]
+    align_right: bool = True
+
+
+def _none_low(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+COLUMNS: list[Column] = [
+    Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
+    Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
+    Column("views", "Views", 8, 3, lambda r: r.views, lambda r, now: fmt.count(r.views)),
+    Column("likes", "Likes", 7, 6, lambda r: r.likes, lambda r, now: fmt.count(r.likes)),
+    Column("comments", "Cmnts", 6, 7, lambda r: r.comments, lambda r, now: fmt.count(r.comments)),
+    Column("shares", "Shares", 7, 0, lambda r: r.shares, lambda r, now: fmt.count(r.shares)),
+    Column("rate", "‰Shr", 5, 5, lambda r: r.share_rate, lambda r, now: f"{r.share_rate:.1f}"),
+    Column("gain_1h", "+1h", 6, 1, lambda r: _none_low(r.gain_1h), lambda r, now: fmt.gain(r.gain_1h)),
+    Column("gain_24h", "+24h", 7, 2, lambda r: _none_low(r.gain_24h), lambda r, now: fmt.gain(r.gain_24h)),
+    Column("trend", "Shares 24h", 12, 8, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
+           align_right=False),
+]
+SORTABLE = [c.key for c in COLUMNS if c.key != "trend"]
+TITLE_MIN = 18
+GAP = 1
+
+
+class VideoTable(ScrollView, can_focus=True):
+    """A sortable, filterable, keyed table of videos."""
+
+    DEFAULT_CSS = """
+    VideoTable { height: 1fr; overflow-x: hidden; }
+    VideoTable > .video-table--header { text-style: bold; color: $text-accent; background: $panel; }
+    VideoTable > .video-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
+                                        text-style: bold; }
+    VideoTable > .video-table--cursor-blurred { background: $block-cursor-blurred-background; }
+    VideoTable > .video-table--shares { color: $text-success; text-style: bold; }
+    VideoTable > .video-table--rising { color: $text-warning; text-style: bold; }
+    VideoTable > .video-table--muted { color: $text-muted; }
+    VideoTable > .video-table--trend { color: $text-primary; }
+    """
+    COMPONENT_CLASSES = {
+        "video-table--header", "video-table--cursor", "video-table--cursor-blurred", "video-table--shares",
+        "video-table--rising", "video-table--muted", "video-table--trend",
+    }
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "edge(0)", "First", show=False),
+        Binding("end,G", "edge(1)", "Last", show=False),
+        Binding("enter", "select", "Open", id="open"),
+    ]
+
+    sort_key: reactive[str] = reactive("shares", init=False)
+    sort_reverse: reactive[bool] = reactive(True, init=False)
+    filter_text: reactive[str] = reactive("", init=False)
+
+    class Selected(Message):
+        """The user opened a video (enter or double click)."""
+
+        def __init__(self, row: VideoRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class Changed(Message):
+        """The visible set changed (filter or data): the app shows the count."""
+
+        def __init__(self, shown: int, total: int) -> None:
+            super().__init__()
+            self.shown = shown
+            self.total = total
+
+    def __init__(self, *, id: str | None = None, now: Callable[[], float] | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._rows: dict[str, VideoRow] = {}
+        self._order: list[str] = []
+        self._index: dict[str, int] = {}
+        self._rising: set[str] = set()  # videos whose shares grew in the last update
+        self._cache: dict[str, Strip] = {}  # rendered rows, dropped when the row or the layout changes
+        self._columns: list[Column] = COLUMNS
+        self._widths: list[int] = []
+        self._now = now
+        self._render_now = 0.0
+        self.cursor_key: str | None = None
+
+    # -- data -----------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> dict[str, VideoRow]:
+        return self._rows
+
+    @property
+    def order(self) -> list[str]:
+        """Keys of the shown rows, in display order."""
+        return self._order
+
+    @property
+    def cursor_row(self) -> VideoRow | None:
+        return self._rows.get(self.cursor_key) if self.cursor_key else None
+
+    def set_rows(self, rows: list[VideoRow], now: float) -> None:
+        """Replace the data by a keyed diff: unchanged rows keep their rendered lines."""
+        previous = self._rows
+        fresh: dict[str, VideoRow] = {}
+        rising: set[str] = set()
+        for row in rows:
+            old = previous.get(row.id)
+            if old is not None and old.shares < row.shares:
+                rising.add(row.id)
+            if old is None or old != row or row.id in self._rising or row.id in rising:
+                self._cache.pop(row.id, None)
+            fresh[row.id] = row
+        for gone in previous.keys() - fresh.keys():
+            self._cache.pop(gone, None)
+        self._rows = fresh
+        self._rising = rising
+        if int(now // 60) != int(self._render_now // 60):
+            self._cache.clear()  # ages ("5m") moved on
+        self._render_now = now
+        self._reorder()
+
+    def _matches(self, row: VideoRow, needle: str) -> bool:
+        return needle in row.title.casefold()
+
+    def _reorder(self) -> None:
+        column = next(c for c in COLUMNS if c.key == self.sort_key)
+        needle = self.filter_text.casefold()
+        keys = [k for k, r in self._rows.items() if not needle or self._matches(r, needle)]
+        rows = self._rows
+        # Stable tie-break on id so equal values never swap places between polls.
+        keys.sort(key=lambda k: rows[k].id, reverse=self.sort_reverse)
+        keys.sort(key=lambda k: column.sort(rows[k]), reverse=self.sort_reverse)  # type: ignore[arg-type,return-value]
+        old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
+        self._order = keys
+        self._index = {k: i for i, k in enumerate(keys)}
+        if self.cursor_key not in self._index:
+            # The highlighted video left the view (filtered out, gone): stay at the same height.
+            self.cursor_key = keys[min(old_position, len(keys) - 1)] if keys else None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(keys) + 1)
+        self.post_message(self.Changed(len(keys), len(self._rows)))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def watch_sort_key(self) -> None:
+        self._reorder()
+
+    def watch_sort_reverse(self) -> None:
+        self._reorder()
+
+    def watch_filter_text(self) -> None:
+        self._reorder()
+
+    def cycle_sort(self) -> str:
+        index = SORTABLE.index(self.sort_key)
+        key = SORTABLE[(index + 1) % len(SORTABLE)]
+        self.sort_reverse = key != "title"  # biggest first, except alphabetical
+        self.sort_key = key
+        return key
+
+    def sort_label(self) -> str:
+        column = next(c for c in COLUMNS if c.key == self.sort_key)
+        return f"{column.label} {'↓' if self.sort_reverse else '↑'}"
+
+    def move_to(self, key: str) -> bool:
+        """Put the cursor on a video (clearing a filter that hides it)."""
+        if key not in self._rows:
+            return False
+        if key not in self._index:
+            self.filter_text = ""
+        self.cursor_key = key
+        self._scroll_cursor_into_view()
+        self.refresh()
+        return True
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(self.scrollable_content_region.width)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) + 1)
+
+    def _layout(self, width: int) -> None:
+        """Choose the columns that fit, dropping low-priority ones first; the title takes the rest."""
+        columns = list(COLUMNS)
+        while True:
+            fixed = sum(c.width + GAP for c in columns if c.key != "title")
+            if width - fixed >= TITLE_MIN or len(columns) <= 3:
+                break
+            columns.remove(max(columns, key=lambda c: c.priority))
+        title_width = max(8, width - sum(c.width + GAP for c in columns if c.key != "title") - 1)
+        self._columns = columns
+        self._widths = [title_width if c.key == "title" else c.width for c in columns]
+        self._cache.clear()
+
+    @property
+    def visible_columns(self) -> list[str]:
+        return [c.key for c in self._columns]
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if not self._widths:
+            self._layout(width)
+        if y == 0:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._order):
+            return Strip.blank(width, self.rich_style)
+        key = self._order[index]
+        if key == self.cursor_key:
+            name = "video-table--cursor" if self.has_focus else "video-table--cursor-blurred"
+            return self._row_strip(self._rows[key], width, self.get_component_rich_style(name))
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = self._row_strip(self._rows[key], width, None)
+        return strip
+
+    def _header_strip(self, width: int) -> Strip:
+        style = self.get_component_rich_style("video-table--header")
+        cells = []
+        for column, w in zip(self._columns, self._widths, strict=True):
+            label = column.label
+            if column.key == self.sort_key:
+                label = f"{label}{'↓' if self.sort_reverse else '↑'}"
+            cells.append(_fit(label, w, column.align_right))
+        line = " ".join(cells)
+        return Strip([Segment(_fit(" " + line, width, False), style)], width)
+
+    def _row_strip(self, row: VideoRow, width: int, cursor: Style | None) -> Strip:
+        base = self.rich_style + cursor if cursor else self.rich_style
+        muted = self.get_component_rich_style("video-table--muted")
+        segments: list[Segment] = [Segment(" ", base)]
+        now = self._render_now
+        for column, w in zip(self._columns, self._widths, strict=True):
+            if column.key == "title":
+                title = fmt.safe_text(row.title) + (" (gone)" if row.gone else "")
+                content = _fit(title, w, False)
+                style = base + muted if row.gone and not cursor else base
+            else:
+                content = _fit(column.cell(row, now), w, column.align_right)
+                style = base
+                if not cursor:
+                    if column.key == "shares":
+                        style = base + self.get_component_rich_style(
+                            "video-table--rising" if row.id in self._rising else "video-table--shares")
+                    elif column.key == "trend":
+                        style = base + self.get_component_rich_style("video-table--trend")
+                    elif column.key in ("gain_1h", "gain_24h") and content.strip() in ("0", "–"):
+                        style = base + muted
+            segments.append(Segment(content, style))
+            segments.append(Segment(" ", base))
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, base)
+
+    # -- cursor ---------------------------------------------------------------------------------
+
+    def _cursor_index(self) -> int:
+        return self._index.get(self.cursor_key, 0) if self.cursor_key else 0
+
+    def _set_cursor_index(self, index: int) -> None:
+        if not self._order:
+            return
+        index = max(0, min(len(self._order) - 1, index))
+        self.cursor_key = self._order[index]
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self.cursor_key is None or not self.size.height:
+            return
+        index = self._cursor_index()
+        rows_visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_offset.y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + rows_visible:
+            self.scroll_to(y=index - rows_visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self._set_cursor_index(self._cursor_index() + delta)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self._set_cursor_index(self._cursor_index() + direction * step)
+
+    def action_edge(self, end: int) -> None:
+        self._set_cursor_index(len(self._order) - 1 if end else 0)
+
+    def action_select(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.Selected(row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self._order):
+            self._set_cursor_index(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+def _fit(value: str, width: int, right: bool) -> str:
+    """Pad or cut `value` to exactly `width` cells (wide characters counted properly)."""
+    length = cell_len(value)
+    if length > width:
+        text = Text(value)
+        text.truncate(width, overflow="ellipsis")
+        value = text.plain
+        length = cell_len(value)
+    padding = " " * (width - length)
+    return padding + value if right else value + padding
