@@ -23,7 +23,7 @@ from sharetui.screens.dashboard import DashboardScreen
 from sharetui.screens.help import HelpScreen
 from sharetui.screens.video import VideoScreen
 from sharetui.sources import Source, SourceError, open_source
-from sharetui.store import Store, StoreError
+from sharetui.store import Store, StoreError, aligned_range
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
 
@@ -46,9 +46,9 @@ class ShareApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("space", "toggle_pause", "Pause", id="pause"),
-        Binding("ctrl+r", "poll_now", "Poll now", id="poll-now"),
-        Binding("plus", "interval(1)", "+Interval", id="slower", key_display="+"),
-        Binding("minus", "interval(-1)", "-Interval", id="faster", key_display="-"),
+        Binding("ctrl+r", "poll_now", "Poll", id="poll-now"),
+        Binding("plus", "interval(1)", "Poll less often", id="slower", key_display="+", show=False),
+        Binding("minus", "interval(-1)", "Poll more often", id="faster", key_display="-", show=False),
     ]
 
     def __init__(
@@ -106,12 +106,13 @@ class ShareApp(App[int]):
     def _dashboard_data(self) -> DashboardData:
         """Query everything the dashboard shows. Runs in a worker thread."""
         now = int(self.clock())
+        start, end, buckets = aligned_range(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         placeholder = self.source.account()
         account = self.store.account(placeholder.key) or placeholder
         return DashboardData(
             account=account,
             rows=self.store.dashboard(placeholder.key, now),
-            shares_series=self.store.total_series(placeholder.key, now - HEADER_SPAN, now, HEADER_BUCKETS),
+            shares_series=self.store.total_series(placeholder.key, start, end, buckets),
             last_sweep=self.store.last_sweep(placeholder.key),
             now=now,
         )

@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
     set_.add_argument("value", metavar="VALUE")
 
+    auth = commands.add_parser("auth", help="connect a TikTok account (login, status, logout)",
+                               description="Connect sharetui to your TikTok account through your own TikTok "
+                               "developer app (see the README).")
+    auth_cmds = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    login = auth_cmds.add_parser("login", help="log in to TikTok in a browser (works over SSH too)",
+                                 description="Log in with OAuth: open the printed URL in any browser, approve, "
+                                 "and sharetui receives the answer on a loopback port, or paste the URL the "
+                                 "browser was sent to (or the bare code).")
+    login.add_argument("--no-browser", action="store_true", help="do not try to open a browser")
+    login.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
+                       help="how long to wait for the answer (default 300)")
+    auth_cmds.add_parser("status", help="show the connected account and token lifetimes (exit 1 if none)")
+    auth_cmds.add_parser("logout", help="revoke the login at TikTok and delete local credentials")
+
     commands.add_parser("locate", help="print where the config, data and cache live",
                         description="Print the config file, data directory and cache database paths.")
     return parser
@@ -81,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _poll(config, args)
         if args.command == "export":
             return _export(config, args)
+        if args.command == "auth":
+            from sharetui import auth_cli
+
+            return auth_cli.run(config, args)
         return _monitor(config, args)
     except ConfigError as exc:
         _error(str(exc))

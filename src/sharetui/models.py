@@ -56,6 +56,7 @@ class Sweep:
     account: Account
     videos: list[VideoCounts]
     complete: bool = True  # False when only part of the catalogue was read
+    error: str | None = None  # why a sweep stopped part-way (the pages read are still stored)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from sharetui.models import SweepResult
-from sharetui.sources import Source
+from sharetui.sources import Source, SourceError
 from sharetui.store import Store
 
 Clock = Callable[[], float]
@@ -32,5 +32,9 @@ class Poller:
         """Fetch every video once and store the counts. Raises SourceError on failure."""
         self.prepare()
         now = self.now()
-        result = self.source.fetch(now)
-        return self.store.record_sweep(result.account, now, result.videos, complete=result.complete)
+        sweep = self.source.fetch(now)
+        result = self.store.record_sweep(sweep.account, now, sweep.videos, complete=sweep.complete)
+        if sweep.error:
+            # The pages that arrived are stored; the failure is still reported.
+            raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)")
+        return result

@@ -23,7 +23,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
-        Binding("r", "reverse", "Reverse", id="reverse"),
+        Binding("r", "reverse", "Reverse", id="reverse", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -88,7 +88,7 @@ class VideoScreen(Screen):
         if not span:
             first = app.store.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
-        width = max(12, min(120, self.size.width - 62)) if self.size.width else 60
+        width = max(12, min(120, self.size.width - 52)) if self.size.width else 60
         start, end, buckets = aligned_range(now, span, width, min_step=60 if span <= 3600 else 900)
         series = app.store.video_series(row.vid, start, end, buckets)
         if not get_current_worker().is_cancelled:
@@ -109,7 +109,7 @@ class VideoScreen(Screen):
             label = Content.assemble(
                 (f"{metric.capitalize():<9}", "bold"),
                 (f"{fmt.count(current):>8}", "bold $text-success" if metric == "shares" else "bold"),
-                (f"  {fmt.gain(change) if change is not None else '–':>8} in {data.range_name}", "$text-muted"),
+                (f" {fmt.gain(change) if change is not None else '–':>9}", "$text-muted"),
             )
             self.query_one(f"#label-{metric}", Static).update(label)
             self.query_one(f"#spark-{metric}", Sparkline).data = list(series.gains)
@@ -124,7 +124,7 @@ class VideoScreen(Screen):
         range_rate = sum(shares) * 1000 / total_views if total_views else 0.0
         self.query_one("#label-rate", Static).update(Content.assemble(
             (f"{'‰ Shares':<9}", "bold"), (f"{data.row.share_rate:>8.2f}", "bold"),
-            (f"  {range_rate:>8.2f} in {data.range_name}", "$text-muted"),
+            (f" {range_rate:>9.2f}", "$text-muted"),
         ))
         self.query_one("#spark-rate", Sparkline).data = rates
         self.query_one("#scale-rate", Static).update(
@@ -148,7 +148,8 @@ class VideoScreen(Screen):
         for index, (name, _span) in enumerate(RANGES):
             style = "bold reverse $text-accent" if index == self.range_index else "$text-muted"
             parts.append(Content.styled(f" {index + 1} {name} ", style))
-        self.query_one("#video-ranges", Static).update(Content(" ").join(parts))
+        legend = Content.styled(f"   now · change in {RANGES[self.range_index][0]} · gains per bar", "$text-muted")
+        self.query_one("#video-ranges", Static).update(Content(" ").join(parts) + legend)
 
     # -- actions --------------------------------------------------------------------------------
 

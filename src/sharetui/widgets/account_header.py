@@ -14,11 +14,11 @@ from sharetui.messages import DashboardData
 class AccountHeader(Horizontal):
     DEFAULT_CSS = """
     AccountHeader { height: 3; background: $panel; padding: 0 1; }
-    AccountHeader > Vertical#account-side { width: 1fr; min-width: 30; max-width: 52; }
-    AccountHeader > Vertical#trend-side { width: 2fr; }
+    AccountHeader > Vertical#account-side { width: 50; }
+    AccountHeader > Vertical#trend-side { width: 1fr; }
     AccountHeader #account-name { text-style: bold; color: $text-accent; }
     AccountHeader #totals { color: $text; height: 2; }
-    AccountHeader #trend-label { color: $text-muted; }
+    AccountHeader #trend-label { color: $text-muted; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     AccountHeader Sparkline { height: 2; }
     AccountHeader Sparkline > .sparkline--max-color { color: $success; }
     AccountHeader Sparkline > .sparkline--min-color { color: $success 40%; }
@@ -36,19 +36,19 @@ class AccountHeader(Horizontal):
         account = data.account
         self.query_one("#account-name", Static).update(Content(fmt.safe_text(account.label, 60)))
         live = [r for r in data.rows if not r.gone]
-        followers = f" · {fmt.count(account.followers)} followers" if account.followers is not None else ""
+        followers = f" · {account.followers:,} followers" if account.followers is not None else ""
         totals = (
             f"{len(live)} videos{followers}\n"
-            f"shares {fmt.count(sum(r.shares for r in live))} · views {fmt.count(sum(r.views for r in live))}"
-            f" · likes {fmt.count(sum(r.likes for r in live))}"
+            f"{fmt.count(sum(r.shares for r in live))} shares · {fmt.count(sum(r.views for r in live))} views"
+            f" · {fmt.count(sum(r.likes for r in live))} likes"
         )
         self.query_one("#totals", Static).update(Content(totals))
         series = data.shares_series
         gains = series.gains
-        span_hours = (series.end - series.start) / 3600
-        step_minutes = (series.end - series.start) / max(1, len(gains)) / 60
+        span = series.end - series.start
+        step_seconds = span // max(1, len(gains))
         label = (
-            f"shares per {step_minutes:.0f} min, last {span_hours:.0f} h: {fmt.count(sum(gains))} · "
+            f"shares per {fmt.duration(step_seconds)} · {fmt.count(sum(gains))} in {fmt.duration(span)} · "
             f"peak {fmt.count(max(gains, default=0))} · last {fmt.count(gains[-1] if gains else 0)}"
         )
         self.query_one("#trend-label", Static).update(Content(label))

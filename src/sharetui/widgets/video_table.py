@@ -115,6 +115,7 @@ class VideoTable(ScrollView, can_focus=True):
         self._cache: dict[str, Strip] = {}  # rendered rows, dropped when the row or the layout changes
         self._columns: list[Column] = COLUMNS
         self._widths: list[int] = []
+        self._layout_width = -1
         self._now = now
         self._render_now = 0.0
         self.cursor_key: str | None = None
@@ -219,11 +220,13 @@ class VideoTable(ScrollView, can_focus=True):
         columns = list(COLUMNS)
         while True:
             fixed = sum(c.width + GAP for c in columns if c.key != "title")
-            if width - fixed >= TITLE_MIN or len(columns) <= 3:
+            if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3:
                 break
             columns.remove(max(columns, key=lambda c: c.priority))
-        title_width = max(8, width - sum(c.width + GAP for c in columns if c.key != "title") - 1)
+        # A row is: one leading space, then each column followed by a one-cell gap.
+        title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
         self._columns = columns
+        self._layout_width = width
         self._widths = [title_width if c.key == "title" else c.width for c in columns]
         self._cache.clear()
 
@@ -235,8 +238,8 @@ class VideoTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        if not self._widths:
-            self._layout(width)
+        if width != self._layout_width:
+            self._layout(width)  # first paint, or a scrollbar came or went
         if y == 0:
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - 1

@@ -1,0 +1,170 @@
+"""`sharetui auth login|status|logout`: the terminal side of connecting a TikTok account."""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import sys
+import threading
+import time
+import webbrowser
+from datetime import UTC, datetime
+
+from sharetui.cli import EXIT_FAIL, EXIT_OK, CliError
+from sharetui.config import Config
+from sharetui.sources import SourceError
+from sharetui.sources.tiktok import credentials as creds_store
+from sharetui.sources.tiktok.auth import (
+    AuthError,
+    LoopbackListener,
+    authorize_url,
+    code_challenge,
+    make_state,
+    make_verifier,
+    parse_callback,
+)
+from sharetui.sources.tiktok.client import TikTokClient
+from sharetui.sources.tiktok.credentials import CredentialsError
+from sharetui.sources.tiktok.source import SCOPES, client_from_config, credentials_from, user_fields
+from sharetui.text import safe_text
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    try:
+        if args.auth_command == "login":
+            return _login(config, args)
+        if args.auth_command == "status":
+            return _status()
+        return _logout(config)
+    except (SourceError, AuthError, CredentialsError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _when(ts: float) -> str:
+    left = ts - time.time()
+    stamp = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if left <= 0:
+        return f"{stamp} (expired)"
+    if left < 86_400:
+        return f"{stamp} (in {left / 3600:.1f} h)"
+    return f"{stamp} (in {left / 86_400:.0f} days)"
+
+
+def _wait_for_answer(listener: LoopbackListener, timeout: float) -> str:
+    """The first of: the browser reaching the loopback listener, or a line pasted on stdin."""
+    pasted: queue.Queue[str] = queue.Queue()
+
+    def read_stdin() -> None:
+        try:
+            line = sys.stdin.readline()
+        except (OSError, ValueError):
+            return  # no usable stdin (closed or detached): only the listener can answer
+        if line.strip():
+            pasted.put(line)
+
+    threading.Thread(target=read_stdin, name="sharetui-paste", daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if listener.result is not None:
+            return listener.result
+        try:
+            return pasted.get(timeout=0.2)
+        except queue.Empty:
+            continue
+    raise AuthError(f"no answer from TikTok within {timeout:.0f} s; run `sharetui auth login` again")
+
+
+def _login(config: Config, args: argparse.Namespace) -> int:
+    client = client_from_config(config)
+    verifier, state = make_verifier(), make_state()
+    listener = LoopbackListener(timeout=args.timeout).start()
+    try:
+        url = authorize_url(config["tiktok.auth_base_url"], client_key=client.client_key, scopes=SCOPES,
+                            redirect_uri=listener.redirect_uri, state=state, challenge=code_challenge(verifier))
+        print("Open this URL in a browser, log in to TikTok and approve sharetui:", file=sys.stderr)
+        print(url, flush=True)
+        print("Waiting for TikTok's answer. If the browser runs on another machine (SSH), paste the URL it "
+              "was sent to (or just the code) here and press Enter.", file=sys.stderr, flush=True)
+        if not args.no_browser:
+            _open_browser(url)
+        answer = _wait_for_answer(listener, args.timeout)
+    finally:
+        listener.close()
+    callback = parse_callback(answer, state)
+    token = client.exchange_code(callback.code, listener.redirect_uri, verifier)
+    credentials = credentials_from(token, time.time())
+    _fill_profile(client, credentials)
+    creds_store.save(credentials)
+    name = safe_text(credentials.display_name or credentials.open_id, 80)
+    if credentials.username:
+        name += f" (@{safe_text(credentials.username, 80)})"
+    print(f"Logged in as {name}.")
+    missing = [s for s in SCOPES if s not in credentials.scopes]
+    if missing:
+        print(f"warning: TikTok did not grant {', '.join(missing)}; sharetui shows less without it. "
+              "Run `sharetui auth login` again and allow every permission.", file=sys.stderr)
+    print("Start the monitor with `sharetui` (or `sharetui poll` headless).")
+    return EXIT_OK
+
+
+def _open_browser(url: str) -> None:
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        print("(no browser found here: open the URL above on any device)", file=sys.stderr)
+        return
+    webbrowser.open(url)
+
+
+def _fill_profile(client: TikTokClient, credentials: creds_store.Credentials) -> None:
+    fields = user_fields(credentials.scopes)
+    if not fields:
+        return
+    try:
+        user = client.user_info(credentials.access_token, fields)
+    except SourceError as exc:
+        print(f"warning: logged in, but could not read the profile yet: {exc}", file=sys.stderr)
+        return
+    credentials.display_name = user.get("display_name") if isinstance(user.get("display_name"), str) else ""
+    credentials.username = user.get("username") if isinstance(user.get("username"), str) else ""
+
+
+def _status() -> int:
+    credentials = creds_store.load()
+    if credentials is None:
+        print("Not logged in to TikTok. Run `sharetui auth login` (the demo account works without it).")
+        return EXIT_FAIL
+    print(f"account        {safe_text(credentials.display_name, 80) or '(unknown)'}")
+    print(f"username       {('@' + safe_text(credentials.username, 80)) if credentials.username else '(unknown)'}")
+    print(f"open_id        {safe_text(credentials.open_id, 80)}")
+    print(f"scopes         {safe_text(credentials.scope, 200) or '(none)'}")
+    print(f"access token   expires {_when(credentials.access_expires_at)} (refreshed automatically)")
+    print(f"refresh token  expires {_when(credentials.refresh_expires_at)}")
+    if credentials.refresh_expires_at <= time.time():
+        print("The login has expired: run `sharetui auth login` again.")
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _logout(config: Config) -> int:
+    credentials = creds_store.load()
+    if credentials is None:
+        print("Not logged in; nothing to do.")
+        return EXIT_OK
+    problem = None
+    try:
+        client = client_from_config(config)
+        try:
+            client.revoke(credentials.access_token)
+        finally:
+            client.close()
+    except SourceError as exc:
+        problem = str(exc)
+    creds_store.delete()
+    if problem:
+        print(f"Deleted the local credentials, but revoking at TikTok failed: {problem}. "
+              "You can remove sharetui's access in TikTok's settings (Security → Manage app permissions).",
+              file=sys.stderr)
+        return EXIT_FAIL
+    print("Logged out: the login was revoked at TikTok and the local credentials deleted.")
+    return EXIT_OK

@@ -1,0 +1,245 @@
+"""HTTP client for TikTok's Display API v2 and OAuth token endpoints (httpx, synchronous).
+
+Follows the documented protocol: form-encoded token calls with flat responses, `fields` in the query
+string and JSON bodies for POST, the `error {code, message, log_id}` envelope, and no Retry-After on
+429. Transient failures (429, 5xx, timeouts, dropped connections, garbled bodies) are retried with
+exponential backoff and jitter, a bounded number of times. Secrets never appear in an error message.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from sharetui import __version__
+from sharetui.sources import SourceError
+
+USER_AGENT = f"sharetui/{__version__}"
+RATE_LIMIT = 600  # requests per endpoint per sliding minute, as documented
+RATE_WINDOW = 60.0
+
+
+class TikTokError(SourceError):
+    """An error TikTok (or the network) returned, with TikTok's log_id when there is one."""
+
+    def __init__(self, message: str, *, code: str = "", log_id: str = "", status: int = 0,
+                 needs_login: bool = False, transient: bool = False) -> None:
+        detail = f"{message} (log_id {log_id})" if log_id else message
+        super().__init__(detail, needs_login=needs_login)
+        self.code = code
+        self.log_id = log_id
+        self.status = status
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class TokenResponse:
+    open_id: str
+    scope: str
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+class RateLimiter:
+    """A client-side sliding-window limiter, one window per endpoint."""
+
+    def __init__(self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: dict[str, deque[float]] = {}
+
+    def acquire(self, endpoint: str) -> None:
+        sent = self._sent.setdefault(endpoint, deque())
+        now = self.clock()
+        while sent and now - sent[0] >= self.window:
+            sent.popleft()
+        if len(sent) >= self.limit:
+            self.sleep(self.window - (now - sent[0]))
+            now = self.clock()
+            while sent and now - sent[0] >= self.window:
+                sent.popleft()
+        sent.append(now)
+
+
+class TikTokClient:
+    def __init__(
+        self,
+        *,
+        api_base_url: str,
+        client_key: str,
+        client_secret: str,
+        http: httpx.Client | None = None,
+        timeout: float = 15.0,
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.api_base_url = api_base_url.rstrip("/")
+        self.client_key = client_key
+        self._client_secret = client_secret
+        self._http = http or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.sleep = sleep
+        self.limiter = limiter or RateLimiter(sleep=sleep)
+        self.requests_sent = 0
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- transport ------------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
+        """One call with retries for transient failures; returns the response and its parsed JSON."""
+        url = f"{self.api_base_url}{path}"
+        last: TikTokError | None = None
+        for attempt in range(self.max_attempts):
+            if attempt:
+                # Exponential backoff with full jitter: 429 carries no Retry-After.
+                self.sleep(random.uniform(0, self.backoff * 2 ** (attempt - 1)) + self.backoff * 0.5)
+            self.limiter.acquire(path)
+            self.requests_sent += 1
+            try:
+                response = self._http.request(method, url, **kwargs)
+            except httpx.TimeoutException:
+                last = TikTokError(f"TikTok did not answer in time ({path})", transient=True)
+                continue
+            except httpx.TransportError as exc:
+                last = TikTokError(f"cannot reach TikTok at {self.api_base_url}: {type(exc).__name__}",
+                                   transient=True)
+                continue
+            log_id = response.headers.get("x-tt-logid", "")
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if response.status_code == 429 or response.status_code >= 500 or body is None:
+                error = _error_of(body)
+                what = error.get("message") or f"HTTP {response.status_code}"
+                if body is None and response.status_code < 500 and response.status_code != 429:
+                    what = f"unreadable response (HTTP {response.status_code})"
+                last = TikTokError(f"TikTok {path}: {_clean(what)}", code=str(error.get("code", "")),
+                                   log_id=str(error.get("log_id") or log_id), status=response.status_code,
+                                   transient=True)
+                continue
+            return response, body
+        assert last is not None
+        raise last
+
+    # -- OAuth ----------------------------------------------------------------------------------
+
+    def _token_call(self, form: dict[str, str]) -> TokenResponse:
+        response, body = self._send("POST", "/v2/oauth/token/", data=form,
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if not isinstance(body, dict):
+            raise TikTokError("TikTok token endpoint: unexpected response")
+        if body.get("error") or "access_token" not in body:
+            code = str(body.get("error") or "unknown_error")
+            description = _clean(str(body.get("error_description") or ""))
+            needs_login = code in ("invalid_grant", "access_denied")
+            raise TikTokError(
+                f"TikTok refused the token request: {code}" + (f" ({description})" if description else ""),
+                code=code, log_id=str(body.get("log_id") or ""), status=response.status_code,
+                needs_login=needs_login)
+        try:
+            return TokenResponse(
+                open_id=str(body["open_id"]), scope=str(body.get("scope", "")),
+                access_token=str(body["access_token"]), expires_in=int(body["expires_in"]),
+                refresh_token=str(body["refresh_token"]), refresh_expires_in=int(body["refresh_expires_in"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise TikTokError("TikTok token endpoint: incomplete token response",
+                              log_id=str(body.get("log_id") or "")) from None
+
+    def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> TokenResponse:
+        return self._token_call({
+            "client_key": self.client_key, "client_secret": self._client_secret, "code": code,
+            "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code_verifier": code_verifier,
+        })
+
+    def refresh(self, refresh_token: str) -> TokenResponse:
+        return self._token_call({
+            "client_key": self.client_key, "client_secret": self._client_secret,
+            "grant_type": "refresh_token", "refresh_token": refresh_token,
+        })
+
+    def revoke(self, token: str) -> None:
+        response, body = self._send("POST", "/v2/oauth/revoke/", data={
+            "client_key": self.client_key, "client_secret": self._client_secret, "token": token,
+        }, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if isinstance(body, dict) and body.get("error") and not isinstance(body.get("error"), dict):
+            raise TikTokError(f"TikTok refused to revoke the token: {_clean(str(body['error']))}",
+                              log_id=str(body.get("log_id") or ""), status=response.status_code)
+
+    # -- Display API ----------------------------------------------------------------------------
+
+    def _api(self, method: str, path: str, access_token: str, fields: list[str],
+             body: dict[str, Any] | None = None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "params": {"fields": ",".join(fields)},
+            "headers": {"Authorization": f"Bearer {access_token}"},
+        }
+        if body is not None:
+            kwargs["json"] = body
+        response, payload = self._send(method, path, **kwargs)
+        if not isinstance(payload, dict):
+            raise TikTokError(f"TikTok {path}: unexpected response", status=response.status_code)
+        error = _error_of(payload)
+        code = str(error.get("code", ""))
+        log_id = str(error.get("log_id") or response.headers.get("x-tt-logid", ""))
+        if code != "ok" or response.status_code >= 400:
+            message = _clean(str(error.get("message") or f"HTTP {response.status_code}"))
+            raise TikTokError(f"TikTok {path}: {code or 'error'}: {message}", code=code, log_id=log_id,
+                              status=response.status_code)
+        data = payload.get("data")
+        if not isinstance(data, dict):
+            raise TikTokError(f"TikTok {path}: response has no data", log_id=log_id)
+        return data
+
+    def user_info(self, access_token: str, fields: list[str]) -> dict[str, Any]:
+        data = self._api("GET", "/v2/user/info/", access_token, fields)
+        user = data.get("user")
+        if not isinstance(user, dict):
+            raise TikTokError("TikTok /v2/user/info/: response has no user")
+        return user
+
+    def video_list(self, access_token: str, fields: list[str], cursor: int | None,
+                   max_count: int = 20) -> tuple[list[dict[str, Any]], int | None, bool]:
+        body: dict[str, Any] = {"max_count": max_count}
+        if cursor is not None:
+            body["cursor"] = cursor
+        data = self._api("POST", "/v2/video/list/", access_token, fields, body)
+        videos = data.get("videos") or []
+        if not isinstance(videos, list):
+            raise TikTokError("TikTok /v2/video/list/: videos is not a list")
+        next_cursor = data.get("cursor")
+        has_more = data.get("has_more") is True
+        if not isinstance(next_cursor, int) or isinstance(next_cursor, bool):
+            next_cursor = None
+            has_more = False  # without a cursor there is no next page to ask for
+        return [v for v in videos if isinstance(v, dict)], next_cursor, has_more
+
+
+def _error_of(body: Any) -> dict[str, Any]:
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"]
+    return {}
+
+
+def _clean(text: str) -> str:
+    """Server text in an error line: one line, bounded, no control characters."""
+    from sharetui.text import safe_text
+
+    return safe_text(text, 200)

@@ -1,0 +1,81 @@
+"""OAuth credentials on disk: one JSON file in the data dir, mode 0600, replaced atomically.
+
+Tokens never leave this module as text for display: `Credentials.__repr__` hides them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sharetui import locations
+
+
+class CredentialsError(Exception):
+    """The credentials file is unreadable; the message is one line for the user."""
+
+
+@dataclass
+class Credentials:
+    open_id: str
+    scope: str
+    access_token: str = field(repr=False)
+    access_expires_at: float  # Unix seconds
+    refresh_token: str = field(repr=False)
+    refresh_expires_at: float
+    display_name: str = ""
+    username: str = ""
+
+    @property
+    def scopes(self) -> set[str]:
+        return {s.strip() for s in self.scope.split(",") if s.strip()}
+
+    @property
+    def account_key(self) -> str:
+        return f"tiktok:{self.open_id}"
+
+
+def load(path: Path | None = None) -> Credentials | None:
+    path = path or locations.credentials_file()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot read credentials: {exc.strerror}") from None
+    try:
+        data = json.loads(raw)
+        return Credentials(**{k: data[k] for k in Credentials.__dataclass_fields__ if k in data})
+    except (ValueError, TypeError, KeyError):
+        raise CredentialsError(
+            f"{path}: credentials file is damaged; run `sharetui auth login` again"
+        ) from None
+
+
+def save(credentials: Credentials, path: Path | None = None) -> None:
+    """Write atomically (temp file + rename) with mode 0600, so a crash never leaves half a token."""
+    path = path or locations.credentials_file()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".credentials-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(credentials), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def delete(path: Path | None = None) -> bool:
+    path = path or locations.credentials_file()
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

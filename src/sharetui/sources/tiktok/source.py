@@ -1,0 +1,221 @@
+"""The TikTok source: keeps the access token fresh and sweeps the creator's public videos."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sharetui.config import Config
+from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.sources import SourceError
+from sharetui.sources.tiktok import credentials as creds_store
+from sharetui.sources.tiktok.client import TikTokClient, TikTokError, TokenResponse
+from sharetui.sources.tiktok.credentials import Credentials, CredentialsError
+
+SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"]
+USER_FIELDS = {
+    "user.info.basic": ["open_id", "union_id", "avatar_url", "display_name"],
+    "user.info.profile": ["username", "bio_description", "is_verified", "profile_deep_link"],
+    "user.info.stats": ["follower_count", "following_count", "likes_count", "video_count"],
+}
+VIDEO_FIELDS = ["id", "create_time", "title", "video_description", "share_url", "view_count", "like_count",
+                "comment_count", "share_count"]
+PAGE_SIZE = 20
+MAX_PAGES = 2_000  # 40,000 videos: a guard against a server that never says has_more=false
+REFRESH_MARGIN = 300  # refresh this many seconds before the access token expires
+LOGIN_AGAIN = "run `sharetui auth login` again"
+INT64 = 2**63 - 1
+
+
+def user_fields(scopes: set[str]) -> list[str]:
+    """Only fields whose scope was granted: asking for others fails the whole call."""
+    return [f for scope, fields in USER_FIELDS.items() if scope in scopes for f in fields]
+
+
+def credentials_from(token: TokenResponse, now: float, previous: Credentials | None = None) -> Credentials:
+    return Credentials(
+        open_id=token.open_id, scope=token.scope or (previous.scope if previous else ""),
+        access_token=token.access_token, access_expires_at=now + token.expires_in,
+        refresh_token=token.refresh_token, refresh_expires_at=now + token.refresh_expires_in,
+        display_name=previous.display_name if previous else "", username=previous.username if previous else "",
+    )
+
+
+def client_from_config(config: Config, **kwargs: Any) -> TikTokClient:
+    key, secret = config["tiktok.client_key"], config["tiktok.client_secret"]
+    if not key or not secret:
+        raise SourceError(
+            "no TikTok app configured: set tiktok.client_key and tiktok.client_secret "
+            "(`sharetui config set …` or SHARETUI_TIKTOK_CLIENT_KEY/SECRET); see the README"
+        )
+    return TikTokClient(api_base_url=config["tiktok.api_base_url"], client_key=key, client_secret=secret,
+                        **kwargs)
+
+
+class TikTokSource:
+    kind = "tiktok"
+
+    def __init__(self, client: TikTokClient, *, clock: Callable[[], float] = time.time,
+                 load: Callable[[], Credentials | None] = creds_store.load,
+                 save: Callable[[Credentials], None] = creds_store.save) -> None:
+        self.client = client
+        self.clock = clock
+        self._load = load
+        self._save = save
+        self._account: Account | None = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> TikTokSource:
+        return cls(client_from_config(config))
+
+    def _credentials(self) -> Credentials:
+        try:
+            credentials = self._load()
+        except CredentialsError as exc:
+            raise SourceError(str(exc), needs_login=True) from None
+        if credentials is None:
+            raise SourceError(f"not logged in to TikTok: {LOGIN_AGAIN.replace(' again', '')}", needs_login=True)
+        return credentials
+
+    def account(self) -> Account:
+        if self._account is not None:
+            return self._account
+        try:
+            credentials = self._credentials()
+        except SourceError:
+            # Not logged in (or a damaged file): fetch() says so; the UI still needs a name to show.
+            return Account(key="tiktok:", source="tiktok", display_name="TikTok (not logged in)")
+        return Account(key=credentials.account_key, source="tiktok",
+                       display_name=credentials.display_name, username=credentials.username)
+
+    def prepare(self, store: object, now: int) -> None:
+        """Nothing to backfill: TikTok reports only current counts."""
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- tokens ---------------------------------------------------------------------------------
+
+    def _refresh(self, credentials: Credentials) -> Credentials:
+        now = self.clock()
+        if credentials.refresh_expires_at <= now:
+            raise SourceError(f"the TikTok login has expired: {LOGIN_AGAIN}", needs_login=True)
+        try:
+            token = self.client.refresh(credentials.refresh_token)
+        except TikTokError as exc:
+            if exc.needs_login:
+                raise SourceError(f"TikTok no longer accepts this login ({exc}): {LOGIN_AGAIN}",
+                                  needs_login=True) from None
+            raise
+        fresh = credentials_from(token, now, credentials)
+        # The old refresh token stopped working the moment TikTok answered: store the new one first.
+        self._save(fresh)
+        return fresh
+
+    def _fresh_credentials(self) -> Credentials:
+        credentials = self._credentials()
+        if credentials.access_expires_at - self.clock() < REFRESH_MARGIN:
+            credentials = self._refresh(credentials)
+        return credentials
+
+    def _call(self, credentials: Credentials, call: Callable[[str], Any]) -> tuple[Credentials, Any]:
+        """Make an API call; on access_token_invalid refresh once and retry."""
+        try:
+            return credentials, call(credentials.access_token)
+        except TikTokError as exc:
+            if exc.code != "access_token_invalid":
+                raise _explain(exc) from None
+        credentials = self._refresh(credentials)
+        try:
+            return credentials, call(credentials.access_token)
+        except TikTokError as exc:
+            if exc.code == "access_token_invalid":
+                raise SourceError(f"TikTok rejects the access token even after a refresh: {LOGIN_AGAIN}",
+                                  needs_login=True) from None
+            raise _explain(exc) from None
+
+    # -- sweep ----------------------------------------------------------------------------------
+
+    def fetch(self, now: int) -> Sweep:
+        credentials = self._fresh_credentials()
+        scopes = credentials.scopes
+        if "video.list" not in scopes:
+            raise SourceError(f"this login did not grant the video.list scope: {LOGIN_AGAIN} and allow it",
+                              needs_login=True)
+        fields = user_fields(scopes)
+        account = self.account()
+        if fields:
+            credentials, user = self._call(credentials, lambda token: self.client.user_info(token, fields))
+            account = _account_from(user, credentials)
+            if (account.display_name, account.username) != (credentials.display_name, credentials.username):
+                credentials.display_name, credentials.username = account.display_name, account.username
+                self._save(credentials)
+        self._account = account
+        videos: list[VideoCounts] = []
+        cursor: int | None = None
+        for _page in range(MAX_PAGES):
+            page_cursor = cursor
+            try:
+                credentials, (page, cursor, has_more) = self._call(
+                    credentials, lambda token, c=page_cursor: self.client.video_list(token, VIDEO_FIELDS, c, PAGE_SIZE))
+            except SourceError as exc:
+                if not videos:
+                    raise
+                # Keep every page we got; the sweep is marked incomplete so nothing is marked gone.
+                return Sweep(account=account, videos=videos, complete=False, error=str(exc))
+            videos.extend(v for v in (parse_video(item) for item in page) if v is not None)
+            if not has_more or cursor is None or (page_cursor is not None and cursor >= page_cursor):
+                break
+        else:
+            return Sweep(account=account, videos=videos, complete=False,
+                         error=f"stopped after {MAX_PAGES} pages of videos")
+        return Sweep(account=account, videos=videos, complete=True)
+
+
+def _explain(exc: TikTokError) -> SourceError:
+    if exc.code in ("scope_not_authorized", "scope_permission_missed"):
+        return SourceError(f"{exc}: a permission is missing; {LOGIN_AGAIN} and allow every scope",
+                           needs_login=True)
+    return exc
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _count(value: Any) -> int:
+    """A count as TikTok reports it; anything that is not an integer counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(-INT64, min(INT64, value))  # SQLite stores 64-bit integers
+
+
+def parse_video(item: dict[str, Any]) -> VideoCounts | None:
+    """One entry of data.videos, or None when it has no usable id."""
+    video_id = item.get("id")
+    if isinstance(video_id, int) and not isinstance(video_id, bool):
+        video_id = str(video_id)
+    if not isinstance(video_id, str) or not video_id.strip():
+        return None
+    title = _text(item.get("title")) or _text(item.get("video_description")).split("\n", 1)[0]
+    created = item.get("create_time")
+    posted_at = created if isinstance(created, int) and not isinstance(created, bool) else 0
+    return VideoCounts(
+        id=video_id.strip(), title=title, posted_at=posted_at, share_url=_text(item.get("share_url")),
+        views=_count(item.get("view_count")), likes=_count(item.get("like_count")),
+        comments=_count(item.get("comment_count")), shares=_count(item.get("share_count")),
+    )
+
+
+def _account_from(user: dict[str, Any], credentials: Credentials) -> Account:
+    def number(key: str) -> int | None:
+        value = user.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return Account(
+        key=credentials.account_key, source="tiktok",
+        display_name=_text(user.get("display_name")) or credentials.display_name,
+        username=_text(user.get("username")) or credentials.username,
+        followers=number("follower_count"), likes=number("likes_count"), video_count=number("video_count"),
+    )
