@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sharetui.models import Account, VideoCounts
+from sharetui.store import SCHEMA_VERSION, Store, StoreError, aligned_range
+
+ACCOUNT = Account(key="tiktok:abc", source="tiktok", display_name="Someone")
+
+
+def video(vid: str, shares: int, views: int = 1000, posted_at: int = 1_000, title: str = "t") -> VideoCounts:
+    return VideoCounts(id=vid, title=title, posted_at=posted_at, share_url="", views=views, likes=10,
+                       comments=1, shares=shares)
+
+
+def snapshot_count(store: Store) -> int:
+    return sqlite3.connect(store.path).execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
+
+
+def test_snapshots_only_when_a_count_changes(store: Store) -> None:
+    store.record_sweep(ACCOUNT, 10_000, [video("a", 5), video("b", 7)])
+    store.record_sweep(ACCOUNT, 10_060, [video("a", 5), video("b", 7)])
+    result = store.record_sweep(ACCOUNT, 10_120, [video("a", 6), video("b", 7)])
+    assert snapshot_count(store) == 3
+    assert (result.changed, result.new, result.videos) == (1, 0, 2)
+    # The time the counts were last confirmed moves on even without a snapshot.
+    latest = {row[0]: row for row in store.latest(ACCOUNT.key)}
+    assert latest["b"][7] == 10_120
+
+
+def test_video_missing_from_complete_sweep_is_marked_gone_not_deleted(store: Store) -> None:
+    store.record_sweep(ACCOUNT, 10_000, [video("a", 5), video("b", 7)])
+    partial = store.record_sweep(ACCOUNT, 10_060, [video("a", 5)], complete=False)
+    assert partial.gone == 0
+    full = store.record_sweep(ACCOUNT, 10_120, [video("a", 5)])
+    assert full.gone == 1 and full.totals[3] == 5
+    rows = {r.id: r for r in store.dashboard(ACCOUNT.key, 10_120)}
+    assert rows["b"].gone and rows["b"].shares == 7
+    back = store.record_sweep(ACCOUNT, 10_180, [video("a", 5), video("b", 8)])
+    assert back.totals[3] == 13
+    assert not {r.id: r for r in store.dashboard(ACCOUNT.key, 10_180)}["b"].gone
+
+
+def test_repeated_video_in_one_sweep_counts_once(store: Store) -> None:
+    result = store.record_sweep(ACCOUNT, 10_000, [video("a", 5), video("a", 5)])
+    assert result.videos == 1 and result.totals[3] == 5
+
+
+def test_dashboard_gains(store: Store) -> None:
+    now = 200_000
+    store.record_sweep(ACCOUNT, now - 90_000, [video("a", 10)])  # older than a day
+    store.record_sweep(ACCOUNT, now - 7_200, [video("a", 40)])
+    store.record_sweep(ACCOUNT, now - 1_800, [video("a", 55), video("new", 3, posted_at=now - 2_000)])
+    store.record_sweep(ACCOUNT, now, [video("a", 70), video("new", 9, posted_at=now - 2_000)])
+    rows = {r.id: r for r in store.dashboard(ACCOUNT.key, now)}
+    assert rows["a"].gain_1h == 70 - 40  # value an hour ago was the one recorded 2 h ago
+    assert rows["a"].gain_24h == 70 - 10
+    assert rows["new"].gain_1h == 9  # posted within the hour: everything is a gain
+    assert sum(rows["a"].trend) == 60
+    assert rows["a"].share_rate == pytest.approx(70.0)
+
+
+def test_gain_unknown_when_history_starts_inside_the_window(store: Store) -> None:
+    now = 200_000
+    store.record_sweep(ACCOUNT, now - 600, [video("a", 50, posted_at=1_000)])
+    row = store.dashboard(ACCOUNT.key, now)[0]
+    assert row.gain_1h is None and row.gain_24h is None
+    assert sum(row.trend) == 0
+
+
+def test_video_series_buckets(store: Store) -> None:
+    store.record_sweep(ACCOUNT, 1_000, [video("a", 0, views=0, posted_at=1_000)])
+    store.record_sweep(ACCOUNT, 1_500, [video("a", 4, views=100, posted_at=1_000)])
+    store.record_sweep(ACCOUNT, 2_500, [video("a", 10, views=300, posted_at=1_000)])
+    vid = store.dashboard(ACCOUNT.key, 3_000)[0].vid
+    series = store.video_series(vid, 1_000, 3_000, 4)  # boundaries 1000, 1500, 2000, 2500, 3000
+    assert series["shares"].values == [0, 4, 4, 10, 10]
+    assert series["shares"].gains == [4, 0, 6, 0]
+    assert series["views"].gains == [100, 0, 200, 0]
+    assert series["shares"].change == 10
+
+
+def test_total_series_from_sweeps(store: Store) -> None:
+    store.record_sweep(ACCOUNT, 1_000, [video("a", 1), video("b", 1)])
+    store.record_sweep(ACCOUNT, 2_000, [video("a", 3), video("b", 2)])
+    series = store.total_series(ACCOUNT.key, 1_000, 2_000, 2)
+    assert series.values == [2, 2, 5] and series.gains == [0, 3]
+
+
+def test_aligned_range_uses_clock_aligned_steps() -> None:
+    start, end, buckets = aligned_range(100_000, 86_400, 60, min_step=900)
+    assert end - start == buckets * 1800 and end % 1800 == 0 and end >= 100_000
+    start, end, buckets = aligned_range(100_000, 3600, 120, min_step=60)
+    assert (end - start, buckets) == (3600, 60)
+
+
+def test_accounts_are_kept_apart(store: Store) -> None:
+    other = Account(key="demo", source="demo", display_name="Demo")
+    store.record_sweep(ACCOUNT, 1_000, [video("a", 1)])
+    store.record_sweep(other, 1_000, [video("a", 9)])
+    assert [r.shares for r in store.dashboard(ACCOUNT.key, 1_000)] == [1]
+    store.delete_account("demo")
+    assert store.dashboard("demo", 1_000) == []
+    assert len(store.dashboard(ACCOUNT.key, 1_000)) == 1
+
+
+def test_schema_is_versioned_and_wal(store: Store) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused_not_downgraded(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer sharetui"):
+        Store(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 5
+
+
+def test_foreign_file_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-db.sqlite3"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="cannot open the cache"):
+        Store(path)
+    assert path.read_bytes().startswith(b"this is not sqlite")
+
+
+def test_reopen_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    with Store(path) as first:
+        first.record_sweep(ACCOUNT, 1_000, [video("a", 1, title="kept")])
+    with Store(path) as second:
+        assert [r.title for r in second.dashboard(ACCOUNT.key, 1_000)] == ["kept"]
