@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_version_and_help() -> None:
+    from sharetui import __version__
+
+    assert run_cli("--version").stdout.strip() == f"sharetui {__version__}"
+    for command in ([], ["poll"], ["export"], ["config"], ["config", "set"], ["locate"], ["auth"],
+                    ["auth", "login"]):
+        result = run_cli(*command, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "usage: sharetui" in result.stdout
+
+
+def test_locate_prints_platform_paths(isolated_dirs: Path) -> None:
+    out = run_cli("locate").stdout
+    assert f"{isolated_dirs}/config/sharetui/config.toml" in out
+    assert f"{isolated_dirs}/data/sharetui/sharetui.sqlite3" in out
+
+
+def test_config_set_get_show(config_path: Path) -> None:
+    assert run_cli("config", "path").stdout.strip() == str(config_path)
+    assert run_cli("config", "set", "poll.interval", "45").returncode == 0
+    assert run_cli("config", "get", "poll.interval").stdout.strip() == "45"
+    shown = run_cli("config", "show").stdout
+    assert "poll.interval" in shown and "# file" in shown and "demo.videos" in shown
+
+
+def test_config_secret_is_never_printed(config_path: Path) -> None:
+    secret = "hunter2-very-secret"
+    run_cli("config", "set", "tiktok.client_secret", secret)
+    outputs = [run_cli("config", "get", "tiktok.client_secret"), run_cli("config", "show"),
+               run_cli("config", "set", "tiktok.client_secret", secret)]
+    for result in outputs:
+        assert secret not in result.stdout + result.stderr
+    assert "(set)" in outputs[0].stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [("[poll]\ninterval = 0\n", "poll.interval"), ("[poll\n", "invalid TOML"), ("bogus = 1\n", "bogus")],
+)
+def test_bad_config_is_one_line_exit_2(config_path: Path, content: str, needle: str) -> None:
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(content)
+    result = run_cli("poll", "--once", "--demo")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and str(config_path) in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_config_set_rejects_bad_values() -> None:
+    result = run_cli("config", "set", "poll.interval", "soon")
+    assert result.returncode == 2 and "must be an integer" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
+    run_cli("config", "set", "demo.videos", "6")
+    run_cli("config", "set", "demo.history_days", "1")
+    result = run_cli("poll", "--once", "--demo")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 1
+    assert "DEMO" in result.stdout and "6 videos" in result.stdout
+    assert (data_dir / "sharetui.sqlite3").exists()
+
+    latest = json.loads(run_cli("export", "--format", "json", "--demo").stdout)
+    assert len(latest) == 6
+    assert set(latest[0]) == {"id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"}
+    assert latest[0]["posted_at"].endswith("Z") and "T" in latest[0]["posted_at"]
+
+    history = json.loads(run_cli("export", "--format", "json", "--history", "--demo").stdout)
+    assert set(history[0]) == {"id", "at", "views", "likes", "comments", "shares"}
+    db = sqlite3.connect(data_dir / "sharetui.sqlite3")
+    assert len(history) == db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
+
+    rows = list(csv.reader(io.StringIO(run_cli("export", "--demo").stdout)))
+    assert rows[0] == ["id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"]
+    assert len(rows) == 7
+
+    target = tmp_path / "out.csv"
+    written = run_cli("export", "--history", "--output", str(target), "--demo")
+    assert written.returncode == 0 and target.read_text().startswith("id,at,views")
+
+
+def test_export_neutralises_spreadsheet_formulas(data_dir: Path) -> None:
+    from sharetui.models import Account, VideoCounts
+    from sharetui.store import Store
+
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        store.record_sweep(Account("demo", "demo", "Demo"), 1_000, [
+            VideoCounts("1", "=HYPERLINK(\"http://evil\")", 1, "", 1, 1, 1, 1),
+            VideoCounts("2", "@SUM(A1)", 1, "", 1, 1, 1, 1),
+        ])
+    out = run_cli("export", "--demo").stdout
+    titles = [row[1] for row in csv.reader(io.StringIO(out))][1:]
+    assert sorted(titles) == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
+
+
+def test_poll_loop_stops_cleanly_on_sigterm(data_dir: Path) -> None:
+    run_cli("config", "set", "demo.videos", "3")
+    run_cli("config", "set", "demo.history_days", "0")
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    second = process.stdout.readline()
+    process.terminate()
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "DEMO" in first and "DEMO" in second
+    assert "Traceback" not in err
+    db = sqlite3.connect(data_dir / "sharetui.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_monitor_without_a_terminal_explains() -> None:
+    result = run_cli(input="")
+    assert result.returncode == 1
+    assert "needs a terminal" in result.stderr
+
+
+def test_corrupt_cache_is_reported_not_a_traceback(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "sharetui.sqlite3").write_bytes(b"garbage" * 500)
+    result = run_cli("poll", "--once", "--demo")
+    assert result.returncode == 1
+    assert "cannot open the cache" in result.stderr and "Traceback" not in result.stderr
+    assert (data_dir / "sharetui.sqlite3").read_bytes().startswith(b"garbage")
+
+
+@pytest.mark.parametrize("command", [["--version"], ["--help"], ["locate"], ["config", "show"],
+                                     ["export", "--demo"], ["auth", "status"], ["poll", "--once", "--demo"]])
+def test_commands_without_ui_never_import_textual(command: list[str]) -> None:
+    run_cli("config", "set", "demo.videos", "2")
+    run_cli("config", "set", "demo.history_days", "0")
+    probe = (
+        "import sys\n"
+        "from sharetui.cli import main\n"
+        f"try:\n    main({command!r})\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print('TEXTUAL', loaded, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ.copy(),
+                            timeout=60)
+    assert "TEXTUAL []" in result.stderr, result.stderr

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sharetui.sources import SourceError
+from sharetui.sources.tiktok import credentials as creds_store
+from sharetui.sources.tiktok.auth import AuthError, code_challenge, make_verifier, parse_callback
+from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError
+from sharetui.sources.tiktok.source import TikTokSource, credentials_from, parse_video
+from sharetui.poller import Poller
+from sharetui.store import Store
+from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTikTok]:
+    with FakeTikTok(videos=45) as server:
+        yield server
+
+
+def make_client(fake: FakeTikTok, **kwargs: object) -> TikTokClient:
+    options: dict = {"backoff": 0.01, "timeout": 2.0}
+    options.update(kwargs)
+    return TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, **options)
+
+
+def login(fake: FakeTikTok, tmp_path: Path, scopes: list[str] | None = None, **client_kwargs: object
+          ) -> tuple[TikTokSource, Path]:
+    from sharetui.sources.tiktok.client import TokenResponse
+
+    issued = fake.issue_tokens(scopes)
+    path = tmp_path / "credentials.json"
+    token = TokenResponse(issued["open_id"], issued["scope"], issued["access_token"], issued["expires_in"],
+                          issued["refresh_token"], issued["refresh_expires_in"])
+    creds_store.save(credentials_from(token, time.time()), path)
+    source = TikTokSource(make_client(fake, **client_kwargs), load=lambda: creds_store.load(path),
+                          save=lambda c: creds_store.save(c, path))
+    return source, path
+
+
+def test_pkce_challenge_is_lower_hex_sha256() -> None:
+    verifier = make_verifier()
+    assert 43 <= len(verifier) <= 128
+    assert set(verifier) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    challenge = code_challenge("abc")
+    assert challenge == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert make_verifier() != verifier
+
+
+def test_parse_callback_checks_state() -> None:
+    ok = parse_callback("http://127.0.0.1:5000/callback/?code=C1&scopes=video.list&state=S", "S")
+    assert (ok.code, ok.scopes) == ("C1", "video.list")
+    assert parse_callback("  C2-bare-code \n", "S").code == "C2-bare-code"
+    with pytest.raises(AuthError, match="state mismatch"):
+        parse_callback("http://127.0.0.1:5000/callback/?code=C1&state=OTHER", "S")
+    with pytest.raises(AuthError, match="access_denied"):
+        parse_callback("/callback/?error=access_denied&error_description=no&state=S", "S")
+
+
+def test_full_sweep_pages_short_pages_until_has_more_false(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, _ = login(fake, tmp_path)
+    sweep = source.fetch(int(time.time()))
+    assert sweep.complete and len(sweep.videos) == 45
+    assert len({v.id for v in sweep.videos}) == 45
+    pages = fake.count("/v2/video/list/")
+    # Short pages of 13 while more than a page remains (13 + 13), then the last 19: three calls.
+    assert pages == 3
+    assert fake.count("/v2/user/info/") == 1
+    assert sweep.account.display_name == "Fake Creator" and sweep.account.followers == 5000
+
+
+def test_only_granted_fields_are_requested(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, _ = login(fake, tmp_path, scopes=["user.info.basic", "video.list"])
+    sweep = source.fetch(int(time.time()))  # the fake answers scope_permission_missed otherwise
+    assert sweep.account.followers is None and sweep.account.display_name == "Fake Creator"
+
+
+def test_missing_video_scope_asks_for_login(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, _ = login(fake, tmp_path, scopes=["user.info.basic"])
+    with pytest.raises(SourceError, match="video.list") as caught:
+        source.fetch(int(time.time()))
+    assert caught.value.needs_login
+
+
+def test_expired_access_token_is_refreshed_once_and_rotation_is_stored(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, path = login(fake, tmp_path)
+    before = creds_store.load(path)
+    assert before is not None
+    fake.expire_access_tokens()
+    sweep = source.fetch(int(time.time()))
+    assert len(sweep.videos) == 45
+    after = creds_store.load(path)
+    assert after is not None and after.refresh_token != before.refresh_token
+    assert fake.count("/v2/oauth/token/") == 1
+    # The old refresh token no longer works: reusing it is refused.
+    client = make_client(fake)
+    with pytest.raises(TikTokError) as caught:
+        client.refresh(before.refresh_token)
+    assert caught.value.code == "invalid_grant" and caught.value.needs_login
+
+
+def test_refresh_ahead_of_expiry(fake: FakeTikTok, tmp_path: Path) -> None:
+    fake.access_ttl = 60  # inside the refresh margin
+    source, path = login(fake, tmp_path)
+    first = creds_store.load(path)
+    source.fetch(int(time.time()))
+    assert fake.count("/v2/oauth/token/") == 1
+    assert creds_store.load(path).access_token != first.access_token  # type: ignore[union-attr]
+
+
+def test_revoked_refresh_token_means_login_again(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, path = login(fake, tmp_path)
+    credentials = creds_store.load(path)
+    make_client(fake).revoke(credentials.access_token)  # type: ignore[union-attr]
+    with pytest.raises(SourceError, match="sharetui auth login") as caught:
+        source.fetch(int(time.time()))
+    assert caught.value.needs_login
+    assert path.exists()  # nothing lost: the user can still see what was stored
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "garbage", "html", "reset"])
+def test_transient_faults_are_retried(fake: FakeTikTok, tmp_path: Path, fault: str) -> None:
+    source, _ = login(fake, tmp_path)
+    fake.faults.extend([fault, fault])
+    sweep = source.fetch(int(time.time()))
+    assert sweep.complete and len(sweep.videos) == 45
+
+
+def test_timeouts_are_retried(fake: FakeTikTok, tmp_path: Path) -> None:
+    fake.slow_seconds = 1.5
+    source, _ = login(fake, tmp_path, timeout=0.5)
+    fake.faults.append("slow")
+    sweep = source.fetch(int(time.time()))
+    assert len(sweep.videos) == 45
+
+
+def test_persistent_failure_is_one_line_with_log_id(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, _ = login(fake, tmp_path, max_attempts=3)
+    fake.faults.extend(["500"] * 3)
+    with pytest.raises(SourceError) as caught:
+        source.fetch(int(time.time()))
+    message = str(caught.value)
+    assert "internal_error" in message or "Something went wrong" in message
+    assert "log_id 2026LOG" in message and "\n" not in message
+
+
+def test_sweep_failing_part_way_keeps_pages(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, _ = login(fake, tmp_path, max_attempts=2)
+    store = Store(tmp_path / "c.sqlite3")
+    poller = Poller(store, source)
+    poller.sweep()
+    fake.user.videos.pop()  # one video goes private...
+    fake.fault_paths = {"/v2/video/list/"}
+    # ...but the next sweep dies on its third page: nothing must be marked gone.
+    original = source.client.video_list
+    calls = {"n": 0}
+
+    def flaky(*args: object, **kwargs: object):  # noqa: ANN202
+        calls["n"] += 1
+        if calls["n"] == 3:
+            fake.faults.extend(["500", "500"])
+        return original(*args, **kwargs)
+
+    source.client.video_list = flaky  # type: ignore[method-assign]
+    with pytest.raises(SourceError, match="kept 26 videos"):
+        poller.sweep()
+    rows = store.dashboard(source.account().key, int(time.time()))
+    assert len(rows) == 45 and not any(r.gone for r in rows)
+
+
+def test_rate_limiter_waits_when_the_window_is_full() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(limit=3, window=60, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        limiter.acquire("/v2/video/list/")
+    limiter.acquire("/v2/user/info/")  # another endpoint has its own window
+    assert slept == []
+    now[0] = 10
+    limiter.acquire("/v2/video/list/")
+    assert slept == [50]
+
+
+def test_parse_video_tolerates_odd_shapes() -> None:
+    assert parse_video({"title": "no id"}) is None
+    video = parse_video({"id": 123, "create_time": "soon", "share_count": "12", "view_count": 2**70,
+                         "video_description": "first line\nsecond"})
+    assert video is not None
+    assert (video.id, video.posted_at, video.shares, video.views, video.title) == (
+        "123", 0, 0, 2**63 - 1, "first line")
