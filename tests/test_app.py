@@ -1,0 +1,326 @@
+"""The real App under run_test()/Pilot, on a real cache, with an injected clock and source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sharetui.app import ShareApp, ThemeError
+from sharetui.config import Config
+from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.poller import Poller
+from sharetui.screens.dashboard import DashboardScreen
+from sharetui.screens.help import HelpScreen
+from sharetui.screens.video import VideoScreen
+from sharetui.sources import SourceError
+from sharetui.sources.demo import DemoSource
+from sharetui.store import Store
+from sharetui.widgets.video_table import VideoTable
+from tests.conftest import T0, FakeClock
+
+HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]"]
+
+
+class ScriptedSource:
+    """A source whose answers the test controls."""
+
+    kind = "tiktok"
+
+    def __init__(self, videos: list[VideoCounts]) -> None:
+        self.videos = videos
+        self.fail: str | None = None
+        self.fetches = 0
+
+    def account(self) -> Account:
+        return Account(key="tiktok:test", source="tiktok", display_name="[b]Test[/b] Creator", username="tester")
+
+    def prepare(self, store: Store, now: int) -> None:
+        return None
+
+    def fetch(self, now: int) -> Sweep:
+        self.fetches += 1
+        if self.fail:
+            raise SourceError(self.fail)
+        return Sweep(account=self.account(), videos=list(self.videos))
+
+    def close(self) -> None:
+        return None
+
+
+def demo_app(store: Store, clock: FakeClock, videos: int = 30, **kwargs: object) -> ShareApp:
+    return ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=2), store=store, clock=clock,
+                    **kwargs)
+
+
+async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def table_of(app: ShareApp) -> VideoTable:
+    return app.dashboard.query_one(VideoTable)
+
+
+async def test_cached_data_shows_before_any_poll(store: Store, clock: FakeClock) -> None:
+    Poller(store, DemoSource(seed=7, videos=12, history_days=1), clock=clock).sweep()
+    source = DemoSource(seed=7, videos=12, history_days=1)
+    app = ShareApp(Config(), source=source, store=store, clock=clock, poll_on_start=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        assert len(table.order) == 12
+        assert app.last_ok == T0
+        assert store.last_sweep("demo") == T0  # nothing new was polled
+        header_line = table.render_line(0).text
+        assert "Shares" in header_line and "Title" in header_line
+
+
+async def test_poll_on_start_then_live_updates_keep_the_cursor_on_its_video(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        assert len(table.order) == 30 and app.state == "LIVE"
+        await pilot.press("s", "s")  # shares → ‰ → +1h
+        assert table.sort_key == "gain_1h"
+        await pilot.press("down", "down")
+        chosen = table.cursor_key
+        position = table.order.index(chosen)
+        # Hours later the viral video has overtaken others: order changes, the cursor follows the video.
+        before = list(table.order)
+        clock.advance(3 * 3600)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert table.cursor_key == chosen
+        assert table.order != before and table.order.index(chosen) != position
+        assert store.last_sweep("demo") == int(clock.now)
+
+
+async def test_enter_opens_video_and_escape_returns(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        chosen = table_of(app).cursor_row
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VideoScreen) and app.screen.row.id == chosen.id
+        assert app.screen._data is not None and app.screen._data.range_name == "24h"
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: FakeClock,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, VideoScreen)
+        spans = {}
+        for key, name in zip("12345", ["1h", "24h", "7d", "30d", "all"], strict=True):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert screen._data.range_name == name
+            spans[name] = screen._data.end - screen._data.start
+        assert spans["1h"] == 3600 and spans["24h"] == 86_400 and spans["7d"] == 7 * 86_400
+        await pilot.press("c")
+        assert app.clipboard == screen.row.share_url and "/video/" in app.clipboard
+
+        def no_browser() -> None:
+            raise webbrowser.Error("none")
+
+        monkeypatch.setattr(webbrowser, "get", no_browser)
+        await pilot.press("o")
+        assert any("copy the link" in str(n.message) for n in app._notifications)
+        # Live: a poll while the screen is open refreshes its figures.
+        await pilot.press("2")
+        await settle(app, pilot)
+        shares_before = screen._data.row.shares
+        clock.advance(2 * 3600)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert screen._data.end >= int(clock.now)
+        assert screen._data.row.shares >= shares_before
+        assert screen._data.row.updated_at == int(clock.now)
+
+
+async def test_filter_and_clear(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        word = table.cursor_row.title.split()[-1].lower()
+        await pilot.press("slash")
+        await pilot.press(*word)
+        shown = [table.rows[k].title.lower() for k in table.order]
+        assert shown and all(word in t for t in shown) and len(shown) < 30
+        await pilot.press("enter")
+        assert table.has_focus and table.filter_text == word
+        await pilot.press("escape")
+        assert table.filter_text == "" and len(table.order) == 30
+
+
+async def test_sort_cycle_and_reverse(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        shares = [table.rows[k].shares for k in table.order]
+        assert shares == sorted(shares, reverse=True)
+        await pilot.press("r")
+        shares = [table.rows[k].shares for k in table.order]
+        assert shares == sorted(shares)
+        await pilot.press("s")
+        rates = [table.rows[k].share_rate for k in table.order]
+        assert table.sort_key == "rate" and rates == sorted(rates, reverse=True)
+        seen = {table.sort_key}
+        for _ in range(10):
+            await pilot.press("s")
+            seen.add(table.sort_key)
+        assert {"title", "posted", "views", "likes", "comments", "shares", "gain_1h", "gain_24h"} <= seen
+
+
+async def test_pause_resume_poll_now_and_interval(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app._poll_timer is not None
+        await pilot.press("space")
+        assert app.state == "PAUSED" and app._poll_timer is None
+        clock.advance(600)
+        await pilot.press("ctrl+r")  # poll now works while paused, and stays paused
+        await settle(app, pilot)
+        assert store.last_sweep("demo") == int(clock.now) and app.state == "PAUSED"
+        clock.advance(600)
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.state == "LIVE" and store.last_sweep("demo") == int(clock.now)
+        assert app.interval == 60
+        await pilot.press("plus")
+        assert app.interval == 120
+        await pilot.press("minus", "minus", "minus")
+        assert app.interval == 15
+
+
+async def test_help_and_quit(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_palette_jumps_to_a_video(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        target = table.rows[table.order[-1]]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*f"jump {target.title[:25]}")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VideoScreen)
+        assert app.screen.row.id == target.id
+        assert table.cursor_key == target.id
+
+
+async def test_poll_failure_shows_offline_and_keeps_cached_rows(store: Store, clock: FakeClock) -> None:
+    videos = [VideoCounts(str(i), f"video {i}", T0 - 3600 * i, f"https://x/{i}", 100, 10, 1, i)
+              for i in range(1, 6)]
+    source = ScriptedSource(videos)
+    app = ShareApp(Config(), source=source, store=store, clock=clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert len(table_of(app).order) == 5
+        source.fail = "TikTok /v2/video/list/: internal_error: boom (log_id 2026XYZ)"
+        clock.advance(60)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.state == "OFFLINE (cached)"
+        assert len(table_of(app).order) == 5
+        assert app._poll_timer is not None  # retried on schedule
+        messages = [str(n.message) for n in app._notifications]
+        assert any("log_id 2026XYZ" in m for m in messages)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert sum("log_id 2026XYZ" in str(n.message) for n in app._notifications) == 1  # notified once
+        source.fail = None
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.state == "LIVE"
+
+
+async def test_hostile_titles_render_literally_everywhere(store: Store, clock: FakeClock) -> None:
+    videos = [VideoCounts(str(i), title, T0 - 3600 * (i + 1), f"https://x/{i}", 1000 - i, 10, 1, 100 - i)
+              for i, title in enumerate(HOSTILE)]
+    app = ShareApp(Config(), source=ScriptedSource(videos), store=store, clock=clock)
+    async with app.run_test(size=(160, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        lines = [table.render_line(y).text for y in range(1, len(HOSTILE) + 1)]
+        for title in HOSTILE[:4] + HOSTILE[5:]:
+            assert any(line.lstrip().startswith(title) for line in lines), (title, lines)
+        assert not any("\x1b" in line or "\x07" in line for line in lines)
+        assert any("red" in line and "\ufffd[31m" in line for line in lines)
+        assert app.is_running  # [@click=app.quit] did nothing
+        header = app.dashboard.query_one("#account-name").render()
+        assert "[b]Test[/b] Creator" in str(header)
+        # The video screen and the palette too.
+        for index in range(len(HOSTILE)):
+            table.move_to(table.order[index])
+            await pilot.press("enter")
+            await settle(app, pilot)
+            title_widget = app.screen.query_one("#video-title")
+            assert "\x1b" not in str(title_widget.render())
+            await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"jump")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+        assert app.is_running
+
+
+async def test_works_at_80x24_with_ansi_theme_and_no_color(store: Store, clock: FakeClock,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    config = Config({"ui.theme": "ansi-dark"})
+    app = ShareApp(config, source=DemoSource(seed=7, videos=30, history_days=1), store=store, clock=clock)
+    assert app.theme == "ansi-dark"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        assert "shares" in table.visible_columns and "title" in table.visible_columns
+        header = table.render_line(0).text
+        assert len(header) <= 80 and "+1h" in header
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VideoScreen)
+
+
+def test_unknown_theme_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(ThemeError, match="not a theme"):
+        ShareApp(Config({"ui.theme": "no-such-theme"}), source=DemoSource(), store=store)
+
+
+def test_app_constructible_with_no_arguments(isolated_dirs: Path) -> None:
+    app = ShareApp()
+    assert app.source.kind == "demo"
+    assert app.store.path == isolated_dirs / "data" / "sharetui" / "sharetui.sqlite3"
+    app.store.close()
