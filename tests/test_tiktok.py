@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from sharetui.poller import Poller
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.auth import AuthError, code_challenge, make_verifier, parse_callback
 from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError
 from sharetui.sources.tiktok.source import TikTokSource, credentials_from, parse_video
-from sharetui.poller import Poller
 from sharetui.store import Store
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 
