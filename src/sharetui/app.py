@@ -95,7 +95,7 @@ class ShareApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
-        self.load_cached()
+        # The first load starts when the dashboard has mounted (DashboardScreen.on_mount).
 
     def on_unmount(self) -> None:
         self.source.close()

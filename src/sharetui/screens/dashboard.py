@@ -39,6 +39,7 @@ class DashboardScreen(Screen):
 
     def on_mount(self) -> None:
         self.table.focus()
+        cast("ShareApp", self.app).load_cached()  # children are mounted: safe to receive data now
 
     def apply(self, data: DashboardData) -> None:
         self.query_one(AccountHeader).show(data)
