@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sharetui.models import Account, VideoCounts
-from sharetui.store import SCHEMA_VERSION, Store, StoreError, aligned_range
+from sharetui.store import SCHEMA_VERSION, Store, StoreError, bucket_range
 
 ACCOUNT = Account(key="tiktok:abc", source="tiktok", display_name="Someone")
 
@@ -90,11 +90,13 @@ def test_total_series_from_sweeps(store: Store) -> None:
     assert series.values == [2, 2, 5] and series.gains == [0, 3]
 
 
-def test_aligned_range_uses_clock_aligned_steps() -> None:
-    start, end, buckets = aligned_range(100_000, 86_400, 60, min_step=900)
-    assert end - start == buckets * 1800 and end % 1800 == 0 and end >= 100_000
-    start, end, buckets = aligned_range(100_000, 3600, 120, min_step=60)
+def test_bucket_range_uses_round_steps_ending_now() -> None:
+    start, end, buckets = bucket_range(100_000, 86_400, 60, min_step=900)
+    assert (end, end - start, buckets) == (100_000, 86_400, 48)  # 30-minute steps: 96 would not fit in 60
+    start, end, buckets = bucket_range(100_000, 3600, 120, min_step=60)
     assert (end - start, buckets) == (3600, 60)
+    start, end, buckets = bucket_range(100_000, 7 * 86_400, 48, min_step=900)
+    assert (end - start) // buckets == 6 * 3600
 
 
 def test_accounts_are_kept_apart(store: Store) -> None:

@@ -387,15 +387,15 @@ class Store:
 NICE_STEPS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000]
 
 
-def aligned_range(now: int, span: int, max_buckets: int, min_step: int = 60) -> tuple[int, int, int]:
-    """(start, end, buckets) covering `span` seconds up to `now` in whole clock-aligned steps.
+def bucket_range(now: int, span: int, max_buckets: int, min_step: int = 60) -> tuple[int, int, int]:
+    """(start, end, buckets) covering at least `span` seconds up to `now` in whole, round-sized steps.
 
-    Aligned steps (1 min, 15 min, 1 h, …) keep a 15-minute history from aliasing into uneven bars.
+    Round steps (1 min, 15 min, 1 h, …) hold the same number of 15-minute snapshots each, so a backfilled
+    history never aliases into uneven bars; ending at `now` leaves no half-filled bar at the end.
     """
     step = next((s for s in NICE_STEPS if s >= min_step and span / s <= max_buckets), NICE_STEPS[-1])
-    end = -(-now // step) * step
     buckets = max(1, -(-span // step))
-    return end - buckets * step, end, buckets
+    return now - buckets * step, now, buckets
 
 
 def _gain(row: VideoRow, then: int | None, at: int) -> int | None:

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
-from sharetui.store import aligned_range
+from sharetui.store import bucket_range
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class VideoScreen(Screen):
             first = app.store.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
         width = max(12, min(120, self.size.width - 52)) if self.size.width else 60
-        start, end, buckets = aligned_range(now, span, width, min_step=60 if span <= 3600 else 900)
+        start, end, buckets = bucket_range(now, span, width, min_step=60 if span <= 3600 else 900)
         series = app.store.video_series(row.vid, start, end, buckets)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._apply, VideoData(row, name, start, end, series))

@@ -63,7 +63,7 @@ class VideoTable(ScrollView, can_focus=True):
     """A sortable, filterable, keyed table of videos."""
 
     DEFAULT_CSS = """
-    VideoTable { height: 1fr; overflow-x: hidden; }
+    VideoTable { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     VideoTable > .video-table--header { text-style: bold; color: $text-accent; background: $panel; }
     VideoTable > .video-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
                                         text-style: bold; }
