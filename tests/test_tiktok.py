@@ -197,3 +197,15 @@ def test_parse_video_tolerates_odd_shapes() -> None:
     assert video is not None
     assert (video.id, video.posted_at, video.shares, video.views, video.title) == (
         "123", 0, 0, 2**63 - 1, "first line")
+
+
+def test_video_query_limits_and_ownership(fake: FakeTikTok, tmp_path: Path) -> None:
+    source, path = login(fake, tmp_path)
+    token = creds_store.load(path).access_token  # type: ignore[union-attr]
+    client = source.client
+    owned = [v.id for v in fake.user.videos[:3]]
+    found = client.video_query(token, ["id", "share_count"], [*owned, "7999999999999999999"])
+    assert sorted(v["id"] for v in found) == sorted(owned)  # the foreign id is dropped
+    with pytest.raises(ValueError, match="1..20"):
+        client.video_query(token, ["id"], [str(i) for i in range(21)])
+    assert fake.count("/v2/video/query/") == 1  # the over-long call never left the client

@@ -231,6 +231,20 @@ class TikTokClient:
             has_more = False  # without a cursor there is no next page to ask for
         return [v for v in videos if isinstance(v, dict)], next_cursor, has_more
 
+    def video_query(self, access_token: str, fields: list[str], video_ids: list[str]) -> list[dict[str, Any]]:
+        """Current fields of specific videos (at most 20 ids a call; ids not owned are dropped by TikTok)."""
+        if not 1 <= len(video_ids) <= MAX_QUERY_IDS:
+            raise ValueError(f"video/query takes 1..{MAX_QUERY_IDS} ids, not {len(video_ids)}")
+        data = self._api("POST", "/v2/video/query/", access_token, fields,
+                         {"filters": {"video_ids": list(video_ids)}})
+        videos = data.get("videos") or []
+        if not isinstance(videos, list):
+            raise TikTokError("TikTok /v2/video/query/: videos is not a list")
+        return [v for v in videos if isinstance(v, dict)]
+
+
+MAX_QUERY_IDS = 20  # video/query takes at most 20 ids per call
+
 
 def _error_of(body: Any) -> dict[str, Any]:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):

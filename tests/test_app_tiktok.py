@@ -1,0 +1,101 @@
+"""The monitor on the TikTok source, against the fake TikTok over loopback HTTP."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sharetui.app import ShareApp
+from sharetui.config import Config
+from sharetui.sources.tiktok import credentials as creds_store
+from sharetui.sources.tiktok.client import TikTokClient, TokenResponse
+from sharetui.sources.tiktok.source import TikTokSource, credentials_from
+from sharetui.store import Store
+from sharetui.widgets.video_table import VideoTable
+from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+
+HOSTILE = ["[bold]boom", "[", "[/]", "[@click=app.quit]x", "\x1b[2J\x1b]0;pwned\x07title", "[red]not red[/red]"]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTikTok]:
+    with FakeTikTok(videos=25) as server:
+        for video, title in zip(server.user.videos, HOSTILE, strict=False):
+            video.title = title
+        server.user.display_name = "[b]Real[/b] Creator"
+        yield server
+
+
+def tiktok_source(fake: FakeTikTok, path: Path) -> TikTokSource:
+    issued = fake.issue_tokens()
+    token = TokenResponse(issued["open_id"], issued["scope"], issued["access_token"], issued["expires_in"],
+                          issued["refresh_token"], issued["refresh_expires_in"])
+    creds_store.save(credentials_from(token, time.time()), path)
+    client = TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, backoff=0.01,
+                          max_attempts=2)
+    return TikTokSource(client, load=lambda: creds_store.load(path), save=lambda c: creds_store.save(c, path))
+
+
+async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_monitor_shows_the_real_account_and_hostile_titles_literally(fake: FakeTikTok, tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.sqlite3")
+    app = ShareApp(Config(), source=tiktok_source(fake, tmp_path / "cred.json"), store=store)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        assert len(table.order) == 25
+        assert app.state == "LIVE"
+        name = str(app.dashboard.query_one("#account-name").render())
+        assert "[b]Real[/b] Creator @fakecreator" in name and "DEMO" not in name
+        await pilot.press("s", "s", "s", "s")  # sort by title so every hostile one is on screen
+        lines = [table.render_line(y).text for y in range(1, 26)]
+        for title in ["[bold]boom", "[", "[/]", "[@click=app.quit]x", "[red]not red[/red]"]:
+            assert any(line.strip().startswith(title) for line in lines), title
+        assert not any("\x1b" in line or "\x07" in line for line in lines)
+        assert any("\ufffd[2J\ufffd]0;pwned\ufffdtitle" in line for line in lines)
+        for key in list(table.order)[:6]:
+            table.move_to(key)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_revoked_login_shows_login_needed_and_keeps_data(fake: FakeTikTok, tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.sqlite3")
+    cred_path = tmp_path / "cred.json"
+    source = tiktok_source(fake, cred_path)
+    app = ShareApp(Config(), source=source, store=store)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert len(app.dashboard.query_one(VideoTable).order) == 25
+        credentials = creds_store.load(cred_path)
+        source.client.revoke(credentials.access_token)  # type: ignore[union-attr]
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.state == "LOGIN NEEDED"
+        assert app._poll_timer is None  # no point retrying until the user logs in
+        assert len(app.dashboard.query_one(VideoTable).order) == 25
+        assert any("sharetui auth login" in str(n.message) for n in app._notifications)
+        assert cred_path.exists()
+
+
+async def test_server_errors_show_offline_with_log_id(fake: FakeTikTok, tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.sqlite3")
+    app = ShareApp(Config(), source=tiktok_source(fake, tmp_path / "cred.json"), store=store)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        fake.faults.extend(["500"] * 4)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.state == "OFFLINE (cached)"
+        assert app.last_error is not None and "log_id 2026LOG" in app.last_error
+        assert len(app.dashboard.query_one(VideoTable).order) == 25
