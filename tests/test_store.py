@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from sharetui.models import Account, VideoCounts
-from sharetui.store import SCHEMA_VERSION, Store, StoreError, bucket_range
+from sharetui.store import SCHEMA_VERSION, Store, StoreError
+from sharetui.timeseries import bucket_bounds
 
 ACCOUNT = Account(key="tiktok:abc", source="tiktok", display_name="Someone")
 
@@ -76,7 +77,7 @@ def test_video_series_buckets(store: Store) -> None:
     store.record_sweep(ACCOUNT, 1_500, [video("a", 4, views=100, posted_at=1_000)])
     store.record_sweep(ACCOUNT, 2_500, [video("a", 10, views=300, posted_at=1_000)])
     vid = store.dashboard(ACCOUNT.key, 3_000)[0].vid
-    series = store.video_series(vid, 1_000, 3_000, 4)  # boundaries 1000, 1500, 2000, 2500, 3000
+    series = store.video_series(vid, [1_000, 1_500, 2_000, 2_500, 3_000])
     assert series["shares"].values == [0, 4, 4, 10, 10]
     assert series["shares"].gains == [4, 0, 6, 0]
     assert series["views"].gains == [100, 0, 200, 0]
@@ -86,17 +87,23 @@ def test_video_series_buckets(store: Store) -> None:
 def test_total_series_from_sweeps(store: Store) -> None:
     store.record_sweep(ACCOUNT, 1_000, [video("a", 1), video("b", 1)])
     store.record_sweep(ACCOUNT, 2_000, [video("a", 3), video("b", 2)])
-    series = store.total_series(ACCOUNT.key, 1_000, 2_000, 2)
+    series = store.total_series(ACCOUNT.key, [1_000, 1_500, 2_000])
     assert series.values == [2, 2, 5] and series.gains == [0, 3]
 
 
-def test_bucket_range_uses_round_steps_ending_now() -> None:
-    start, end, buckets = bucket_range(100_000, 86_400, 60, min_step=900)
-    assert (end, end - start, buckets) == (100_000, 86_400, 48)  # 30-minute steps: 96 would not fit in 60
-    start, end, buckets = bucket_range(100_000, 3600, 120, min_step=60)
-    assert (end - start, buckets) == (3600, 60)
-    start, end, buckets = bucket_range(100_000, 7 * 86_400, 48, min_step=900)
-    assert (end - start) // buckets == 6 * 3600
+def test_bucket_bounds_short_steps_end_now() -> None:
+    bounds = bucket_bounds(100_000, 3600, 120, min_step=60)
+    assert bounds[-1] == 100_000 and len(bounds) == 61 and bounds[1] - bounds[0] == 60
+
+
+def test_bucket_bounds_long_steps_sit_on_the_roll_up_grid() -> None:
+    now = 1_790_000_123
+    bounds = bucket_bounds(now, 7 * 86_400, 48, min_step=900)
+    assert bounds[-1] == now and bounds[1] - bounds[0] == 6 * 3600
+    assert all(b % 3600 == 0 for b in bounds[:-1]) and bounds[0] <= now - 7 * 86_400
+    daily = bucket_bounds(now, 30 * 86_400, 48, min_step=900)
+    assert all(b % 86_400 == 0 for b in daily[:-1]) and daily[1] - daily[0] == 86_400
+    assert daily[0] <= now - 30 * 86_400 < daily[1]
 
 
 def test_accounts_are_kept_apart(store: Store) -> None:

@@ -23,7 +23,8 @@ from sharetui.screens.dashboard import DashboardScreen
 from sharetui.screens.help import HelpScreen
 from sharetui.screens.video import VideoScreen
 from sharetui.sources import Source, SourceError, open_source
-from sharetui.store import Store, StoreError, bucket_range
+from sharetui.store import Store, StoreError
+from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
 
@@ -106,13 +107,13 @@ class ShareApp(App[int]):
     def _dashboard_data(self) -> DashboardData:
         """Query everything the dashboard shows. Runs in a worker thread."""
         now = int(self.clock())
-        start, end, buckets = bucket_range(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
+        bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         placeholder = self.source.account()
         account = self.store.account(placeholder.key) or placeholder
         return DashboardData(
             account=account,
             rows=self.store.dashboard(placeholder.key, now),
-            shares_series=self.store.total_series(placeholder.key, start, end, buckets),
+            shares_series=self.store.total_series(placeholder.key, bounds),
             last_sweep=self.store.last_sweep(placeholder.key),
             now=now,
         )

@@ -110,6 +110,7 @@ class Series:
     end: int
     values: list[int | None]  # cumulative value at each of len(gains)+1 boundaries
     gains: list[int]
+    step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
 
     @property
     def change(self) -> int | None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
+from sharetui.timeseries import bucket
 
 
 class StoreError(Exception):
@@ -324,11 +325,11 @@ class Store:
             ).fetchall()
         )
 
-    def total_series(self, account_key: str, start: int, end: int, buckets: int,
-                     metric: str = "shares") -> Series:
-        """The account's total of `metric` over time, from the per-sweep totals."""
+    def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
+        """The account's total of `metric` at each boundary, from the per-sweep totals."""
         if metric not in METRICS:
             raise ValueError(metric)
+        start, end = bounds[0], bounds[-1]
         with self._lock:
             before = self._db.execute(
                 f"SELECT at, {metric} FROM sweeps WHERE account = ? AND at <= ? ORDER BY at DESC LIMIT 1",
@@ -336,10 +337,11 @@ class Store:
             inside = self._db.execute(
                 f"SELECT at, {metric} FROM sweeps WHERE account = ? AND at > ? AND at <= ? ORDER BY at",
                 (account_key, start, end)).fetchall()
-        return _bucket(metric, start, end, buckets, before + inside, baseline=None)
+        return bucket(metric, bounds, before + inside, baseline=None)
 
-    def video_series(self, vid: int, start: int, end: int, buckets: int) -> dict[str, Series]:
-        """Each metric of one video over [start, end], in `buckets` equal intervals."""
+    def video_series(self, vid: int, bounds: list[int]) -> dict[str, Series]:
+        """Each metric of one video at each boundary; reads only the snapshots inside the range."""
+        start, end = bounds[0], bounds[-1]
         with self._lock:
             posted = self._db.execute("SELECT posted_at FROM videos WHERE vid = ?", (vid,)).fetchone()
             before = self._db.execute(
@@ -353,7 +355,7 @@ class Store:
         baseline = 0 if posted and posted[0] >= start else None
         columns = {"views": 1, "likes": 2, "comments": 3, "shares": 4}
         return {
-            metric: _bucket(metric, start, end, buckets, [(p[0], p[index]) for p in points], baseline)
+            metric: bucket(metric, bounds, [(p[0], p[index]) for p in points], baseline)
             for metric, index in columns.items()
         }
 
@@ -384,20 +386,6 @@ class Store:
         yield from rows
 
 
-NICE_STEPS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000]
-
-
-def bucket_range(now: int, span: int, max_buckets: int, min_step: int = 60) -> tuple[int, int, int]:
-    """(start, end, buckets) covering at least `span` seconds up to `now` in whole, round-sized steps.
-
-    Round steps (1 min, 15 min, 1 h, …) hold the same number of 15-minute snapshots each, so a backfilled
-    history never aliases into uneven bars; ending at `now` leaves no half-filled bar at the end.
-    """
-    step = next((s for s in NICE_STEPS if s >= min_step and span / s <= max_buckets), NICE_STEPS[-1])
-    buckets = max(1, -(-span // step))
-    return now - buckets * step, now, buckets
-
-
 def _gain(row: VideoRow, then: int | None, at: int) -> int | None:
     if then is None:
         return row.shares if row.posted_at >= at else None
@@ -408,26 +396,6 @@ def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:
     if value is not None:
         return value
     return 0 if row.posted_at >= at else None
-
-
-def _bucket(metric: str, start: int, end: int, buckets: int, points: list[tuple[int, int]],
-            baseline: int | None) -> Series:
-    """Cumulative values at bucket boundaries from a sorted change-only series, and per-bucket gains."""
-    buckets = max(1, buckets)
-    span = max(1, end - start)
-    boundaries = [start + span * i // buckets for i in range(buckets + 1)]
-    values: list[int | None] = []
-    index = 0
-    current: int | None = baseline
-    for t in boundaries:
-        while index < len(points) and points[index][0] <= t:
-            current = points[index][1]
-            index += 1
-        values.append(current)
-    gains: list[int] = []
-    for a, b in zip(values, values[1:], strict=False):
-        gains.append(max(0, b - a) if a is not None and b is not None else 0)
-    return Series(metric=metric, start=start, end=end, values=values, gains=gains)
 
 
 def _split_sql(script: str) -> list[str]:

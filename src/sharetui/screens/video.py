@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
-from sharetui.store import bucket_range
+from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -89,10 +89,10 @@ class VideoScreen(Screen):
             first = app.store.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
         width = max(12, min(120, self.size.width - 52)) if self.size.width else 60
-        start, end, buckets = bucket_range(now, span, width, min_step=60 if span <= 3600 else 900)
-        series = app.store.video_series(row.vid, start, end, buckets)
+        bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
+        series = app.store.video_series(row.vid, bounds)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply, VideoData(row, name, start, end, series))
+            self.app.call_from_thread(self._apply, VideoData(row, name, bounds[0], bounds[-1], series))
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
@@ -101,7 +101,7 @@ class VideoScreen(Screen):
         self._data = data
         self.row = data.row
         self._show_head()
-        step = (data.end - data.start) / max(1, len(data.series["shares"].gains))
+        step = data.series["shares"].step
         for metric in METRICS:
             series = data.series[metric]
             current = getattr(data.row, metric)

@@ -46,7 +46,7 @@ class AccountHeader(Horizontal):
         series = data.shares_series
         gains = series.gains
         span = series.end - series.start
-        step_seconds = span // max(1, len(gains))
+        step_seconds = series.step
         label = (
             f"shares per {fmt.duration(step_seconds)} · {fmt.count(sum(gains))} in {fmt.duration(span)} · "
             f"peak {fmt.count(max(gains, default=0))} · last {fmt.count(gains[-1] if gains else 0)}"
