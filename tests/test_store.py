@@ -146,3 +146,51 @@ def test_reopen_keeps_data(tmp_path: Path) -> None:
         first.record_sweep(ACCOUNT, 1_000, [video("a", 1, title="kept")])
     with Store(path) as second:
         assert [r.title for r in second.dashboard(ACCOUNT.key, 1_000)] == ["kept"]
+
+
+def test_roll_ups_keep_every_total_and_delta_at_their_resolution(tmp_path: Path) -> None:
+    """Raw for 2 days, hourly to 5 days, daily after: values at every hour/day boundary are unchanged."""
+    import random
+
+    from sharetui.timeseries import DAY, HOUR
+
+    rng = random.Random(3)
+    now = 1_789_948_800  # a UTC midnight, so the hourly and daily bounds below sit on the roll-up grid
+    path = tmp_path / "r.sqlite3"
+    store = Store(path)
+    counts = {"a": 0, "b": 0, "c": 0}
+    sweeps = []
+    for at in range(now - 10 * DAY, now + 1, 900):
+        for key in counts:
+            if rng.random() < 0.6:
+                counts[key] += rng.randint(0, 20)
+        sweeps.append((at, [video(k, v, views=v * 10, posted_at=now - 20 * DAY) for k, v in counts.items()]))
+    store.record_history(ACCOUNT, sweeps)
+    vids = {r.id: r.vid for r in store.dashboard(ACCOUNT.key, now)}
+    hourly_bounds = list(range(now - 5 * DAY, now + 1, HOUR))
+    daily_bounds = list(range(now - 10 * DAY, now + 1, DAY))
+    raw_bounds = list(range(now - 2 * DAY, now + 1, 900))
+    before = {(k, name): store.video_series(vid, b)["shares"].values
+              for k, vid in vids.items() for name, b in (("h", hourly_bounds), ("d", daily_bounds),
+                                                         ("r", raw_bounds))}
+    totals_before = store.total_series(ACCOUNT.key, daily_bounds).values
+    rows_before = snapshot_count(store)
+
+    removed = store.roll_up(now, raw_days=2, hourly_days=5)
+    assert removed > 0
+    after = {(k, name): store.video_series(vid, b)["shares"].values
+             for k, vid in vids.items() for name, b in (("h", hourly_bounds), ("d", daily_bounds),
+                                                        ("r", raw_bounds))}
+    assert after == before
+    assert store.total_series(ACCOUNT.key, daily_bounds).values == totals_before
+    assert [r.shares for r in store.dashboard(ACCOUNT.key, now)] == list(counts.values())
+    # Older than 5 days: at most one snapshot per video per day; 2-5 days: at most one per hour.
+    db = sqlite3.connect(path)
+    per_day = db.execute("SELECT MAX(n) FROM (SELECT COUNT(*) n FROM snapshots WHERE at < ? "
+                         "GROUP BY vid, (at + ? - 1) / ?)", (now - 5 * DAY, DAY, DAY)).fetchone()[0]
+    per_hour = db.execute("SELECT MAX(n) FROM (SELECT COUNT(*) n FROM snapshots WHERE at >= ? AND at < ? "
+                          "GROUP BY vid, (at + ? - 1) / ?)", (now - 5 * DAY, now - 2 * DAY, HOUR, HOUR)).fetchone()[0]
+    assert per_day == 1 and per_hour == 1
+    assert snapshot_count(store) < rows_before / 3
+    # A second pass over the same time removes nothing more.
+    assert store.roll_up(now, raw_days=2, hourly_days=5) == 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,3 +210,35 @@ def test_video_query_limits_and_ownership(fake: FakeTikTok, tmp_path: Path) -> N
     with pytest.raises(ValueError, match="1..20"):
         client.video_query(token, ["id"], [str(i) for i in range(21)])
     assert fake.count("/v2/video/query/") == 1  # the over-long call never left the client
+
+
+def test_adaptive_sweep_reads_young_videos_every_time_and_the_rest_on_full_sweeps(
+        fake: FakeTikTok, tmp_path: Path) -> None:
+    from tests.fake_tiktok import make_videos
+
+    now = int(time.time())
+    fake.user.videos = make_videos(300, start=now - 3600, title="v{i}")
+    for index, item in enumerate(fake.user.videos):
+        item.create_time = now - 3600 - index * 12 * 3600  # one every 12 h: 14 younger than 7 days
+    fake.short_pages = False
+    source, _ = login(fake, tmp_path)
+    store = Store(tmp_path / "c.sqlite3")
+    poller = Poller(store, source, full_sweep_every=5)
+    young, old = fake.user.videos[2], fake.user.videos[250]
+    per_sweep = []
+    seen_young, seen_old = [], []
+    for _ in range(10):
+        young.share_count += 1
+        old.share_count += 1
+        before = len(fake.requests)
+        poller.sweep()
+        per_sweep.append(len(fake.requests) - before)
+        rows = {r.id: r for r in store.dashboard(source.account().key, now)}
+        seen_young.append(rows[young.id].shares)
+        seen_old.append(rows[old.id].shares)
+        assert not any(r.gone for r in rows.values())
+    full = math.ceil(300 / 20) + 1  # every page, plus user/info
+    assert per_sweep == [full, 2, 2, 2, 2, full, 2, 2, 2, 2]
+    assert full <= math.ceil(300 / 20) + 2
+    assert seen_young == [young.share_count - 9 + i for i in range(10)]  # fresh on every sweep
+    assert seen_old == [old.share_count - 9] * 5 + [old.share_count - 4] * 5  # only on full sweeps

@@ -75,7 +75,7 @@ class ShareApp(App[int]):
         self.clock = clock
         self.store = store if store is not None else Store(locations.cache_file())
         self.source = source if source is not None else open_source(self.config, force_demo=force_demo)
-        self.poller = Poller(self.store, self.source, clock=clock)
+        self.poller = Poller.from_config(self.store, self.source, self.config, clock=clock)
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
         self.paused = False

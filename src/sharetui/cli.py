@@ -161,7 +161,7 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
     store = _open_store()
     source = _source(config, args.demo or getattr(args, "demo", False))
-    poller = Poller(store, source)
+    poller = Poller.from_config(store, source, config)
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:

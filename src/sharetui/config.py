@@ -60,6 +60,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("demo.history_days", int, 14, "days of history the demo backfills on first use",
                 _between(0, 365)),
         Setting("demo.seed", int, 7, "seed of the demo account (same seed, same account)"),
+        Setting("poll.full_sweep_every", int, 30,
+                "TikTok: re-read the whole catalogue every N polls; between them only the newest pages",
+                _between(1, 10_000)),
+        Setting("retention.raw_days", int, 7, "keep every snapshot this many days", _between(1, 3650)),
+        Setting("retention.hourly_days", int, 90, "then one per hour up to this age; one per day beyond",
+                _between(1, 36_500)),
         Setting("ui.theme", str, "textual-dark", "Textual theme name (e.g. ansi-dark, nord, gruvbox)"),
         Setting("tiktok.client_key", str, "", "client key of your TikTok developer app"),
         Setting("tiktok.client_secret", str, "", "client secret of your TikTok developer app", secret=True),
@@ -152,6 +158,10 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file or delete it to start over") from None
     values: dict[str, Any] = {}
     _collect(document, "", path, values)
+    raw = values.get("retention.raw_days", SETTINGS["retention.raw_days"].default)
+    hourly = values.get("retention.hourly_days", SETTINGS["retention.hourly_days"].default)
+    if hourly < raw:
+        raise ConfigError(f"{path}: retention.hourly_days ({hourly}) must be at least retention.raw_days ({raw})")
     return values
 
 
@@ -197,6 +207,11 @@ def set_value(path: Path, key: str, text: str) -> Any:
     value = parse_value(key, text)
     values = read_file(path)
     values[key] = value
+    write_file(path.with_name(path.name + ".check"), values)
+    try:
+        read_file(path.with_name(path.name + ".check"))  # relations between keys, before replacing the file
+    finally:
+        path.with_name(path.name + ".check").unlink(missing_ok=True)
     write_file(path, values)
     return value
 

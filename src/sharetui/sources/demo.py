@@ -176,7 +176,7 @@ class DemoSource:
         assert self._lives is not None
         return [life.counts(t) for life in self._lives if life.posted_at <= t]
 
-    def fetch(self, now: int) -> Sweep:
+    def fetch(self, now: int, full: bool = True) -> Sweep:
         if self._lives is None:
             raise RuntimeError("DemoSource.prepare() must run before fetch()")
         return Sweep(account=self._account_at(now), videos=self._videos_at(now))

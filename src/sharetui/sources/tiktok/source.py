@@ -23,6 +23,7 @@ VIDEO_FIELDS = ["id", "create_time", "title", "video_description", "share_url", 
                 "comment_count", "share_count"]
 PAGE_SIZE = 20
 MAX_PAGES = 2_000  # 40,000 videos: a guard against a server that never says has_more=false
+FRESH_AGE = 7 * 86_400  # videos younger than this are re-read on every sweep, light or full
 REFRESH_MARGIN = 300  # refresh this many seconds before the access token expires
 LOGIN_AGAIN = "run `sharetui auth login` again"
 INT64 = 2**63 - 1
@@ -137,7 +138,7 @@ class TikTokSource:
 
     # -- sweep ----------------------------------------------------------------------------------
 
-    def fetch(self, now: int) -> Sweep:
+    def fetch(self, now: int, full: bool = True) -> Sweep:
         credentials = self._fresh_credentials()
         scopes = credentials.scopes
         if "video.list" not in scopes:
@@ -164,9 +165,13 @@ class TikTokSource:
                     raise
                 # Keep every page we got; the sweep is marked incomplete so nothing is marked gone.
                 return Sweep(account=account, videos=videos, complete=False, error=str(exc))
-            videos.extend(v for v in (parse_video(item) for item in page) if v is not None)
+            parsed = [v for v in (parse_video(item) for item in page) if v is not None]
+            videos.extend(parsed)
             if not has_more or cursor is None or (page_cursor is not None and cursor >= page_cursor):
                 break
+            if not full and parsed and min(v.posted_at for v in parsed) < now - FRESH_AGE:
+                # A light sweep: the pages of young videos are read; older ones wait for the next full one.
+                return Sweep(account=account, videos=videos, complete=False)
         else:
             return Sweep(account=account, videos=videos, complete=False,
                          error=f"stopped after {MAX_PAGES} pages of videos")
