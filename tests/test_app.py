@@ -30,6 +30,7 @@ class ScriptedSource:
     def __init__(self, videos: list[VideoCounts]) -> None:
         self.videos = videos
         self.fail: str | None = None
+        self.crash: Exception | None = None
         self.fetches = 0
 
     def account(self) -> Account:
@@ -38,10 +39,12 @@ class ScriptedSource:
     def prepare(self, store: Store, now: int) -> None:
         return None
 
-    def fetch(self, now: int) -> Sweep:
+    def fetch(self, now: int, full: bool = True) -> Sweep:
         self.fetches += 1
         if self.fail:
             raise SourceError(self.fail)
+        if self.crash:
+            raise self.crash
         return Sweep(account=self.account(), videos=list(self.videos))
 
     def close(self) -> None:
@@ -262,6 +265,11 @@ async def test_poll_failure_shows_offline_and_keeps_cached_rows(store: Store, cl
         await settle(app, pilot)
         assert sum("log_id 2026XYZ" in str(n.message) for n in app._notifications) == 1  # notified once
         source.fail = None
+        source.crash = KeyError("surprise")  # a bug in a source is reported, not a stuck POLLING state
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert app.state == "OFFLINE (cached)" and "KeyError" in (app.last_error or "")
+        source.crash = None
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert app.state == "LIVE"

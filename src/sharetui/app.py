@@ -139,6 +139,9 @@ class ShareApp(App[int]):
             message = PollFinished(None, str(exc), needs_login=exc.needs_login)
         except (sqlite3.Error, StoreError) as exc:
             message = PollFinished(None, f"cannot write the cache: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the monitor stuck in POLLING
+            self.log.error("poll failed", exc_info=exc)
+            message = PollFinished(None, f"internal error while polling: {type(exc).__name__}: {exc}")
         else:
             message = PollFinished(result)
         try:
