@@ -72,3 +72,9 @@ def test_changing_the_seed_replaces_the_demo_account(store: Store) -> None:
     Poller(store, DemoSource(seed=2, videos=5, history_days=0), clock=clock).sweep()
     new_ids = {r.id for r in store.dashboard("demo", T0)}
     assert len(new_ids) == 5 and not old_ids & new_ids
+
+
+def test_counts_are_defined_long_before_and_after_posting() -> None:
+    for life in _lives(7, 40, T0):
+        assert life.counts(T0 - 400 * 86_400).counts() == (0, 0, 0, 0)
+        assert all(c >= 0 for c in life.counts(T0 + 400 * 86_400).counts())

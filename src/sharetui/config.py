@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from sharetui import locations
 
@@ -226,6 +225,8 @@ def write_file(path: Path, values: dict[str, Any]) -> None:
         for section in sections:
             table = table.setdefault(section, {})
         table[name] = values[key]
+    import tomli_w  # only writing needs it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -240,4 +241,6 @@ def display_value(key: str, value: Any) -> str:
     """A value as shown to the user: secrets are never printed, only whether they are set."""
     if SETTINGS[key].secret:
         return "(set)" if value else "(not set)"
+    import tomli_w
+
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
 from sharetui.timeseries import DAY, HOUR, bucket
+
+
+@dataclass(slots=True)
+class _Known:
+    """What a sweep needs to know about a stored video while recording."""
+
+    vid: int
+    counts: tuple[int, int, int, int]
+    gone: bool
+    meta: VideoCounts | None  # the latest report of it in this write, if any
+    seen_at: int | None
 
 
 class StoreError(Exception):
@@ -93,6 +105,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
+            # Snapshots arrive one per video per sweep, scattered over the (vid, at) key: a 32 MB page
+            # cache keeps those inserts from thrashing on large accounts.
+            self._db.execute("PRAGMA cache_size = -32000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -181,28 +196,42 @@ class Store:
 
     def record_history(self, account: Account, sweeps: Iterable[tuple[int, list[VideoCounts]]],
                        complete: bool = True) -> list[SweepResult]:
-        """Store many sweeps (oldest first) in one transaction; the demo backfill uses this."""
+        """Store many sweeps (oldest first) in one transaction; the demo backfill uses this.
+
+        Snapshots and per-sweep totals are written for every sweep; the videos table only needs each
+        video's final state, so it is written once at the end.
+        """
         results: list[SweepResult] = []
         with self._transaction() as db:
             self._upsert_account(db, account, 0)
-            known: dict[str, tuple[int, tuple[int, int, int, int], bool]] = {
-                vid_id: (vid, (v, li, c, s), gone is not None)
+            known: dict[str, _Known] = {
+                vid_id: _Known(vid, (v, li, c, s), gone is not None, None, None)
                 for vid, vid_id, v, li, c, s, gone in db.execute(
                     "SELECT vid, id, views, likes, comments, shares, gone_at FROM videos WHERE account = ?",
                     (account.key,),
                 )
             }
+            gone_at: dict[int, int] = {}
             for at, videos in sweeps:
-                results.append(self._apply_sweep(db, account.key, at, videos, complete, known))
-            db.execute("UPDATE accounts SET updated_at = ? WHERE key = ?", (results[-1].at if results else 0,
-                                                                            account.key))
+                results.append(self._apply_sweep(db, account.key, at, videos, complete, known, gone_at))
+            updates = [(k.meta.title, k.meta.posted_at, k.meta.share_url, *k.counts, k.seen_at, k.vid)
+                       for k in known.values() if k.meta is not None and k.seen_at is not None]
+            db.executemany(
+                """UPDATE videos SET title = ?, posted_at = ?, share_url = ?, views = ?, likes = ?,
+                       comments = ?, shares = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
+                updates,
+            )
+            still_gone = {k.vid for k in known.values() if k.gone}
+            db.executemany("UPDATE videos SET gone_at = ? WHERE vid = ?",
+                           [(at, vid) for vid, at in gone_at.items() if vid in still_gone])
+            db.execute("UPDATE accounts SET updated_at = ? WHERE key = ?",
+                       (results[-1].at if results else 0, account.key))
         return results
 
     def _apply_sweep(self, db: sqlite3.Connection, account_key: str, at: int, videos: list[VideoCounts],
-                     complete: bool, known: dict[str, tuple[int, tuple[int, int, int, int], bool]]) -> SweepResult:
+                     complete: bool, known: dict[str, _Known], gone_at: dict[int, int]) -> SweepResult:
         new = changed = 0
         snapshot_rows: list[tuple[int, int, int, int, int, int]] = []
-        update_rows: list[tuple] = []
         seen: set[str] = set()
         for video in videos:
             if video.id in seen:
@@ -217,22 +246,15 @@ class Store:
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (account_key, video.id, video.title, video.posted_at, video.share_url, *counts, at, at),
                 )
-                vid = int(cursor.lastrowid or 0)
+                entry = known[video.id] = _Known(int(cursor.lastrowid or 0), counts, False, video, at)
                 new += 1
-                snapshot_rows.append((vid, at, *counts))
-            else:
-                vid, previous, _gone = entry
-                if counts != previous:
-                    changed += 1
-                    snapshot_rows.append((vid, at, *counts))
-                update_rows.append((video.title, video.posted_at, video.share_url, *counts, at, vid))
-            known[video.id] = (vid, counts, False)
-        if update_rows:
-            db.executemany(
-                """UPDATE videos SET title = ?, posted_at = ?, share_url = ?, views = ?, likes = ?,
-                       comments = ?, shares = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
-                update_rows,
-            )
+                snapshot_rows.append((entry.vid, at, *counts))
+                continue
+            if counts != entry.counts:
+                changed += 1
+                snapshot_rows.append((entry.vid, at, *counts))
+                entry.counts = counts
+            entry.meta, entry.seen_at, entry.gone = video, at, False
         if snapshot_rows:
             db.executemany(
                 "INSERT OR REPLACE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
@@ -240,22 +262,22 @@ class Store:
             )
         gone = 0
         if complete:
-            vanished = [(at, vid) for vid_id, (vid, _c, was_gone) in known.items()
-                        if vid_id not in seen and not was_gone]
-            if vanished:
-                db.executemany("UPDATE videos SET gone_at = ? WHERE vid = ?", vanished)
-                for vid_id in [k for k, entry in known.items() if k not in seen and not entry[2]]:
-                    vid, counts, _ = known[vid_id]
-                    known[vid_id] = (vid, counts, True)
-                gone = len(vanished)
+            for vid_id, entry in known.items():
+                if vid_id not in seen and not entry.gone:
+                    entry.gone = True
+                    gone_at[entry.vid] = at
+                    gone += 1
         totals = [0, 0, 0, 0]
         listed = 0
-        for _vid, counts, was_gone in known.values():
-            if was_gone:
+        for entry in known.values():
+            if entry.gone:
                 continue
             listed += 1
-            for i in range(4):
-                totals[i] += counts[i]
+            views, likes, comments, shares = entry.counts
+            totals[0] += views
+            totals[1] += likes
+            totals[2] += comments
+            totals[3] += shares
         db.execute(
             """INSERT OR REPLACE INTO sweeps (account, at, videos, changed, views, likes, comments, shares)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -331,14 +353,22 @@ class Store:
             ]
             step = trend_span // trend_points
             boundaries = [now - trend_span + i * step for i in range(trend_points + 1)]
-            at_boundary = [self._shares_at(account_key, t) for t in boundaries]
-            hour_ago = self._shares_at(account_key, now - 3600)
-        day_ago = at_boundary[0]
+            # One pass over the videos, one index seek per (video, moment): the values an hour ago and at
+            # each trend boundary. Far cheaper than a query per moment on thousands of videos.
+            moments = [now - 3600, *boundaries]
+            seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
+            history = {
+                found[0]: found[1:]
+                for found in self._db.execute(
+                    f"SELECT v.vid, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
+                    (*moments, account_key),
+                )
+            }
         for row in rows:
-            row.gain_1h = _gain(row, hour_ago.get(row.vid), now - 3600)
-            row.gain_24h = _gain(row, day_ago.get(row.vid), now - 86_400)
-            values = [_known_value(row, column.get(row.vid), t) for column, t in zip(at_boundary, boundaries,
-                                                                                     strict=True)]
+            hour_ago, *at_boundary = history.get(row.vid) or [None] * len(moments)
+            row.gain_1h = _gain(row, hour_ago, now - 3600)
+            row.gain_24h = _gain(row, at_boundary[0], now - 86_400)
+            values = [_known_value(row, value, t) for value, t in zip(at_boundary, boundaries, strict=True)]
             values[-1] = row.shares
             # Before the first recorded snapshot the count is unknown: draw it flat, not as a jump.
             for i in range(len(values) - 2, -1, -1):
@@ -346,17 +376,6 @@ class Store:
                     values[i] = values[i + 1]
             row.trend = [max(0, b - a) for a, b in zip(values, values[1:], strict=False)]  # type: ignore[operator]
         return rows
-
-    def _shares_at(self, account_key: str, at: int) -> dict[int, int]:
-        """Each video's share count as last recorded at or before `at` (absent: nothing recorded yet)."""
-        return dict(
-            self._db.execute(
-                """SELECT v.vid, (SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?
-                                  ORDER BY s.at DESC LIMIT 1)
-                   FROM videos v WHERE v.account = ?""",
-                (at, account_key),
-            ).fetchall()
-        )
 
     def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
         """The account's total of `metric` at each boundary, from the per-sweep totals."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 class DashboardScreen(Screen):
+    AUTO_FOCUS = "VideoTable"
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
@@ -38,8 +39,7 @@ class DashboardScreen(Screen):
         return self.query_one(VideoTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
-        cast("ShareApp", self.app).load_cached()  # children are mounted: safe to receive data now
+        cast("ShareApp", self.app).dashboard_ready()  # children are mounted: data can be shown now
 
     def apply(self, data: DashboardData) -> None:
         self.query_one(AccountHeader).show(data)

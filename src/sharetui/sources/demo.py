@@ -29,6 +29,15 @@ _SUBJECTS = ["sourdough at 3am", "my cat's morning routine", "a $5 thrifted jack
 _CLOSERS = ["", "", " 😂", " ✨", " (part 1)", " #fyp", " — wait for it", " 🍜", " #learnontiktok", ""]
 
 
+def _logistic(x: float) -> float:
+    """1 / (1 + e^-x), without overflowing far from the midpoint."""
+    if x < -60:
+        return 0.0
+    if x > 60:
+        return 1.0
+    return 1 / (1 + math.exp(-x))
+
+
 @dataclass(frozen=True, slots=True)
 class _Life:
     """The parameters of one simulated video's life."""
@@ -60,8 +69,8 @@ class _Life:
         if self.kind == "slow":
             views += self.tail * 0.02 * age**1.35
         if self.spike_size:
-            views += self.spike_size / (1 + math.exp(-(age - self.spike_at) / self.spike_width))
-            views -= self.spike_size / (1 + math.exp(self.spike_at / self.spike_width))
+            views += self.spike_size * _logistic((age - self.spike_at) / self.spike_width)
+            views -= self.spike_size * _logistic(-self.spike_at / self.spike_width)
         return views
 
     def counts(self, t: int) -> VideoCounts:
@@ -70,7 +79,7 @@ class _Life:
         share_ratio = self.share_ratio
         if self.spike_size:
             age = (t - self.posted_at) / 3600
-            share_ratio *= 1 + 1.5 / (1 + math.exp(-(age - self.spike_at) / self.spike_width))
+            share_ratio *= 1 + 1.5 * _logistic((age - self.spike_at) / self.spike_width)
         return VideoCounts(
             id=self.id, title=self.title, posted_at=self.posted_at,
             share_url=f"https://www.tiktok.com/@{USERNAME}/video/{self.id}",
