@@ -24,7 +24,9 @@ from sharetui.store import Store, StoreError
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
+from sharetui.writer_lock import WriterLock
 
+FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
 HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
 HEADER_BUCKETS = 48  # ...in 30-minute bars
@@ -64,6 +66,7 @@ class ShareApp(App[int]):
         store: Store | None = None,
         clock: Callable[[], float] = time.time,
         poll_on_start: bool = True,
+        lock: WriterLock | None = None,
     ) -> None:
         super().__init__()
         self.config = config if config is not None else config_module.load()
@@ -91,6 +94,11 @@ class ShareApp(App[int]):
         self._poll_timer: Timer | None = None
         self._dashboard_ready = False
         self._pending: DashboardData | None = None
+        # One writer per cache: without the lock this monitor only reads what another process polls.
+        self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
+        self.fed_by: int | None = None  # pid of the process polling for us, in reader mode
+        self._follow_timer: Timer | None = None
+        self._shown_sweep: int | None = None
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -111,6 +119,7 @@ class ShareApp(App[int]):
             self.on_dashboard_loaded(DashboardLoaded(pending))
 
     def on_unmount(self) -> None:
+        self.lock.release()
         self.source.close()
         self.store.close()
 
@@ -143,7 +152,44 @@ class ShareApp(App[int]):
         else:
             self.post_message(DashboardLoaded(data))
         if self._poll_on_start:
-            self.call_after_refresh(self.poll_now)
+            self.call_after_refresh(self._take_role)
+
+    def _take_role(self) -> None:
+        """Poll if no other process does; otherwise follow the cache that process writes."""
+        if self.lock.acquire():
+            self.fed_by = None
+            if self._follow_timer is not None:
+                self._follow_timer.stop()
+                self._follow_timer = None
+            self.poll_now()
+            return
+        self.fed_by = self.lock.holder()
+        if self._follow_timer is None:
+            self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
+        self.refresh_status()
+
+    def _follow_tick(self) -> None:
+        if self.paused:
+            return
+        if self.lock.acquire():  # the poller went away: take over so the data keeps flowing
+            self.notify("The poller stopped; this monitor polls now.")
+            self._take_role()
+            return
+        self._follow()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _follow(self, force: bool = False) -> None:
+        """Reader mode: reload when the poller has stored a new sweep."""
+        try:
+            last = self.store.last_sweep(self.source.account().key)
+            if last == self._shown_sweep and not force:
+                return
+            data = self._dashboard_data()
+        except (sqlite3.Error, StoreError) as exc:
+            self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(DashboardLoaded(data))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
@@ -176,7 +222,8 @@ class ShareApp(App[int]):
             self._pending = data
             return
         self.latest_rows = {row.id: row for row in data.rows}
-        if data.last_sweep is not None and self.last_ok is None:
+        self._shown_sweep = data.last_sweep
+        if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
             self.last_ok = data.last_sweep
         self.dashboard.apply(data)
         for screen in self.screen_stack:
@@ -213,6 +260,11 @@ class ShareApp(App[int]):
         self._poll_timer = self.set_timer(self.interval, self.poll_now)
 
     def poll_now(self) -> None:
+        if not self.lock.acquire():
+            self.fed_by = self.lock.holder()
+            self._follow(force=True)  # reader mode: the poller sets the pace; reload what it stored
+            return
+        self.fed_by = None
         if self.polling:
             return
         if self._poll_timer is not None:
@@ -230,13 +282,16 @@ class ShareApp(App[int]):
         self.paused = not self.paused
         if self.paused:
             self._schedule_next()  # cancels the pending poll
-            self.notify("Paused: no polling until you press space.")
+            self.notify("Paused: no updates until you press space.")
         else:
-            self.notify("Resumed live polling.")
+            self.notify("Resumed live updates.")
             self.poll_now()
         self.refresh_status()
 
     def action_interval(self, direction: int) -> None:
+        if self.fed_by is not None:
+            self.notify(f"The poller (pid {self.fed_by}) sets the pace: change poll.interval there.")
+            return
         steps = INTERVAL_STEPS
         if direction > 0:
             self.interval = next((s for s in steps if s > self.interval), steps[-1])
@@ -288,8 +343,11 @@ class ShareApp(App[int]):
         table = tables.first()
         next_in = self._next_poll_at - time.monotonic() if self._next_poll_at is not None else None
         kind = self.source.kind
+        source = "DEMO" if kind == "demo" else kind
+        if self.fed_by is not None:
+            source += f" · fed by poller (pid {self.fed_by})"
         fields = dict(
-            source="DEMO" if kind == "demo" else kind, state=self.state, last_ok=self.last_ok, next_in=next_in,
+            source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
             interval=self.interval, sort=table.sort_label(), shown=len(table.order), total=len(table.rows),
             error=self.last_error, filter_text=table.filter_text,
         )

@@ -159,8 +159,15 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     interval = args.interval if args.interval is not None else config["poll.interval"]
     if interval < 1:
         raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
+    from sharetui.writer_lock import WriterLock
+
+    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
+    if not lock.acquire():
+        holder = lock.holder()
+        raise CliError(f"another sharetui is already polling this cache (pid {holder or '?'}); it feeds every "
+                       "monitor, so there is no need for a second poller")
     store = _open_store()
-    source = _source(config, args.demo or getattr(args, "demo", False))
+    source = _source(config, args.demo)
     poller = Poller.from_config(store, source, config)
     stop = threading.Event()
 
@@ -194,6 +201,7 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
         source.close()
         store.close()
+        lock.release()
 
 
 def _export(config: Config, args: argparse.Namespace) -> int:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow

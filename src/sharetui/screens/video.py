@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
 import webbrowser
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
-from textual.worker import get_current_worker
 
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
+from sharetui.store import StoreError
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
 
@@ -78,9 +78,12 @@ class VideoScreen(Screen):
 
     # -- data -----------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="video", exit_on_error=False)
     def load(self) -> None:
-        """Query the series off the event loop; history is read for one range, never whole."""
+        """Query the chosen range and show it.
+
+        History is read for one range only (a few thousand rows at most after roll-ups: milliseconds), so
+        it runs right here: a worker thread would add a second layout pass and a thread hop for nothing.
+        """
         app = cast("ShareApp", self.app)
         row = app.latest_rows.get(self.row.id, self.row)
         now = int(app.clock())
@@ -88,11 +91,14 @@ class VideoScreen(Screen):
         if not span:
             first = app.store.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
-        width = max(12, min(120, self.size.width - 52)) if self.size.width else 60
+        width = max(12, min(120, self.app.size.width - 52))
         bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
-        series = app.store.video_series(row.vid, bounds)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply, VideoData(row, name, bounds[0], bounds[-1], series))
+        try:
+            series = app.store.video_series(row.vid, bounds)
+        except (sqlite3.Error, StoreError) as exc:
+            self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
+            return
+        self._apply(VideoData(row, name, bounds[0], bounds[-1], series))
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
