@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
 import sqlite3
+import sys
+import termios
 import time
 from collections.abc import Callable
 
@@ -109,7 +114,25 @@ class ShareApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
+        self._watch_terminal()
         self.load_cached()
+
+    def _watch_terminal(self) -> None:
+        """Exit when the terminal goes away (SSH drop, closed tmux pane), even if SIGHUP is ignored (nohup):
+        otherwise a TUI with no terminal keeps running, reading end-of-file in a loop."""
+        if self.is_headless or not sys.__stdin__ or not sys.__stdin__.isatty():
+            return
+        fd = sys.__stdin__.fileno()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+
+        def check() -> None:
+            try:
+                termios.tcgetattr(fd)
+            except (termios.error, OSError):
+                self.exit(return_code=129)
+
+        self.set_interval(2.0, check)
 
     def dashboard_ready(self) -> None:
         """Called by the dashboard once mounted: apply data that arrived before it could be shown."""

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sharetui {__version__}")
     parser.add_argument("--demo", action="store_true", help="use the built-in demo account")
+    parser.add_argument("--reset-cache", action="store_true",
+                        help="move the cache database aside (never deleted) and start a fresh one")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     poll = commands.add_parser("poll", help="poll headlessly and write snapshots to the cache",
@@ -91,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"cache database {locations.cache_file()}")
             return EXIT_OK
         config = load()
+        if args.reset_cache:
+            _reset_cache()
+            if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+                return EXIT_OK  # scripted reset: nothing more to do
         if args.command == "poll":
             return _poll(config, args)
         if args.command == "export":
@@ -123,6 +129,32 @@ def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`l
         raise CliError(str(exc)) from None
 
 
+def _reset_cache() -> None:
+    """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
+    from sharetui.writer_lock import WriterLock
+
+    cache = locations.cache_file()
+    lock = WriterLock(cache.with_name("poller.lock"))
+    if not lock.acquire():
+        raise CliError(f"sharetui is polling this cache (pid {lock.holder() or '?'}); stop it before --reset-cache")
+    try:
+        if not cache.exists():
+            print(f"no cache at {cache}; a fresh one will be created", file=sys.stderr)
+            return
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = cache.with_name(f"{cache.name}.reset-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{cache}{suffix}")
+                if part.exists():
+                    os.replace(part, Path(f"{target}{suffix}"))
+        except OSError as exc:
+            raise CliError(f"{cache}: cannot move the cache aside: {exc.strerror}") from None
+        print(f"moved the old cache to {target}; a fresh one will be created", file=sys.stderr)
+    finally:
+        lock.release()
+
+
 def _config(args: argparse.Namespace) -> int:
     path = locations.config_file()
     if args.config_command == "path":
@@ -153,8 +185,11 @@ def _source(config: Config, demo: bool):  # noqa: ANN202
 
 
 def _poll(config: Config, args: argparse.Namespace) -> int:
+    import sqlite3
+
     from sharetui.poller import Poller
     from sharetui.sources import SourceError
+    from sharetui.store import StoreError
 
     interval = args.interval if args.interval is not None else config["poll.interval"]
     if interval < 1:
@@ -176,19 +211,22 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
 
     # A signal only sets a flag: the sweep in progress finishes its transaction first.
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    failures = 0
     try:
         while True:
             started = time.monotonic()
             try:
                 result = poller.sweep()
             except SourceError as exc:
-                failures += 1
                 _error(f"poll failed: {exc}")
                 if args.once or exc.needs_login:
                     return EXIT_FAIL
+            except (sqlite3.Error, StoreError) as exc:
+                # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
+                # half-written. A daemon keeps trying, since space may come back.
+                _error(f"cannot write the cache {store.path}: {exc}")
+                if args.once:
+                    return EXIT_FAIL
             else:
-                failures = 0
                 stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
                 print(f"{stamp} {source.account().label}: {result.summary()}", flush=True)
             if args.once or stop.is_set():

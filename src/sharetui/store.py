@@ -111,7 +111,8 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path}: cannot open the cache ({exc}); move the file aside to start a fresh cache"
+                f"{self.path}: cannot open the cache ({exc}); `sharetui --reset-cache` moves it aside "
+                "(nothing is deleted) and starts a fresh one"
             ) from None
 
     def close(self) -> None:
@@ -146,7 +147,9 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may already have rolled back by itself (e.g. on a full disk): keep that error.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 

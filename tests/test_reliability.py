@@ -1,0 +1,231 @@
+"""Faults, crashes, concurrency: one writer, many readers, kill -9, a vanishing terminal, a full disk."""
+
+from __future__ import annotations
+
+import os
+import pty
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sharetui.models import Account, VideoCounts
+from sharetui.store import Store
+from sharetui.writer_lock import WriterLock
+from tests.conftest import run_cli
+
+
+def start_poller(*extra: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert process.stdout is not None
+    assert "DEMO" in process.stdout.readline()  # the first sweep is stored
+    return process
+
+
+def small_demo(videos: int = 30, days: int = 1) -> None:
+    run_cli("config", "set", "demo.videos", str(videos))
+    run_cli("config", "set", "demo.history_days", str(days))
+
+
+def sweeps_are_consistent(path: Path) -> None:
+    """Every stored sweep total equals the sum of each video's latest snapshot at that moment."""
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = db.execute("SELECT at, shares FROM sweeps WHERE account = 'demo' ORDER BY at DESC LIMIT 5").fetchall()
+    assert rows
+    for at, shares in rows:
+        total = db.execute(
+            """SELECT SUM((SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?
+                           ORDER BY s.at DESC LIMIT 1)) FROM videos v WHERE v.account = 'demo'""", (at,)).fetchone()[0]
+        assert total == shares, at
+
+
+def test_second_poller_is_refused_with_the_pid(data_dir: Path) -> None:
+    small_demo()
+    first = start_poller("--interval", "1")
+    try:
+        second = run_cli("poll", "--once", "--demo")
+        assert second.returncode == 1
+        assert f"pid {first.pid}" in second.stderr and "already polling" in second.stderr
+        reset = run_cli("--reset-cache", "export")
+        assert reset.returncode == 1 and "stop it before --reset-cache" in reset.stderr
+    finally:
+        first.terminate()
+        first.communicate(timeout=20)
+    assert run_cli("poll", "--once", "--demo").returncode == 0  # the lock went with the process
+
+
+def test_readers_never_see_database_is_locked(data_dir: Path) -> None:
+    small_demo(videos=200)
+    poller = start_poller("--interval", "1")
+    errors: list[BaseException] = []
+    reads = [0]
+    stop = time.monotonic() + 6
+
+    def reader() -> None:
+        try:
+            with Store(data_dir / "sharetui.sqlite3") as store:
+                while time.monotonic() < stop:
+                    assert len(store.dashboard("demo", int(time.time()))) == 200
+                    reads[0] += 1
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    poller.terminate()
+    out, err = poller.communicate(timeout=20)
+    assert not errors, errors
+    assert reads[0] > 20
+    assert out.count("DEMO") >= 3  # the poller kept writing meanwhile
+    sweeps_are_consistent(data_dir / "sharetui.sqlite3")
+
+
+def test_kill_9_mid_write_leaves_every_committed_sweep_intact(data_dir: Path) -> None:
+    small_demo(videos=400, days=2)
+    rng = random.Random(5)
+    committed = 0
+    for _round in range(5):
+        process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+        time.sleep(rng.uniform(0.3, 2.0))
+        process.kill()  # SIGKILL: no chance to clean up
+        process.wait(timeout=10)
+        db = sqlite3.connect(data_dir / "sharetui.sqlite3")
+        count = db.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0]
+        assert count >= committed  # nothing committed was lost
+        committed = count
+        db.close()
+    sweeps_are_consistent(data_dir / "sharetui.sqlite3")
+    assert run_cli("poll", "--once", "--demo").returncode == 0
+
+
+def test_sigint_stops_after_the_current_transaction(data_dir: Path) -> None:
+    small_demo(videos=300, days=0)
+    process = start_poller("--interval", "1")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0 and "Traceback" not in err
+    sweeps_are_consistent(data_dir / "sharetui.sqlite3")
+
+
+@pytest.mark.parametrize("ignore_hangup", [False, True])
+def test_monitor_exits_when_its_terminal_goes_away(ignore_hangup: bool) -> None:
+    small_demo(videos=20, days=0)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real monitor on a pseudo-terminal
+        if ignore_hangup:
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)  # like `nohup sharetui`
+        os.execv(sys.executable, [sys.executable, "-m", "sharetui", "--demo"])
+    deadline = time.monotonic() + 5
+    seen = b""
+    while time.monotonic() < deadline and b"DEMO" not in seen:
+        try:
+            seen += os.read(fd, 65536)
+        except OSError:
+            break
+    assert b"DEMO" in seen
+    os.close(fd)  # the SSH connection drops / the tmux pane closes
+    started = time.monotonic()
+    while time.monotonic() - started < 10:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the monitor kept running without a terminal")
+    assert time.monotonic() - started < 5
+
+
+FULL_DISK_PROBE = (
+    "import sys\n"
+    "from sharetui import store as s\n"
+    "original = s.Store._migrate\n"
+    "def capped(self):\n"
+    "    original(self)\n"
+    "    pages = self._db.execute('PRAGMA page_count').fetchone()[0]\n"
+    "    self._db.execute(f'PRAGMA max_page_count = {pages}')  # the disk is full: not one page more\n"
+    "s.Store._migrate = capped\n"
+    "from sharetui.cli import main\n"
+    "sys.exit(main(['poll', '--once', '--demo']))\n"
+)
+
+
+def test_full_disk_is_a_clear_message_and_nothing_is_half_written(data_dir: Path) -> None:
+    small_demo(videos=300, days=1)
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_PROBE], capture_output=True, text=True,
+                            env=os.environ.copy(), timeout=120)
+    assert result.returncode == 1
+    assert "cannot write the cache" in result.stderr and "full" in result.stderr
+    assert "Traceback" not in result.stderr
+    db = sqlite3.connect(data_dir / "sharetui.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT COUNT(*) FROM videos").fetchone()[0] == 0  # all or nothing
+    assert db.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0] == 0
+
+
+def test_a_failed_write_keeps_what_was_stored(store: Store) -> None:
+    account = Account("tiktok:x", "tiktok", "X")
+    store.record_sweep(account, 1_000, [VideoCounts(str(i), "t", 1, "", 1, 1, 1, i) for i in range(50)])
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        store.record_sweep(account, 2_000, [VideoCounts(str(i), "x" * 500, 1, "", 2, 2, 2, i + 1)
+                                            for i in range(5_000)])
+    rows = store.dashboard(account.key, 2_000)
+    assert len(rows) == 50 and {r.updated_at for r in rows} == {1_000} and sum(r.shares for r in rows) == 1225
+    assert store.last_sweep(account.key) == 1_000
+
+
+def test_reset_cache_moves_a_corrupt_cache_aside(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    cache = data_dir / "sharetui.sqlite3"
+    cache.write_bytes(b"not a database" * 100)
+    failed = run_cli("poll", "--once", "--demo")
+    assert failed.returncode == 1 and "--reset-cache" in failed.stderr
+    small_demo(videos=5, days=0)
+    result = run_cli("--reset-cache", "poll", "--once", "--demo")
+    assert result.returncode == 0, result.stderr
+    moved = [p for p in data_dir.iterdir() if p.name.startswith("sharetui.sqlite3.reset-")]
+    assert len(moved) == 1 and moved[0].read_bytes() == b"not a database" * 100
+    assert sqlite3.connect(cache).execute("SELECT COUNT(*) FROM videos").fetchone()[0] == 5
+
+
+def test_writer_lock_is_exclusive_and_released_on_death(tmp_path: Path) -> None:
+    path = tmp_path / "poller.lock"
+    mine = WriterLock(path)
+    assert mine.acquire() and mine.holder() == os.getpid()
+    child = subprocess.run([sys.executable, "-c",
+                            f"from sharetui.writer_lock import WriterLock; from pathlib import Path; "
+                            f"print(WriterLock(Path({str(path)!r})).acquire())"], capture_output=True, text=True)
+    assert child.stdout.strip() == "False"
+    mine.release()
+    child = subprocess.run([sys.executable, "-c",
+                            f"import os; from sharetui.writer_lock import WriterLock; from pathlib import Path; "
+                            f"print(WriterLock(Path({str(path)!r})).acquire()); os._exit(0)"],
+                           capture_output=True, text=True)
+    assert child.stdout.strip() == "True"
+    assert mine.acquire()  # the child died holding it; the kernel released it
+
+
+def test_counts_going_backwards_never_break_the_math(store: Store) -> None:
+    account = Account("tiktok:x", "tiktok", "X")
+    for at, shares in [(1_000, 50), (2_000, 10), (3_000, -5), (4_000, 2**62)]:
+        store.record_sweep(account, at, [VideoCounts("a", "t", 500, "", shares, 0, 0, shares)])
+    row = store.dashboard(account.key, 4_000)[0]
+    assert row.shares == 2**62 and row.gain_1h is not None
+    series = store.video_series(row.vid, [1_000, 2_000, 3_000, 4_000])
+    assert series["shares"].values == [50, 10, -5, 2**62]
+    assert series["shares"].gains[:2] == [0, 0]  # drops are not drawn as negative bars
