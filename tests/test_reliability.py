@@ -229,3 +229,42 @@ def test_counts_going_backwards_never_break_the_math(store: Store) -> None:
     series = store.video_series(row.vid, [1_000, 2_000, 3_000, 4_000])
     assert series["shares"].values == [50, 10, -5, 2**62]
     assert series["shares"].gains[:2] == [0, 0]  # drops are not drawn as negative bars
+
+
+async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) -> None:
+    from sharetui.app import ShareApp
+    from sharetui.config import load
+    from sharetui.sources.demo import DemoSource
+    from sharetui.widgets.status_line import StatusLine
+
+    small_demo(videos=20, days=0)
+    poller = start_poller("--interval", "1")
+    store = Store(data_dir / "sharetui.sqlite3")
+    app = ShareApp(load(), source=DemoSource(seed=7, videos=20, history_days=0), store=store)
+    try:
+        async with app.run_test(size=(140, 30)) as pilot:
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if app.fed_by is not None and app.latest_rows:
+                    break
+            assert app.fed_by == poller.pid and not app.lock.held
+            status = str(app.dashboard.query_one(StatusLine).render())
+            assert f"fed by poller (pid {poller.pid})" in status
+            first = app._shown_sweep
+            for _ in range(60):  # the poller's next sweeps reach this reader
+                await pilot.pause(0.1)
+                if app._shown_sweep != first:
+                    break
+            assert app._shown_sweep != first
+            poller.terminate()
+            poller.communicate(timeout=20)
+            for _ in range(60):  # the poller is gone: this monitor becomes the writer
+                await pilot.pause(0.1)
+                if app.lock.held:
+                    break
+            assert app.lock.held and app.fed_by is None
+            await app.workers.wait_for_complete()
+    finally:
+        if poller.poll() is None:
+            poller.kill()
+            poller.communicate()

@@ -46,13 +46,21 @@ def load(path: Path | None = None) -> Credentials | None:
         return None
     except OSError as exc:
         raise CredentialsError(f"{path}: cannot read credentials: {exc.strerror}") from None
+    damaged = CredentialsError(f"{path}: credentials file is damaged; run `sharetui auth login` again")
     try:
         data = json.loads(raw)
-        return Credentials(**{k: data[k] for k in Credentials.__dataclass_fields__ if k in data})
-    except (ValueError, TypeError, KeyError):
-        raise CredentialsError(
-            f"{path}: credentials file is damaged; run `sharetui auth login` again"
-        ) from None
+    except ValueError:
+        raise damaged from None
+    if not isinstance(data, dict):
+        raise damaged
+    values = {}
+    for name, spec in Credentials.__dataclass_fields__.items():
+        value = data.get(name, "" if spec.type == "str" and name in ("display_name", "username") else None)
+        wanted = (int, float) if spec.type == "float" else str
+        if isinstance(value, bool) or not isinstance(value, wanted):
+            raise damaged
+        values[name] = value
+    return Credentials(**values)
 
 
 def save(credentials: Credentials, path: Path | None = None) -> None:
