@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import secrets
 import socket
 import threading
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+RANDOM_FAULTS = ["429", "500", "garbage", "html", "slow", "reset", "expire"]
 CLIENT_KEY = "sbawtestclientkey"
 CLIENT_SECRET = "s3cr3t-client-value-never-printed"
 ALL_SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"]
@@ -83,6 +85,9 @@ class FakeTikTok:
         self.refresh_ttl = 31_536_000
         self.short_pages = True
         self.faults: deque[str] = deque()  # upcoming injected faults for API/token calls
+        self.fault_rate = 0.0  # or: this share of calls gets a random fault from RANDOM_FAULTS
+        self.rng = random.Random(1)
+        self.faults_injected = 0
         self.fault_paths: set[str] | None = None  # None: any non-authorize path
         self.requests: list[tuple[str, str]] = []
         self.slow_seconds = 3.0
@@ -181,8 +186,11 @@ class FakeTikTok:
                     return False
                 with fake._lock:
                     fault = fake.faults.popleft() if fake.faults else None
+                    if fault is None and fake.fault_rate and fake.rng.random() < fake.fault_rate:
+                        fault = fake.rng.choice(RANDOM_FAULTS)
                 if fault is None:
                     return False
+                fake.faults_injected += 1
                 if fault == "429":
                     self._api_error(429, "rate_limit_exceeded", "Too many requests")
                 elif fault == "500":

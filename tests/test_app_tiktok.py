@@ -99,3 +99,28 @@ async def test_server_errors_show_offline_with_log_id(fake: FakeTikTok, tmp_path
         assert app.state == "OFFLINE (cached)"
         assert app.last_error is not None and "log_id 2026LOG" in app.last_error
         assert len(app.dashboard.query_one(VideoTable).order) == 25
+
+
+async def test_no_secret_reaches_the_screen(fake: FakeTikTok, tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.sqlite3")
+    cred_path = tmp_path / "cred.json"
+    source = tiktok_source(fake, cred_path)
+    app = ShareApp(Config(), source=source, store=store)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        fake.expire_access_tokens()  # a refresh happens on screen
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        fake.faults.extend(["500"] * 3)  # and an error
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        screens = [app.export_screenshot()]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screens.append(app.export_screenshot())
+    secrets = [CLIENT_SECRET, *fake.access_tokens, *fake.refresh_tokens]
+    assert len(secrets) >= 5
+    for svg in screens:
+        for secret in secrets:
+            assert secret not in svg
+    assert repr(creds_store.load(cred_path)).count("act.") == 0  # tokens are hidden from repr too

@@ -242,3 +242,26 @@ def test_adaptive_sweep_reads_young_videos_every_time_and_the_rest_on_full_sweep
     assert full <= math.ceil(300 / 20) + 2
     assert seen_young == [young.share_count - 9 + i for i in range(10)]  # fresh on every sweep
     assert seen_old == [old.share_count - 9] * 5 + [old.share_count - 4] * 5  # only on full sweeps
+
+
+def test_loopback_listener_binds_localhost_answers_once_and_times_out() -> None:
+    import httpx
+
+    from sharetui.sources.tiktok.auth import LoopbackListener
+
+    listener = LoopbackListener(timeout=5).start()
+    assert listener.redirect_uri.startswith("http://127.0.0.1:") and listener.redirect_uri.endswith("/callback/")
+    assert listener._server.server_address[0] == "127.0.0.1"
+    assert httpx.get(listener.redirect_uri.replace("/callback/", "/other"), timeout=5).status_code == 404
+    first = httpx.get(listener.redirect_uri + "?code=abc&state=s", timeout=5)
+    assert first.status_code == 200 and listener.result == "/callback/?code=abc&state=s"
+    listener._thread.join(timeout=5)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(listener.redirect_uri + "?code=second&state=s", timeout=2)
+    assert listener.result == "/callback/?code=abc&state=s"
+
+    quiet = LoopbackListener(timeout=0.5).start()
+    quiet._thread.join(timeout=5)
+    assert quiet.done.is_set() and quiet.result is None
+    with pytest.raises(httpx.TransportError):
+        httpx.get(quiet.redirect_uri, timeout=2)
