@@ -19,7 +19,8 @@ from sharetui.store import Store
 from sharetui.widgets.video_table import VideoTable
 from tests.conftest import T0, FakeClock
 
-HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]"]
+HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]",
+           "مرحبا بالعالم 👩‍👩‍👧 ✨", "=1+2 " + "long " * 2_000]
 
 
 class ScriptedSource:
@@ -283,8 +284,10 @@ async def test_hostile_titles_render_literally_everywhere(store: Store, clock: F
         await settle(app, pilot)
         table = table_of(app)
         lines = [table.render_line(y).text for y in range(1, len(HOSTILE) + 1)]
-        for title in HOSTILE[:4] + HOSTILE[5:]:
+        for title in HOSTILE[:4] + HOSTILE[5:7]:
             assert any(line.lstrip().startswith(title) for line in lines), (title, lines)
+        long_line = next(line for line in lines if line.lstrip().startswith("=1+2 long long"))
+        assert "…" in long_line and len(long_line) <= 160  # 10,000 characters, cut to the column
         assert not any("\x1b" in line or "\x07" in line for line in lines)
         assert any("red" in line and "\ufffd[31m" in line for line in lines)
         assert app.is_running  # [@click=app.quit] did nothing
