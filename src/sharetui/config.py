@@ -44,6 +44,18 @@ def _between(low: int, high: int) -> Callable[[Any], str | None]:
     return check
 
 
+def _at_least(low: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value >= low else f"must be at least {low}"
+
+    return check
+
+
+def _positive_ints(value: Any) -> str | None:
+    ok = all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+    return None if ok else "must be a list of positive integers, e.g. [1000, 10000]"
+
+
 def _http_url(value: Any) -> str | None:
     return None if value.startswith(("http://", "https://")) else "must start with http:// or https://"
 
@@ -64,6 +76,19 @@ SETTINGS: dict[str, Setting] = {
         Setting("retention.raw_days", int, 7, "keep every snapshot this many days", _between(1, 3650)),
         Setting("retention.hourly_days", int, 90, "then one per hour up to this age; one per day beyond",
                 _between(1, 36_500)),
+        Setting("alerts.enabled", bool, True, "evaluate alert rules after every live poll"),
+        Setting("alerts.velocity_factor", float, 3.0,
+                "velocity spike: shares in the window ≥ this × the video's own trailing rate…", _at_least(1.0)),
+        Setting("alerts.velocity_floor", int, 20, "…and ≥ this many shares (ignores noise on small videos)",
+                _between(1, 10**9)),
+        Setting("alerts.velocity_window", int, 60, "velocity window in minutes", _between(5, 1440)),
+        Setting("alerts.milestones", list, [1_000, 10_000, 100_000, 1_000_000], "share milestones",
+                _positive_ints),
+        Setting("alerts.beat_p90", bool, True, "alert when a video beats the account's p90 for its age"),
+        Setting("alerts.gone", bool, True, "alert when a video disappears (made private or removed)"),
+        Setting("alerts.bell", bool, True, "ring the terminal bell on an alert in the monitor"),
+        Setting("alerts.command", str, "",
+                "program run per alert, alert as JSON on stdin and SHARETUI_ALERT_* env (no shell)"),
         Setting("ui.theme", str, "textual-dark", "Textual theme name (e.g. ansi-dark, nord, gruvbox)"),
         Setting("tiktok.client_key", str, "", "client key of your TikTok developer app"),
         Setting("tiktok.client_secret", str, "", "client secret of your TikTok developer app", secret=True),
@@ -81,7 +106,9 @@ ENV_OVERRIDES = {
 
 
 def _check_value(setting: Setting, value: Any, where: str) -> None:
-    # bool is a subclass of int: `interval = true` must not pass as 1.
+    # bool is a subclass of int: `interval = true` must not pass as 1. An integer is a fine float.
+    if setting.type is float and type(value) is int:
+        value = float(value)
     if type(value) is not setting.type:
         raise ConfigError(
             f"{where}: {setting.key} must be {_type_name(setting.type)}, not {_type_name(type(value))} "
@@ -189,6 +216,16 @@ def parse_value(key: str, text: str) -> Any:
             value: Any = int(text.strip())
         except ValueError:
             raise ConfigError(f"{key} must be an integer (got {text!r})") from None
+    elif setting.type is float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise ConfigError(f"{key} must be a number (got {text!r})") from None
+    elif setting.type is list:
+        try:
+            value = [int(part) for part in text.replace("[", "").replace("]", "").split(",") if part.strip()]
+        except ValueError:
+            raise ConfigError(f"{key} must be a comma-separated list of integers (got {text!r})") from None
     elif setting.type is bool:
         lowered = text.strip().lower()
         if lowered not in ("true", "false"):

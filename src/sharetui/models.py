@@ -67,6 +67,8 @@ class SweepResult:
     changed: int
     gone: int
     totals: tuple[int, int, int, int]  # views, likes, comments, shares
+    alerts: tuple = ()  # alerts this sweep raised (sharetui.alerts.Alert), each delivered once
+    alert_problems: tuple[str, ...] = ()  # one-line messages about delivery failures
 
     def summary(self) -> str:
         views, likes, comments, shares = self.totals
@@ -94,6 +96,7 @@ class VideoRow:
     gain_1h: int | None = None
     gain_24h: int | None = None
     trend: list[int] = field(default_factory=list)
+    vs_usual: float | None = None  # shares now / the account's median shares at the same age
 
     @property
     def share_rate(self) -> float:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from sharetui.models import SweepResult
+from sharetui import alerts as alert_rules
+from sharetui.baseline import BaselineCache
+from sharetui.models import Account, SweepResult, VideoCounts
 from sharetui.sources import Source, SourceError
 from sharetui.store import Store
 
@@ -19,15 +23,20 @@ class Poller:
     """Runs sweeps: full ones every `full_sweep_every` polls (and first), light ones between them."""
 
     def __init__(self, store: Store, source: Source, clock: Clock = time.time, *, full_sweep_every: int = 1,
-                 retention: tuple[int, int] | None = None) -> None:
+                 retention: tuple[int, int] | None = None, rules: alert_rules.Rules | None = None,
+                 alerts_log: Path | None = None, alert_command: str = "") -> None:
         self.store = store
         self.source = source
         self.clock = clock
         self.full_sweep_every = max(1, full_sweep_every)
         self.retention = retention  # (raw_days, hourly_days), or None to keep everything
+        self.rules = rules  # None: no alerts
+        self.alerts_log = alerts_log or store.path.with_name("alerts.log")
+        self.alert_command = alert_command
         self.sweeps = 0
         self._prepared = False
         self._rolled_up_at = 0
+        self._baselines: dict[str, BaselineCache] = {}
 
     @classmethod
     def from_config(cls, store: Store, source: Source, config: object, clock: Clock = time.time) -> Poller:
@@ -35,7 +44,14 @@ class Poller:
 
         assert isinstance(config, Config)
         return cls(store, source, clock, full_sweep_every=config["poll.full_sweep_every"],
-                   retention=(config["retention.raw_days"], config["retention.hourly_days"]))
+                   retention=(config["retention.raw_days"], config["retention.hourly_days"]),
+                   rules=alert_rules.Rules.from_config(config), alert_command=config["alerts.command"])
+
+    def baseline(self, account_key: str, now: int, metric: str = "shares", video_count: int | None = None):  # noqa: ANN201
+        cache = self._baselines.get(account_key)
+        if cache is None:
+            cache = self._baselines[account_key] = BaselineCache(self.store, account_key)
+        return cache.get(now, metric, video_count)
 
     def now(self) -> int:
         return int(self.clock())
@@ -53,7 +69,10 @@ class Poller:
         full = self.sweeps % self.full_sweep_every == 0
         self.sweeps += 1
         sweep = self.source.fetch(now, full=full)
+        before = self.store.video_states(sweep.account.key) if self.rules else {}
         result = self.store.record_sweep(sweep.account, now, sweep.videos, complete=sweep.complete)
+        if self.rules and before:  # never on an account's first sweep: there is nothing to compare with
+            result = self._alerts(result, sweep.account, now, before, sweep.videos, sweep.complete)
         if self.retention is not None and now - self._rolled_up_at >= ROLL_UP_EVERY:
             self._rolled_up_at = now
             self.store.roll_up(now, *self.retention)
@@ -61,3 +80,15 @@ class Poller:
             # The pages that arrived are stored; the failure is still reported.
             raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)")
         return result
+
+    def _alerts(self, result: SweepResult, account: Account, now: int, before: dict[str, alert_rules.Before],
+                videos: list[VideoCounts], complete: bool) -> SweepResult:
+        assert self.rules is not None
+        window = self.rules.velocity_window
+        values = self.store.shares_at(account.key, [now - window, now - window - 86_400])
+        baseline = self.baseline(account.key, now, video_count=len(before)) if self.rules.beat_p90 else None
+        raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,
+                                      complete=complete, window_values=values, baseline=baseline)
+        fresh = self.store.record_alerts(raised)
+        problems = alert_rules.deliver(fresh, self.alerts_log, self.alert_command)
+        return dataclasses.replace(result, alerts=tuple(fresh), alert_problems=tuple(problems))

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sharetui.alerts import Alert, Before
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
 from sharetui.timeseries import DAY, HOUR, bucket
 
@@ -83,6 +84,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account, at)
     ) WITHOUT ROWID;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: alerts, each one stored once
+    """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        video_id TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        UNIQUE (account, video_id, rule, detail)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -413,6 +429,64 @@ class Store:
             metric: bucket(metric, bounds, [(p[0], p[index]) for p in points], baseline)
             for metric, index in columns.items()
         }
+
+    def age_samples(self, account_key: str, now: int, ages_hours: list[int]) -> dict[str, dict[int, list[int]]]:
+        """For each metric (shares, views) and age: the cumulative values of every video known at that age.
+
+        A video counts at an age only if it has reached it and a snapshot at or before that moment exists.
+        """
+        out: dict[str, dict[int, list[int]]] = {"shares": {}, "views": {}}
+        seek = ("(SELECT s.{col} FROM snapshots s WHERE s.vid = v.vid AND s.at <= v.posted_at + ? "
+                "ORDER BY s.at DESC LIMIT 1)")
+        with self._lock:
+            for age in ages_hours:
+                offset = age * 3600
+                rows = self._db.execute(
+                    f"SELECT {seek.format(col='shares')}, {seek.format(col='views')} FROM videos v "
+                    "WHERE v.account = ? AND v.posted_at + ? <= ? AND v.posted_at > 0",
+                    (offset, offset, account_key, offset, now)).fetchall()
+                out["shares"][age] = [r[0] for r in rows if r[0] is not None]
+                out["views"][age] = [r[1] for r in rows if r[1] is not None]
+        return out
+
+    def video_states(self, account_key: str) -> dict[str, Before]:
+        """Each video's shares, gone flag and title as stored now (before the next sweep is written)."""
+        with self._lock:
+            return {vid_id: Before(shares, gone is not None, title) for vid_id, shares, gone, title in self._db.execute(
+                "SELECT id, shares, gone_at, title FROM videos WHERE account = ?", (account_key,))}
+
+    def shares_at(self, account_key: str, moments: list[int]) -> dict[str, tuple[int | None, ...]]:
+        """Each video's shares as last recorded at or before each moment."""
+        seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
+        with self._lock:
+            return {row[0]: tuple(row[1:]) for row in self._db.execute(
+                f"SELECT v.id, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
+                (*moments, account_key))}
+
+    def record_alerts(self, alerts: list[Alert]) -> list[Alert]:
+        """Store alerts; returns those not stored before (each alert fires once, across restarts)."""
+        fresh = []
+        with self._transaction() as db:
+            for alert in alerts:
+                cursor = db.execute(
+                    """INSERT OR IGNORE INTO alerts (account, video_id, rule, detail, at, title, message, value)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (alert.account, alert.video_id, alert.rule, alert.detail, alert.at, alert.title,
+                     alert.message, alert.value))
+                if cursor.rowcount:
+                    fresh.append(alert)
+        return fresh
+
+    def alerts(self, account_key: str | None = None, limit: int = 50) -> list[Alert]:
+        """The most recent alerts, newest first."""
+        query = "SELECT at, account, video_id, title, rule, detail, message, value FROM alerts"
+        params: tuple = ()
+        if account_key is not None:
+            query += " WHERE account = ?"
+            params = (account_key,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit)).fetchall()
+        return [Alert(*row) for row in rows]
 
     def first_snapshot_at(self, vid: int) -> int | None:
         with self._lock:

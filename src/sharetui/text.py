@@ -55,6 +55,13 @@ def gain(n: int | None) -> str:
     return ("+" if n > 0 else "") + count(n)
 
 
+def ratio(value: float | None) -> str:
+    """×3.2, ×0.4, ×12: how many times the usual."""
+    if value is None:
+        return "–"
+    return f"×{value:.0f}" if value >= 10 else f"×{value:.1f}"
+
+
 def age(posted_at: int, now: float) -> str:
     """How long ago, compactly: 24m, 5h, 3d, 12w; a date past a year."""
     seconds = max(0, int(now) - posted_at)

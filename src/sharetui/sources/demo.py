@@ -16,6 +16,10 @@ from sharetui.models import Account, Sweep, VideoCounts
 from sharetui.store import Store
 
 STEP = 15 * 60  # history resolution of the backfill
+# A short first session trips every alert rule: the viral video (index 1) spikes and beats the account's
+# p90, this one passes 1,000 shares within minutes, and this one turns private ten minutes in.
+MILESTONE_INDEX = 4
+VANISHING_INDEX = 6
 ACCOUNT_KEY = "demo"
 USERNAME = "sharetui.demo"
 
@@ -55,11 +59,14 @@ class _Life:
     spike_at: float = 0.0  # hours after posting
     spike_size: float = 0.0
     spike_width: float = 1.0
+    gone_at: int = 0  # when the video turns private (0: never)
 
     def views(self, t: int) -> float:
         age = (t - self.posted_at) / 3600
         if age <= 0:
             return 0.0
+        if self.kind == "milestone":
+            return self.tail * age  # steady, so it crosses its milestone on cue
         # The long tail follows the audience's day: more in the evening, little at night.
         omega = 2 * math.pi / 24
         start_h = self.posted_at / 3600
@@ -124,14 +131,21 @@ def _lives(seed: int, videos: int, anchor: int) -> list[_Life]:
             reach, tau, tail = 4_000 * rng.uniform(0.8, 1.5), 4.0, 800.0
         elif kind == "slow":
             tau, tail = rng.uniform(60, 200), reach * rng.uniform(0.004, 0.01)
+        posted_at = int(anchor - age_hours * 3600)
+        extra: dict[str, int] = {}
+        if index == MILESTONE_INDEX:
+            # 984 shares at the anchor, 4 more a minute: it passes 1,000 about four minutes in.
+            kind, reach, tail, posted_at = "milestone", 0.0, 12_000.0, int(anchor - 4.104 * 3600)
+        if index == VANISHING_INDEX:
+            extra["gone_at"] = anchor + 600  # made private ten minutes in
         lives.append(_Life(
             id=str(7_300_000_000_000_000_000 + rng.randrange(10**17)),
             title=title,
-            posted_at=int(anchor - age_hours * 3600),
+            posted_at=posted_at,
             kind=kind, reach=reach, tau=tau, tail=tail,
             like_ratio=rng.uniform(0.04, 0.12), comment_ratio=rng.uniform(0.002, 0.01),
-            share_ratio=rng.uniform(0.003, 0.02) * (2.0 if kind == "viral" else 1.0),
-            **spike,
+            share_ratio=0.02 if kind == "milestone" else rng.uniform(0.003, 0.02) * (2.0 if kind == "viral" else 1.0),
+            **spike, **extra,
         ))
     return lives
 
@@ -183,7 +197,8 @@ class DemoSource:
 
     def _videos_at(self, t: int) -> list[VideoCounts]:
         assert self._lives is not None
-        return [life.counts(t) for life in self._lives if life.posted_at <= t]
+        return [life.counts(t) for life in self._lives
+                if life.posted_at <= t and not (life.gone_at and t >= life.gone_at)]
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
         if self._lives is None:

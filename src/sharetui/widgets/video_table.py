@@ -45,13 +45,15 @@ COLUMNS: list[Column] = [
     Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
     Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
     Column("views", "Views", 8, 3, lambda r: r.views, lambda r, now: fmt.count(r.views)),
-    Column("likes", "Likes", 7, 6, lambda r: r.likes, lambda r, now: fmt.count(r.likes)),
-    Column("comments", "Cmnts", 6, 7, lambda r: r.comments, lambda r, now: fmt.count(r.comments)),
+    Column("likes", "Likes", 7, 7, lambda r: r.likes, lambda r, now: fmt.count(r.likes)),
+    Column("comments", "Cmnts", 6, 8, lambda r: r.comments, lambda r, now: fmt.count(r.comments)),
     Column("shares", "Shares", 7, 0, lambda r: r.shares, lambda r, now: fmt.count(r.shares)),
-    Column("rate", "‰Shr", 5, 5, lambda r: r.share_rate, lambda r, now: f"{r.share_rate:.1f}"),
+    Column("rate", "‰Shr", 5, 6, lambda r: r.share_rate, lambda r, now: f"{r.share_rate:.1f}"),
     Column("gain_1h", "+1h", 6, 1, lambda r: _none_low(r.gain_1h), lambda r, now: fmt.gain(r.gain_1h)),
     Column("gain_24h", "+24h", 7, 2, lambda r: _none_low(r.gain_24h), lambda r, now: fmt.gain(r.gain_24h)),
-    Column("trend", "Shares 24h", 12, 8, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
+    Column("usual", "×Usual", 6, 5, lambda r: -1.0 if r.vs_usual is None else r.vs_usual,
+           lambda r, now: fmt.ratio(r.vs_usual)),
+    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
            align_right=False),
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key != "trend"]
@@ -286,6 +288,11 @@ class VideoTable(ScrollView, can_focus=True):
                         style = base + self.get_component_rich_style("video-table--trend")
                     elif column.key in ("gain_1h", "gain_24h") and content.strip() in ("0", "–"):
                         style = base + muted
+                    elif column.key == "usual" and row.vs_usual is not None:
+                        if row.vs_usual >= 2:
+                            style = base + self.get_component_rich_style("video-table--rising")
+                        elif row.vs_usual < 0.5:
+                            style = base + muted
             segments.append(Segment(content, style))
             segments.append(Segment(" ", base))
         strip = Strip(segments)

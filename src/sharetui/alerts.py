@@ -1,0 +1,164 @@
+"""Alert rules, evaluated after each live sweep (never on back-filled history), and their delivery.
+
+Each alert fires once: it is keyed by (account, video, rule, detail) in the cache, so restarts and other
+processes never repeat it. Delivery: a JSON line in the alerts log, and optionally a user command that gets
+the alert as JSON on stdin and as SHARETUI_ALERT_* environment variables. The command line is split with
+shlex and run without a shell: alert data (titles!) is never interpolated into a command string.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sharetui import text as fmt
+from sharetui.baseline import Baseline
+from sharetui.models import VideoCounts
+
+COMMAND_TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class Alert:
+    at: int
+    account: str
+    video_id: str
+    title: str
+    rule: str  # velocity | milestone | beat_p90 | gone
+    detail: str  # what makes it unique: the milestone, the day of a spike, …
+    message: str
+    value: int
+
+    def as_json(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["at"] = datetime.fromtimestamp(self.at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return record
+
+    def line(self) -> str:
+        """One line for a terminal: the title is made safe, the message is ours."""
+        stamp = datetime.fromtimestamp(self.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        return f"{stamp} ALERT {self.rule}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Rules:
+    velocity_factor: float = 3.0
+    velocity_floor: int = 20
+    velocity_window: int = 3600  # seconds
+    milestones: tuple[int, ...] = (1_000, 10_000, 100_000, 1_000_000)
+    beat_p90: bool = True
+    gone: bool = True
+
+    @classmethod
+    def from_config(cls, config: Any) -> Rules | None:
+        if not config["alerts.enabled"]:
+            return None
+        return cls(velocity_factor=float(config["alerts.velocity_factor"]),
+                   velocity_floor=config["alerts.velocity_floor"],
+                   velocity_window=config["alerts.velocity_window"] * 60,
+                   milestones=tuple(sorted(config["alerts.milestones"])),
+                   beat_p90=config["alerts.beat_p90"], gone=config["alerts.gone"])
+
+
+@dataclass(frozen=True)
+class Before:
+    """A video as stored before this sweep."""
+
+    shares: int
+    gone: bool
+    title: str
+
+
+def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before], videos: list[VideoCounts],
+             complete: bool, window_values: dict[str, tuple[int | None, int | None]],
+             baseline: Baseline | None) -> list[Alert]:
+    """The alerts this sweep raises. `window_values` holds, per video id, its shares at the start of the
+    velocity window and 24 h before that (None when unknown)."""
+    alerts: list[Alert] = []
+    seen: set[str] = set()
+    day = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d")
+    for video in videos:
+        seen.add(video.id)
+        title = fmt.safe_text(video.title, 80) or video.id
+        previous = before.get(video.id)
+        if previous is None:
+            continue  # first sight: nothing to compare with (and never an alert on history)
+        for milestone in rules.milestones:
+            if previous.shares < milestone <= video.shares:
+                alerts.append(Alert(now, account, video.id, video.title, "milestone", str(milestone),
+                                    f"“{title}” passed {milestone:,} shares", video.shares))
+        start, trailing_start = window_values.get(video.id, (None, None))
+        window_start = now - rules.velocity_window
+        # The trailing period: the day before the window, or as much of it as the video has lived.
+        trailing_seconds = min(86_400, window_start - video.posted_at) if video.posted_at > 0 else 86_400
+        if trailing_start is None and video.posted_at >= window_start - 86_400:
+            trailing_start = 0  # posted inside the trailing day: it had nothing before
+        if start is not None and trailing_start is not None and trailing_seconds >= rules.velocity_window:
+            gained = video.shares - start
+            trailing_rate = max(0, start - trailing_start) * rules.velocity_window / trailing_seconds
+            if gained >= rules.velocity_floor and gained >= rules.velocity_factor * max(trailing_rate, 1.0):
+                minutes = rules.velocity_window // 60
+                alerts.append(Alert(now, account, video.id, video.title, "velocity", day,
+                                    f"“{title}” gained {gained:,} shares in {minutes} min, "
+                                    f"{gained / max(trailing_rate, 1.0):.1f}× its usual pace", gained))
+        if rules.beat_p90 and baseline is not None and video.posted_at > 0:
+            age_hours = (now - video.posted_at) / 3600
+            p90 = baseline.p90_at(age_hours) if age_hours >= 1 else None
+            if p90 is not None and p90 >= 1 and video.shares > p90:
+                alerts.append(Alert(now, account, video.id, video.title, "beat_p90", "",
+                                    f"“{title}” beats 90% of your videos at {fmt.duration(now - video.posted_at)} "
+                                    f"old ({video.shares:,} shares vs p90 {p90:,.0f})", video.shares))
+    if rules.gone and complete:
+        for video_id, previous in before.items():
+            if video_id not in seen and not previous.gone:
+                title = fmt.safe_text(previous.title, 80) or video_id
+                alerts.append(Alert(now, account, video_id, previous.title, "gone", str(now),
+                                    f"“{title}” disappeared from TikTok (made private or removed)",
+                                    previous.shares))
+    return alerts
+
+
+def deliver(alerts: list[Alert], log_path: Path, command: str) -> list[str]:
+    """Append to the alerts log and run the user's command; returns problems as one-line messages."""
+    problems: list[str] = []
+    if not alerts:
+        return problems
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(log_path, "a", encoding="utf-8") as log:
+            for alert in alerts:
+                log.write(json.dumps(alert.as_json(), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        problems.append(f"cannot write the alerts log {log_path}: {exc.strerror}")
+    if command.strip():
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            return [*problems, f"alerts.command cannot be parsed: {exc}"]
+        for alert in alerts:
+            problem = _run(argv, alert)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _run(argv: list[str], alert: Alert) -> str | None:
+    env = {**os.environ, **{f"SHARETUI_ALERT_{k.upper()}": str(v) for k, v in alert.as_json().items()}}
+    try:
+        finished = subprocess.run(argv, input=json.dumps(alert.as_json(), ensure_ascii=False), text=True, env=env,
+                                  capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
+    except FileNotFoundError:
+        return f"alerts.command: {argv[0]} not found"
+    except subprocess.TimeoutExpired:
+        return f"alerts.command took longer than {COMMAND_TIMEOUT} s and was stopped"
+    except OSError as exc:
+        return f"alerts.command could not run: {exc.strerror}"
+    if finished.returncode != 0:
+        return f"alerts.command exited with {finished.returncode}"
+    return None

@@ -1,0 +1,127 @@
+"""Baselines by age and the alert rules: hand-computed fixtures, once-only delivery, the command hook."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharetui import alerts
+from sharetui.alerts import Alert, Before, Rules
+from sharetui.baseline import build, percentile
+from sharetui.models import Account, VideoCounts
+from sharetui.poller import Poller
+from sharetui.sources.demo import DemoSource
+from sharetui.store import Store
+from tests.conftest import T0, FakeClock
+
+ACCOUNT = Account("tiktok:me", "tiktok", "Me")
+
+
+def video(vid: str, shares: int, posted_at: int = T0 - 10 * 86_400, title: str = "a video") -> VideoCounts:
+    return VideoCounts(vid, title, posted_at, "", shares * 10, 0, 0, shares)
+
+
+def test_percentile_matches_hand_computation() -> None:
+    assert percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert percentile([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9) == pytest.approx(91.0)
+    assert percentile([7], 0.9) == 7
+
+
+def test_baseline_curves_ratio_and_rank() -> None:
+    baseline = build("shares", {1: [10, 20, 30, 40, 50], 4: [40, 80, 120, 160, 200], 8: [1, 2]})
+    assert baseline.ages == [1, 4]  # age 8 has too few videos to call anything usual
+    assert baseline.median == [30, 120] and baseline.p90 == pytest.approx([46, 184])
+    assert baseline.median_at(2) == pytest.approx(30 + (120 - 30) * 0.5)  # log-age: 2 h is halfway from 1 to 4
+    assert baseline.median_at(0.5) == pytest.approx(15)
+    assert baseline.ratio(240, 4) == pytest.approx(2.0)
+    assert baseline.rank(200, 4) == 90 and baseline.rank(5, 1) == 0
+    assert baseline.median_at(100) is None  # far past the oldest sampled age
+
+
+def test_age_samples_only_use_known_history(store: Store) -> None:
+    # Three videos posted at different times; the cache saw one of them from birth.
+    posted = T0 - 10 * 3600
+    store.record_sweep(ACCOUNT, posted, [video("young", 0, posted)])
+    store.record_sweep(ACCOUNT, posted + 3600, [video("young", 5, posted), video("old", 500, T0 - 30 * 86_400)])
+    store.record_sweep(ACCOUNT, posted + 2 * 3600, [video("young", 9, posted), video("old", 510, T0 - 30 * 86_400)])
+    samples = store.age_samples(ACCOUNT.key, T0, [1, 2, 24])
+    assert samples["shares"][1] == [5] and samples["shares"][2] == [9]  # "old" has no history at that age
+    assert samples["shares"][24] == []  # "young" is not 24 h old yet
+
+
+def rules(**overrides: object) -> Rules:
+    return Rules(**{"velocity_factor": 3.0, "velocity_floor": 20, "velocity_window": 3600, **overrides})
+
+
+def test_rules_by_hand() -> None:
+    before = {"a": Before(990, False, "A"), "b": Before(100, False, "B"), "c": Before(5, False, "C")}
+    videos = [video("a", 1_010), video("b", 160)]
+    # b: 60 shares in the last hour; over the 24 h before it gained 240 -> 10 per hour: 6x, above the floor.
+    window = {"a": (1_000, 980), "b": (100, -140), "c": (5, 5)}
+    raised = alerts.evaluate(rules=rules(), account="x", now=T0, before=before, videos=videos, complete=True,
+                             window_values=window, baseline=None)
+    kinds = sorted((a.video_id, a.rule, a.detail) for a in raised)
+    assert kinds == [("a", "milestone", "1000"), ("b", "velocity", "2026-09-21"), ("c", "gone", str(T0))]
+    spike = next(a for a in raised if a.rule == "velocity")
+    assert spike.value == 60 and "6.0×" in spike.message
+
+
+def test_noise_and_first_sight_raise_nothing() -> None:
+    before = {"a": Before(10, False, "A")}
+    videos = [video("a", 25), video("new", 50_000)]  # 15 in an hour: 15x its pace but under the floor
+    raised = alerts.evaluate(rules=rules(), account="x", now=T0, before=before, videos=videos, complete=False,
+                             window_values={"a": (10, 9), "new": (None, None)}, baseline=None)
+    assert raised == []
+
+
+def demo_session(store: Store, minutes: int, clock: FakeClock, log: Path, command: str = "") -> list[Alert]:
+    poller = Poller(store, DemoSource(seed=7, videos=40, history_days=14), clock=clock, rules=Rules(),
+                    alerts_log=log, alert_command=command)
+    raised: list[Alert] = []
+    for _ in range(minutes):
+        raised.extend(poller.sweep().alerts)
+        clock.advance(60)
+    return raised
+
+
+def test_the_demo_trips_every_rule_in_a_short_session(store: Store, tmp_path: Path) -> None:
+    clock = FakeClock()
+    log = tmp_path / "alerts.log"
+    assert store.alerts() == []
+    raised = demo_session(store, 15, clock, log)
+    assert {a.rule for a in raised} == {"velocity", "milestone", "beat_p90", "gone"}
+    assert store.alerts() and not any(a.at < T0 for a in store.alerts())  # nothing from back-filled history
+    logged = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(logged) == len(raised) and {entry["rule"] for entry in logged} == {a.rule for a in raised}
+    # Each alert fires once, across restarts: a new poller on the same cache repeats none of them.
+    again = demo_session(store, 5, clock, log)
+    assert not {(a.video_id, a.rule, a.detail) for a in again} & {(a.video_id, a.rule, a.detail) for a in raised}
+
+
+def test_command_hook_gets_json_and_env_without_a_shell(store: Store, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    hostile = f"$(touch {marker}); `touch {marker}` && touch {marker} ; echo '\"; rm -rf ~"
+    out = tmp_path / "received.jsonl"
+    script = tmp_path / "hook.py"
+    script.write_text(
+        "import json, os, sys\n"
+        f"with open({str(out)!r}, 'a') as f:\n"
+        "    f.write(json.dumps({'stdin': json.load(sys.stdin), 'env_title': os.environ['SHARETUI_ALERT_TITLE'],"
+        " 'env_rule': os.environ['SHARETUI_ALERT_RULE']}) + '\\n')\n"
+    )
+    alert = Alert(T0, "x", "1", hostile, "milestone", "1000", "passed 1,000", 1000)
+    problems = alerts.deliver([alert], tmp_path / "alerts.log", f"{sys.executable} {script}")
+    assert problems == []
+    received = json.loads(out.read_text())
+    assert received["stdin"]["title"] == hostile and received["env_title"] == hostile
+    assert received["env_rule"] == "milestone"
+    assert not marker.exists()
+
+
+def test_command_failures_are_reported(tmp_path: Path) -> None:
+    alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
+    assert alerts.deliver([alert], tmp_path / "a.log", "no-such-program-here")[0].endswith("not found")
+    assert "exited with 3" in alerts.deliver([alert], tmp_path / "a.log", f"{sys.executable} -c 'exit(3)'")[0]
