@@ -52,8 +52,8 @@ class ScriptedSource:
         return None
 
 
-def demo_app(store: Store, clock: FakeClock, videos: int = 30, **kwargs: object) -> ShareApp:
-    return ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=2), store=store, clock=clock,
+def demo_app(store: Store, clock: FakeClock, videos: int = 30, days: int = 2, **kwargs: object) -> ShareApp:
+    return ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=days), store=store, clock=clock,
                     **kwargs)
 
 
@@ -359,3 +359,63 @@ def test_app_constructible_with_no_arguments(isolated_dirs: Path) -> None:
     assert app.source.kind == "demo"
     assert app.store.path == isolated_dirs / "data" / "sharetui" / "sharetui.sqlite3"
     app.store.close()
+
+
+async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) -> None:
+    from sharetui.screens.compare import CompareScreen
+    from sharetui.widgets.age_chart import AgeChart, GainsChart
+
+    app = demo_app(store, clock, videos=40, days=14)
+    async with app.run_test(size=(130, 46), notifications=True) as pilot:
+        await settle(app, pilot)
+        table = table_of(app)
+        assert app.baseline is not None and app.baseline.ages
+        ratios = [table.rows[k].vs_usual for k in table.order]
+        assert sum(r is not None for r in ratios) >= 10
+        assert "×Usual" in table.render_line(0).text
+        while table.sort_key != "usual":
+            await pilot.press("s")
+        ordered = [table.rows[k].vs_usual for k in table.order if table.rows[k].vs_usual is not None]
+        assert ordered == sorted(ordered, reverse=True)
+        # The video screen on a tall terminal shows the charts; g switches back to sparklines only.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, VideoScreen) and screen.chart_mode
+        assert screen.query_one(AgeChart).display and screen.query_one(GainsChart).display
+        meta = str(screen.query_one("#video-meta").render())
+        assert "vs usual: ×" in meta
+        await pilot.press("g")
+        assert not screen.query_one(AgeChart).display
+        await pilot.press("escape")
+        # Compare: nothing marked yet, then two marked videos.
+        await pilot.press("c")
+        assert isinstance(app.screen, DashboardScreen)
+        assert any("Mark videos with m" in str(n.message) for n in app._notifications)
+        await pilot.press("home", "m", "m")
+        assert len(table.marked) == 2
+        assert table.render_line(1).text.lstrip().startswith("● ")
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompareScreen) and app.screen.video_ids == [k for k in table.order
+                                                                                  if k in table.marked]
+        listing = str(app.screen.query_one("#compare-list").render())
+        assert all(fmt_title[:20] in listing for fmt_title in (table.rows[k].title for k in table.marked))
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock, videos=40, days=14)
+    bells = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        for _ in range(12):  # twelve minutes of polling
+            clock.advance(60)
+            await pilot.press("ctrl+r")
+            await settle(app, pilot)
+        titles = {str(n.title) for n in app._notifications}
+        assert {"Alert: velocity", "Alert: milestone", "Alert: beat p90", "Alert: gone"} <= titles
+        assert bells
+        assert any(r.gone for r in app.latest_rows.values())

@@ -158,3 +158,18 @@ def test_commands_without_ui_never_import_textual(command: list[str]) -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ.copy(),
                             timeout=60)
     assert "TEXTUAL []" in result.stderr, result.stderr
+
+
+def test_poll_prints_alerts_and_alerts_lists_them(data_dir: Path) -> None:
+    run_cli("config", "set", "demo.videos", "12")
+    assert run_cli("poll", "--once", "--demo").returncode == 0  # backfill + a first sweep
+    listed = run_cli("alerts", "--demo")
+    assert listed.returncode == 0
+    lines = listed.stdout.strip().splitlines()
+    assert lines and all(" ALERT " in line for line in lines)  # the viral video spikes right away
+    as_json = [json.loads(line) for line in run_cli("alerts", "--demo", "--json").stdout.splitlines()]
+    assert {a["rule"] for a in as_json} >= {"velocity"} and all(a["at"].endswith("Z") for a in as_json)
+    logged = (data_dir / "alerts.log").read_text().splitlines()
+    assert len(logged) == len(as_json)
+    again = run_cli("poll", "--once", "--demo")
+    assert "ALERT velocity" not in again.stdout  # fired once

@@ -91,7 +91,6 @@ class ShareApp(App[int]):
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
         self.baseline: Baseline | None = None  # the account's usual shares by age, once computed
-        self.marked: set[str] = set()  # videos marked for comparison
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None

@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
     set_.add_argument("value", metavar="VALUE")
 
+    alerts = commands.add_parser("alerts", help="list the alerts raised so far",
+                                 description="The alerts raised by polls (newest first). They are also "
+                                 "appended, one JSON object a line, to alerts.log in the data directory.")
+    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
+    alerts.add_argument("--json", action="store_true", help="one JSON object per line")
+    alerts.add_argument("--demo", action="store_true", help="the demo account's alerts")
+    alerts.add_argument("--all", action="store_true", help="every account's alerts")
+
     auth = commands.add_parser("auth", help="connect a TikTok account (login, status, logout)",
                                description="Connect sharetui to your TikTok account through your own TikTok "
                                "developer app (see the README).")
@@ -101,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _poll(config, args)
         if args.command == "export":
             return _export(config, args)
+        if args.command == "alerts":
+            return _alerts(config, args)
         if args.command == "auth":
             from sharetui import auth_cli
 
@@ -229,6 +239,10 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
             else:
                 stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
                 print(f"{stamp} {source.account().label}: {result.summary()}", flush=True)
+                for alert in result.alerts:
+                    print(alert.line(), flush=True)
+                for problem in result.alert_problems:
+                    _error(problem)
             if args.once or stop.is_set():
                 return EXIT_OK
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
@@ -240,6 +254,22 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         source.close()
         store.close()
         lock.release()
+
+
+def _alerts(config: Config, args: argparse.Namespace) -> int:
+    import json
+
+    store = _open_store()
+    try:
+        key = None if args.all else _source(config, args.demo).account().key
+        found = store.alerts(key, limit=max(1, args.limit))
+    finally:
+        store.close()
+    if not found and not args.json:
+        print("No alerts yet. They are raised by live polls (`sharetui` or `sharetui poll`).")
+    for alert in reversed(found):  # oldest first reads naturally in a terminal
+        print(json.dumps(alert.as_json(), ensure_ascii=False) if args.json else alert.line())
+    return EXIT_OK
 
 
 def _export(config: Config, args: argparse.Namespace) -> int:

@@ -25,6 +25,8 @@ class DashboardScreen(Screen):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("r", "reverse", "Reverse", id="reverse", show=False),
+        Binding("m", "mark", "Mark", id="mark"),
+        Binding("c", "compare", "Compare", id="compare"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -84,6 +86,23 @@ class DashboardScreen(Screen):
     def action_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
         cast("ShareApp", self.app).refresh_status()
+
+    def action_mark(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+        self.table.toggle_mark(row.id)
+        self.table.action_cursor(1)
+
+    def action_compare(self) -> None:
+        marked = [key for key in self.table.order if key in self.table.marked] or \
+            [key for key in self.table.rows if key in self.table.marked]
+        if not marked:
+            self.notify("Mark videos with m first (the highlighted one is marked with ●).")
+            return
+        from sharetui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(marked))
 
     def on_video_table_selected(self, event: VideoTable.Selected) -> None:
         cast("ShareApp", self.app).open_video(event.row.id)

@@ -16,6 +16,8 @@ KEYS = [
         ("/", "filter by title (enter keeps it, esc clears it)"),
         ("s", "cycle the sort column"),
         ("r", "reverse the sort"),
+        ("m", "mark / unmark a video for comparison"),
+        ("c", "compare the marked videos by age"),
     ]),
     ("Everywhere", [
         ("space", "pause / resume live polling"),
@@ -29,6 +31,7 @@ KEYS = [
         ("1 2 3 4 5", "range: 1 hour, 24 hours, 7 days, 30 days, all"),
         ("o", "open the video's link in a browser"),
         ("c", "copy the link (works over SSH through OSC 52)"),
+        ("g", "chart: shares by age against your usual, and gains with dates"),
         ("esc", "back to the dashboard"),
     ]),
 ]
@@ -37,6 +40,7 @@ COLUMNS_HELP = [
     ("Shares", "times the video was shared, as TikTok counts it"),
     ("‰Shr", "shares per 1,000 views"),
     ("+1h +24h", "shares gained in the last hour / 24 hours"),
+    ("×Usual", "shares now ÷ the median of your videos at the same age"),
     ("Shares 24h", "shares gained per 2-hour slot over the last day"),
 ]
 

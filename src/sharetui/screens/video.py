@@ -19,11 +19,13 @@ from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.store import StoreError
 from sharetui.timeseries import bucket_bounds
+from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from sharetui.app import ShareApp
 
+CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
 RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
 
 
@@ -46,6 +48,7 @@ class VideoScreen(Screen):
         Binding("5", "range(4)", "All", show=False),
         Binding("o", "open_link", "Open link", id="open-link"),
         Binding("c", "copy_link", "Copy link", id="copy-link"),
+        Binding("g", "toggle_chart", "Chart", id="chart"),
     ]
 
     def __init__(self, row: VideoRow) -> None:
@@ -53,6 +56,7 @@ class VideoScreen(Screen):
         self.row = row
         self.range_index = 1  # 24 h: the question people ask first
         self._data: VideoData | None = None
+        self.chart_mode = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="video-head"):
@@ -67,11 +71,16 @@ class VideoScreen(Screen):
             yield Static(id="label-rate", classes="metric-label")
             yield Sparkline([], id="spark-rate", classes="metric-spark spark-rate")
             yield Static(id="scale-rate", classes="metric-scale")
+        yield AgeChart(id="age-chart")
+        yield GainsChart(id="gains-chart")
         yield Static(id="video-note", markup=False)
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        # A chart needs room; where space is short the sparklines stay (g switches either way).
+        self.chart_mode = self.app.size.height >= CHART_MIN_HEIGHT
+        self._show_mode()
         self._show_head()
         self.load()
         cast("ShareApp", self.app).refresh_status()
@@ -107,6 +116,8 @@ class VideoScreen(Screen):
         self._data = data
         self.row = data.row
         self._show_head()
+        if self.chart_mode:
+            self._show_chart(data)
         step = data.series["shares"].step
         for metric in METRICS:
             series = data.series[metric]
@@ -141,6 +152,20 @@ class VideoScreen(Screen):
             note += f" · history starts {fmt.stamp(first)}"
         self.query_one("#video-note", Static).update(note)
 
+    def _usual_line(self, row: VideoRow) -> str:
+        app = cast("ShareApp", self.app)
+        baseline = app.baseline
+        age_hours = (app.clock() - row.posted_at) / 3600
+        if baseline is None:
+            return "vs usual: waiting for the first poll to compare with your other videos"
+        ratio = baseline.ratio(row.shares, age_hours)
+        if ratio is None:
+            return "vs usual: not enough of your videos with history at this age yet"
+        rank = baseline.rank(row.shares, age_hours)
+        median = baseline.median_at(age_hours) or 0
+        return (f"vs usual: {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, app.clock())} old "
+                f"({fmt.count(round(median))} shares)" + (f", ahead of {rank}% of your videos" if rank is not None else ""))
+
     def _show_head(self) -> None:
         row = self.row
         app = cast("ShareApp", self.app)
@@ -148,7 +173,8 @@ class VideoScreen(Screen):
         self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
         self.query_one("#video-meta", Static).update(Content(
             f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
-            f"({fmt.age(row.posted_at, app.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}"
+            f"({fmt.age(row.posted_at, app.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}\n"
+            + self._usual_line(row)
         ))
         parts = []
         for index, (name, _span) in enumerate(RANGES):
@@ -158,6 +184,31 @@ class VideoScreen(Screen):
         self.query_one("#video-ranges", Static).update(Content(" ").join(parts) + legend)
 
     # -- actions --------------------------------------------------------------------------------
+
+    def _show_mode(self) -> None:
+        self.query_one(AgeChart).display = self.chart_mode
+        self.query_one(GainsChart).display = self.chart_mode
+
+    def action_toggle_chart(self) -> None:
+        self.chart_mode = not self.chart_mode
+        self._show_mode()
+        if self._data is not None:
+            self._apply(self._data)
+
+    def _show_chart(self, data: VideoData) -> None:
+        app = cast("ShareApp", self.app)
+        row = data.row
+        now = int(app.clock())
+        age_hours = max(0.0, (now - row.posted_at) / 3600)
+        # This video from posting until now, in round steps (read once per refresh, a few hundred rows).
+        bounds = bucket_bounds(now, max(3600, now - row.posted_at), 100, min_step=60)
+        life = app.store.video_series(row.vid, bounds)["shares"]
+        points = [((t - row.posted_at) / 3600, v) for t, v in zip(bounds, life.values, strict=True)
+                  if v is not None and t >= row.posted_at]
+        curve = Curve("this video", [p[0] for p in points], [float(p[1]) for p in points])
+        self.query_one(AgeChart).show([curve], baseline_curves(app.baseline, age_hours))
+        shares = data.series["shares"]
+        self.query_one(GainsChart).show(shares.start, shares.step, shares.gains)
 
     def action_range(self, index: int) -> None:
         self.range_index = index

@@ -121,6 +121,7 @@ class VideoTable(ScrollView, can_focus=True):
         self._now = now
         self._render_now = 0.0
         self.cursor_key: str | None = None
+        self.marked: set[str] = set()  # videos marked for comparison
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -200,6 +201,11 @@ class VideoTable(ScrollView, can_focus=True):
         column = next(c for c in COLUMNS if c.key == self.sort_key)
         return f"{column.label} {'↓' if self.sort_reverse else '↑'}"
 
+    def toggle_mark(self, key: str) -> None:
+        self.marked ^= {key}
+        self._cache.pop(key, None)
+        self.refresh()
+
     def move_to(self, key: str) -> bool:
         """Put the cursor on a video (clearing a filter that hides it)."""
         if key not in self._rows:
@@ -274,7 +280,8 @@ class VideoTable(ScrollView, can_focus=True):
         now = self._render_now
         for column, w in zip(self._columns, self._widths, strict=True):
             if column.key == "title":
-                title = fmt.safe_text(row.title) + (" (gone)" if row.gone else "")
+                title = ("● " if row.id in self.marked else "") + fmt.safe_text(row.title) + (
+                    " (gone)" if row.gone else "")
                 content = _fit(title, w, False)
                 style = base + muted if row.gone and not cursor else base
             else:

@@ -1,0 +1,77 @@
+"""Several marked videos side by side: cumulative shares aligned by hours since posting."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sharetui import text as fmt
+from sharetui.messages import DataChanged
+from sharetui.store import StoreError
+from sharetui.timeseries import bucket_bounds
+from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
+from sharetui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from sharetui.app import ShareApp
+
+MAX_POINTS = 100
+
+
+class CompareScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+    DEFAULT_CSS = """
+    CompareScreen #compare-head { height: auto; padding: 0 1; background: $panel; }
+    CompareScreen #compare-list { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, video_ids: list[str]) -> None:
+        super().__init__()
+        self.video_ids = video_ids
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="compare-head")
+        yield AgeChart(id="compare-chart")
+        yield Static(id="compare-list")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        cast("ShareApp", self.app).refresh_status()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.load()
+
+    def load(self) -> None:
+        app = cast("ShareApp", self.app)
+        now = int(app.clock())
+        rows = [app.latest_rows[i] for i in self.video_ids if i in app.latest_rows]
+        curves: list[Curve] = []
+        try:
+            for row in rows:
+                bounds = bucket_bounds(now, max(3600, now - row.posted_at), MAX_POINTS, min_step=60)
+                values = app.store.video_series(row.vid, bounds)["shares"].values
+                points = [((t - row.posted_at) / 3600, v) for t, v in zip(bounds, values, strict=True)
+                          if v is not None and t >= row.posted_at]
+                curves.append(Curve(row.title, [p[0] for p in points], [float(p[1]) for p in points]))
+        except (sqlite3.Error, StoreError) as exc:
+            self.notify(f"cannot read history: {exc}", severity="error", markup=False)
+            return
+        oldest = max(((now - r.posted_at) / 3600 for r in rows), default=1.0)
+        self.query_one("#compare-head", Static).update(Content.styled(
+            f"Comparing {len(rows)} videos by age · esc: back · m on the dashboard marks and unmarks", "bold"))
+        self.query_one(AgeChart).show(curves, baseline_curves(app.baseline, oldest),
+                                      title="cumulative shares by hours since posting")
+        lines = [Content.styled(f"{'Title':<46} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}", "bold")]
+        for row in rows:
+            lines.append(Content(
+                f"{fmt.safe_text(row.title, 46):<46} {fmt.age(row.posted_at, now):>6} {fmt.count(row.shares):>8} "
+                f"{fmt.gain(row.gain_24h):>8} {fmt.ratio(row.vs_usual):>7}"))
+        self.query_one("#compare-list", Static).update(Content("\n").join(lines))
