@@ -74,8 +74,9 @@ def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
     run_cli("config", "set", "demo.history_days", "1")
     result = run_cli("poll", "--once", "--demo")
     assert result.returncode == 0, result.stderr
-    assert len(result.stdout.strip().splitlines()) == 1
-    assert "DEMO" in result.stdout and "6 videos" in result.stdout
+    summary, *alert_lines = result.stdout.strip().splitlines()  # one summary line, then any alerts
+    assert "DEMO" in summary and "6 videos" in summary
+    assert all(" ALERT " in line for line in alert_lines)
     assert (data_dir / "sharetui.sqlite3").exists()
 
     latest = json.loads(run_cli("export", "--format", "json", "--demo").stdout)
