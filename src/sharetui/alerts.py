@@ -22,6 +22,7 @@ from sharetui.baseline import Baseline
 from sharetui.models import VideoCounts
 
 COMMAND_TIMEOUT = 10
+BEAT_P90_MAX_AGE = 7 * 86_400
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
                 alerts.append(Alert(now, account, video.id, video.title, "velocity", day,
                                     f"“{title}” gained {gained:,} shares in {minutes} min, "
                                     f"{gained / max(trailing_rate, 1.0):.1f}× its usual pace", gained))
-        if rules.beat_p90 and baseline is not None and video.posted_at > 0:
+        if rules.beat_p90 and baseline is not None and 0 < now - video.posted_at <= BEAT_P90_MAX_AGE:
+            # Only young videos: "is this one taking off?" (an old hit above p90 is no news).
             age_hours = (now - video.posted_at) / 3600
             p90 = baseline.p90_at(age_hours) if age_hours >= 1 else None
             if p90 is not None and p90 >= 1 and video.shares > p90:

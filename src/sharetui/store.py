@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sharetui.alerts import Alert, Before
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
-from sharetui.timeseries import DAY, HOUR, bucket
+from sharetui.timeseries import DAY, HOUR, bucket, bucket_bounds
 
 
 @dataclass(slots=True)
@@ -487,6 +487,20 @@ class Store:
         with self._lock:
             rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit)).fetchall()
         return [Alert(*row) for row in rows]
+
+    def age_curve(self, vid: int, posted_at: int, now: int, points: int = 100) -> tuple[list[float], list[int]]:
+        """Cumulative shares by hours since posting, only where the cache knows them: before the first
+        snapshot (a video found long after it was posted) nothing is drawn rather than a made-up zero."""
+        bounds = bucket_bounds(now, max(3600, now - posted_at), points, min_step=60)
+        values = self.video_series(vid, bounds)["shares"].values
+        first = self.first_snapshot_at(vid)
+        known_from = posted_at if first is None or first - posted_at <= 3600 else first
+        ages, known = [], []
+        for t, value in zip(bounds, values, strict=True):
+            if value is not None and t >= known_from:
+                ages.append((t - posted_at) / 3600)
+                known.append(value)
+        return ages, known
 
     def first_snapshot_at(self, vid: int) -> int | None:
         with self._lock:

@@ -14,7 +14,6 @@ from textual.widgets import Footer, Static
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.store import StoreError
-from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
 from sharetui.widgets.status_line import StatusLine
 
@@ -56,11 +55,8 @@ class CompareScreen(Screen):
         curves: list[Curve] = []
         try:
             for row in rows:
-                bounds = bucket_bounds(now, max(3600, now - row.posted_at), MAX_POINTS, min_step=60)
-                values = app.store.video_series(row.vid, bounds)["shares"].values
-                points = [((t - row.posted_at) / 3600, v) for t, v in zip(bounds, values, strict=True)
-                          if v is not None and t >= row.posted_at]
-                curves.append(Curve(row.title, [p[0] for p in points], [float(p[1]) for p in points]))
+                ages, values = app.store.age_curve(row.vid, row.posted_at, now, MAX_POINTS)
+                curves.append(Curve(row.title, ages, [float(v) for v in values]))
         except (sqlite3.Error, StoreError) as exc:
             self.notify(f"cannot read history: {exc}", severity="error", markup=False)
             return

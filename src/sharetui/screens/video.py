@@ -200,12 +200,8 @@ class VideoScreen(Screen):
         row = data.row
         now = int(app.clock())
         age_hours = max(0.0, (now - row.posted_at) / 3600)
-        # This video from posting until now, in round steps (read once per refresh, a few hundred rows).
-        bounds = bucket_bounds(now, max(3600, now - row.posted_at), 100, min_step=60)
-        life = app.store.video_series(row.vid, bounds)["shares"]
-        points = [((t - row.posted_at) / 3600, v) for t, v in zip(bounds, life.values, strict=True)
-                  if v is not None and t >= row.posted_at]
-        curve = Curve("this video", [p[0] for p in points], [float(p[1]) for p in points])
+        ages, values = app.store.age_curve(row.vid, row.posted_at, now)
+        curve = Curve("this video", ages, [float(v) for v in values])
         self.query_one(AgeChart).show([curve], baseline_curves(app.baseline, age_hours))
         shares = data.series["shares"]
         self.query_one(GainsChart).show(shares.start, shares.step, shares.gains)
