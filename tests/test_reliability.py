@@ -268,3 +268,24 @@ async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) 
         if poller.poll() is None:
             poller.kill()
             poller.communicate()
+
+
+def test_monitor_on_a_corrupt_cache_says_so_in_one_line(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "sharetui.sqlite3").write_bytes(b"not a database" * 100)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-m", "sharetui", "--demo"])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert "cannot open the cache" in text and "--reset-cache" in text and "Traceback" not in text

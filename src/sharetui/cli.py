@@ -301,10 +301,14 @@ def _monitor(config: Config, args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the monitor needs a terminal; for scripts use `sharetui poll` or `sharetui export`")
     from sharetui.app import ShareApp, ThemeError
+    from sharetui.sources import SourceError
+    from sharetui.store import StoreError
 
     try:
         app = ShareApp(config=config, force_demo=args.demo)
     except ThemeError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except (StoreError, SourceError) as exc:
+        raise CliError(str(exc)) from None
     app.run()
     return app.return_code or EXIT_OK
