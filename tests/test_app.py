@@ -384,7 +384,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
         assert isinstance(screen, VideoScreen) and screen.chart_mode
         assert screen.query_one(AgeChart).display and screen.query_one(GainsChart).display
         meta = str(screen.query_one("#video-meta").render())
-        assert "vs usual: ×" in meta
+        assert "vs usual: shares ×" in meta and "views ×" in meta
         await pilot.press("g")
         assert not screen.query_one(AgeChart).display
         await pilot.press("escape")

@@ -91,6 +91,7 @@ class ShareApp(App[int]):
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
         self.baseline: Baseline | None = None  # the account's usual shares by age, once computed
+        self.views_baseline: Baseline | None = None
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None
@@ -160,6 +161,7 @@ class ShareApp(App[int]):
         if with_baseline and rows:
             baseline = self.poller.baseline(placeholder.key, now, video_count=len(rows))
             self.baseline = baseline
+            self.views_baseline = self.poller.baseline(placeholder.key, now, "views", video_count=len(rows))
             for row in rows:
                 row.vs_usual = baseline.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
         return DashboardData(

@@ -163,8 +163,10 @@ class VideoScreen(Screen):
             return "vs usual: not enough of your videos with history at this age yet"
         rank = baseline.rank(row.shares, age_hours)
         median = baseline.median_at(age_hours) or 0
-        return (f"vs usual: {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, app.clock())} old "
-                f"({fmt.count(round(median))} shares)" + (f", ahead of {rank}% of your videos" if rank is not None else ""))
+        views = app.views_baseline.ratio(row.views, age_hours) if app.views_baseline else None
+        return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, app.clock())} old "
+                f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
+                + (f" · views {fmt.ratio(views)}" if views is not None else ""))
 
     def _show_head(self) -> None:
         row = self.row
