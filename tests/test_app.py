@@ -382,6 +382,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, VideoScreen) and screen.chart_mode
+        await pilot.pause()
         assert screen.query_one(AgeChart).display and screen.query_one(GainsChart).display
         meta = str(screen.query_one("#video-meta").render())
         assert "vs usual: shares ×" in meta and "views ×" in meta

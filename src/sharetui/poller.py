@@ -71,7 +71,8 @@ class Poller:
         sweep = self.source.fetch(now, full=full)
         before = self.store.video_states(sweep.account.key) if self.rules else {}
         result = self.store.record_sweep(sweep.account, now, sweep.videos, complete=sweep.complete)
-        if self.rules and before:  # never on an account's first sweep: there is nothing to compare with
+        # Never on an account's first sweep (nothing to compare with), nor when nothing moved (idle stays idle).
+        if self.rules and before and (result.changed or result.new or result.gone):
             result = self._alerts(result, sweep.account, now, before, sweep.videos, sweep.complete)
         if self.retention is not None and now - self._rolled_up_at >= ROLL_UP_EVERY:
             self._rolled_up_at = now

@@ -19,7 +19,6 @@ from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.store import StoreError
 from sharetui.timeseries import bucket_bounds
-from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -71,8 +70,6 @@ class VideoScreen(Screen):
             yield Static(id="label-rate", classes="metric-label")
             yield Sparkline([], id="spark-rate", classes="metric-spark spark-rate")
             yield Static(id="scale-rate", classes="metric-scale")
-        yield AgeChart(id="age-chart")
-        yield GainsChart(id="gains-chart")
         yield Static(id="video-note", markup=False)
         yield StatusLine(id="status")
         yield Footer()
@@ -188,8 +185,16 @@ class VideoScreen(Screen):
     # -- actions --------------------------------------------------------------------------------
 
     def _show_mode(self) -> None:
-        self.query_one(AgeChart).display = self.chart_mode
-        self.query_one(GainsChart).display = self.chart_mode
+        charts = self.query(".chart")
+        if self.chart_mode and not charts:
+            # Charts (and plotext) load on first use: the sparklines alone open faster.
+            from sharetui.widgets.age_chart import AgeChart, GainsChart
+
+            self.mount(AgeChart(id="age-chart", classes="chart"), GainsChart(id="gains-chart", classes="chart"),
+                       before=self.query_one("#video-note"))
+            return
+        for chart in charts:
+            chart.display = self.chart_mode
 
     def action_toggle_chart(self) -> None:
         self.chart_mode = not self.chart_mode
@@ -202,6 +207,8 @@ class VideoScreen(Screen):
         row = data.row
         now = int(app.clock())
         age_hours = max(0.0, (now - row.posted_at) / 3600)
+        from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves
+
         ages, values = app.store.age_curve(row.vid, row.posted_at, now)
         curve = Curve("this video", ages, [float(v) for v in values])
         self.query_one(AgeChart).show([curve], baseline_curves(app.baseline, age_hours))
