@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fake_tiktok
 
-from sharetui.models import Account, VideoCounts  # noqa: E402
+from sharetui.models import Account  # noqa: E402
 from sharetui.poller import Poller  # noqa: E402
 from sharetui.sources.demo import DemoSource, _lives  # noqa: E402
 from sharetui.store import Store  # noqa: E402
@@ -222,10 +222,8 @@ def disk_for_a_year(tmp: Path, sample: int, target_videos: int) -> None:
 
 
 def api_requests(videos: int) -> None:
-    from sharetui.sources.tiktok import credentials as creds_store
-    from sharetui.sources.tiktok.client import TikTokClient, TokenResponse
-    from sharetui.sources.tiktok.source import FRESH_AGE, TikTokSource, credentials_from
-    from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok, make_videos
+    from sharetui.sources.tiktok.source import FRESH_AGE
+    from tests.fake_tiktok import FakeTikTok, make_videos
 
     now = int(time.time())
     with FakeTikTok(videos=0) as fake, tempfile.TemporaryDirectory() as tmp:
@@ -233,13 +231,7 @@ def api_requests(videos: int) -> None:
         fake.user.videos = make_videos(videos, start=now - 1800)
         for index, item in enumerate(fake.user.videos):
             item.create_time = now - 1800 - index * 8 * 3600  # a video every 8 hours
-        issued = fake.issue_tokens()
-        cred = Path(tmp) / "cred.json"
-        creds_store.save(credentials_from(TokenResponse(issued["open_id"], issued["scope"], issued["access_token"],
-                                                        issued["expires_in"], issued["refresh_token"],
-                                                        issued["refresh_expires_in"]), time.time()), cred)
-        client = TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET)
-        source = TikTokSource(client, load=lambda: creds_store.load(cred), save=lambda c: creds_store.save(c, cred))
+        source = fake.logged_in_source(Path(tmp) / "cred.json", backoff=1.0, timeout=15.0)
         store = Store(Path(tmp) / "c.sqlite3")
         poller = Poller(store, source, full_sweep_every=30)
         before = len(fake.requests)

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 RANDOM_FAULTS = ["429", "500", "garbage", "html", "slow", "reset", "expire"]
@@ -116,6 +117,28 @@ class FakeTikTok:
         """Tokens as if a login had happened (for tests that start logged in)."""
         with self._lock:
             return self._new_tokens(",".join(scopes or self.grant_scopes))
+
+    def save_login(self, path: Path, scopes: list[str] | None = None) -> None:
+        """Write a credentials file as `sharetui auth login` would have, with freshly issued tokens."""
+        from sharetui.sources.tiktok import credentials
+        from sharetui.sources.tiktok.client import TokenResponse
+        from sharetui.sources.tiktok.source import credentials_from
+
+        issued = self.issue_tokens(scopes)
+        token = TokenResponse(issued["open_id"], issued["scope"], issued["access_token"], issued["expires_in"],
+                              issued["refresh_token"], issued["refresh_expires_in"])
+        credentials.save(credentials_from(token, time.time()), path)
+
+    def logged_in_source(self, path: Path, scopes: list[str] | None = None, **client_options: object):  # noqa: ANN201
+        """A TikTokSource on this server whose credentials live in `path` (already logged in)."""
+        from sharetui.sources.tiktok import credentials
+        from sharetui.sources.tiktok.client import TikTokClient
+        from sharetui.sources.tiktok.source import TikTokSource
+
+        self.save_login(path, scopes)
+        options: dict = {"backoff": 0.01, "timeout": 2.0, **client_options}
+        client = TikTokClient(api_base_url=self.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, **options)
+        return TikTokSource(client, load=lambda: credentials.load(path), save=lambda c: credentials.save(c, path))
 
     def expire_access_tokens(self) -> None:
         with self._lock:

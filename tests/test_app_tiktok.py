@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +10,10 @@ import pytest
 from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.sources.tiktok import credentials as creds_store
-from sharetui.sources.tiktok.client import TikTokClient, TokenResponse
-from sharetui.sources.tiktok.source import TikTokSource, credentials_from
+from sharetui.sources.tiktok.source import TikTokSource
 from sharetui.store import Store
 from sharetui.widgets.video_table import VideoTable
-from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+from tests.fake_tiktok import CLIENT_SECRET, FakeTikTok
 
 HOSTILE = ["[bold]boom", "[", "[/]", "[@click=app.quit]x", "\x1b[2J\x1b]0;pwned\x07title", "[red]not red[/red]"]
 
@@ -30,13 +28,7 @@ def fake() -> Iterator[FakeTikTok]:
 
 
 def tiktok_source(fake: FakeTikTok, path: Path) -> TikTokSource:
-    issued = fake.issue_tokens()
-    token = TokenResponse(issued["open_id"], issued["scope"], issued["access_token"], issued["expires_in"],
-                          issued["refresh_token"], issued["refresh_expires_in"])
-    creds_store.save(credentials_from(token, time.time()), path)
-    client = TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, backoff=0.01,
-                          max_attempts=2)
-    return TikTokSource(client, load=lambda: creds_store.load(path), save=lambda c: creds_store.save(c, path))
+    return fake.logged_in_source(path, max_attempts=2)
 
 
 async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +14,8 @@ import pytest
 
 from sharetui.poller import Poller
 from sharetui.sources import SourceError
-from sharetui.sources.tiktok import credentials as creds_store
-from sharetui.sources.tiktok.client import TikTokClient, TokenResponse
-from sharetui.sources.tiktok.source import TikTokSource, credentials_from
 from sharetui.store import Store
-from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+from tests.fake_tiktok import FakeTikTok
 
 
 @pytest.fixture
@@ -31,14 +27,7 @@ def fake() -> Iterator[FakeTikTok]:
 def soak(fake: FakeTikTok, tmp_path: Path, sweeps: int) -> None:
     fake.slow_seconds = 0.4
     fake.access_ttl = 3600
-    issued = fake.issue_tokens()
-    cred = tmp_path / "cred.json"
-    creds_store.save(credentials_from(TokenResponse(issued["open_id"], issued["scope"], issued["access_token"],
-                                                    issued["expires_in"], issued["refresh_token"],
-                                                    issued["refresh_expires_in"]), time.time()), cred)
-    client = TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET,
-                          timeout=0.25, backoff=0.002, max_attempts=3)
-    source = TikTokSource(client, load=lambda: creds_store.load(cred), save=lambda c: creds_store.save(c, cred))
+    source = fake.logged_in_source(tmp_path / "cred.json", timeout=0.25, backoff=0.002, max_attempts=3)
     store = Store(tmp_path / "soak.sqlite3")
     clock = [1_800_000_000.0]
     poller = Poller(store, source, clock=lambda: clock[0], full_sweep_every=3)

@@ -12,7 +12,7 @@ from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.auth import AuthError, code_challenge, make_verifier, parse_callback
 from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError
-from sharetui.sources.tiktok.source import TikTokSource, credentials_from, parse_video
+from sharetui.sources.tiktok.source import TikTokSource, parse_video
 from sharetui.store import Store
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 
@@ -31,16 +31,8 @@ def make_client(fake: FakeTikTok, **kwargs: object) -> TikTokClient:
 
 def login(fake: FakeTikTok, tmp_path: Path, scopes: list[str] | None = None, **client_kwargs: object
           ) -> tuple[TikTokSource, Path]:
-    from sharetui.sources.tiktok.client import TokenResponse
-
-    issued = fake.issue_tokens(scopes)
     path = tmp_path / "credentials.json"
-    token = TokenResponse(issued["open_id"], issued["scope"], issued["access_token"], issued["expires_in"],
-                          issued["refresh_token"], issued["refresh_expires_in"])
-    creds_store.save(credentials_from(token, time.time()), path)
-    source = TikTokSource(make_client(fake, **client_kwargs), load=lambda: creds_store.load(path),
-                          save=lambda c: creds_store.save(c, path))
-    return source, path
+    return fake.logged_in_source(path, scopes, **client_kwargs), path
 
 
 def test_pkce_challenge_is_lower_hex_sha256() -> None:

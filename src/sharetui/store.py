@@ -372,17 +372,9 @@ class Store:
             ]
             step = trend_span // trend_points
             boundaries = [now - trend_span + i * step for i in range(trend_points + 1)]
-            # One pass over the videos, one index seek per (video, moment): the values an hour ago and at
-            # each trend boundary. Far cheaper than a query per moment on thousands of videos.
+            # The values an hour ago and at each trend boundary, in one pass.
             moments = [now - 3600, *boundaries]
-            seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
-            history = {
-                found[0]: found[1:]
-                for found in self._db.execute(
-                    f"SELECT v.vid, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
-                    (*moments, account_key),
-                )
-            }
+            history = self._shares_at(account_key, moments, key="vid")
         for row in rows:
             hour_ago, *at_boundary = history.get(row.vid) or [None] * len(moments)
             row.gain_1h = _gain(row, hour_ago, now - 3600)
@@ -456,12 +448,17 @@ class Store:
                 "SELECT id, shares, gone_at, title FROM videos WHERE account = ?", (account_key,))}
 
     def shares_at(self, account_key: str, moments: list[int]) -> dict[str, tuple[int | None, ...]]:
-        """Each video's shares as last recorded at or before each moment."""
-        seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
+        """Each video's shares (by video id) as last recorded at or before each moment."""
         with self._lock:
-            return {row[0]: tuple(row[1:]) for row in self._db.execute(
-                f"SELECT v.id, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
-                (*moments, account_key))}
+            return self._shares_at(account_key, moments, key="id")
+
+    def _shares_at(self, account_key: str, moments: list[int], key: str) -> dict:
+        """One pass over the account's videos, one index seek per (video, moment): far cheaper than a query
+        per moment on thousands of videos. Unknown (nothing recorded yet) is None."""
+        seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
+        return {row[0]: tuple(row[1:]) for row in self._db.execute(
+            f"SELECT v.{key}, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
+            (*moments, account_key))}
 
     def record_alerts(self, alerts: list[Alert]) -> list[Alert]:
         """Store alerts; returns those not stored before (each alert fires once, across restarts)."""
