@@ -126,7 +126,7 @@ class ShareApp(App[int]):
         if self.is_headless or not sys.__stdin__ or not sys.__stdin__.isatty():
             return
         fd = sys.__stdin__.fileno()
-        with contextlib.suppress(NotImplementedError, RuntimeError):
+        with contextlib.suppress(RuntimeError):  # not the main thread: the watchdog below still works
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
         def check() -> None:
