@@ -65,9 +65,10 @@ class CompareScreen(Screen):
             f"Comparing {len(rows)} videos by age · esc: back · m on the dashboard marks and unmarks", "bold"))
         self.query_one(AgeChart).show(curves, baseline_curves(app.baseline, oldest),
                                       title="cumulative shares by hours since posting")
-        lines = [Content.styled(f"{'Title':<46} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}", "bold")]
+        width = max(16, min(60, self.app.size.width - 37))  # the title takes what the numbers leave
+        lines = [Content.styled(f"{'Title':<{width}} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}", "bold")]
         for row in rows:
             lines.append(Content(
-                f"{fmt.safe_text(row.title, 46):<46} {fmt.age(row.posted_at, now):>6} {fmt.count(row.shares):>8} "
-                f"{fmt.gain(row.gain_24h):>8} {fmt.ratio(row.vs_usual):>7}"))
+                f"{fmt.safe_text(row.title, width):<{width}} {fmt.age(row.posted_at, now):>6} "
+                f"{fmt.count(row.shares):>8} {fmt.gain(row.gain_24h):>8} {fmt.ratio(row.vs_usual):>7}"))
         self.query_one("#compare-list", Static).update(Content("\n").join(lines))
