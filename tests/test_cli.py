@@ -174,3 +174,99 @@ def test_poll_prints_alerts_and_alerts_lists_them(data_dir: Path) -> None:
     assert len(logged) == len(as_json)
     again = run_cli("poll", "--once", "--demo")
     assert "ALERT velocity" not in again.stdout  # fired once
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_a_browser_over_loopback() -> None:
+    import time
+
+    import httpx
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "serve", "--port", str(port), "--demo"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        page = None
+        for _ in range(100):
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert page is not None and page.status_code == 200
+        assert "sharetui" in page.text and f"ws://127.0.0.1:{port}/ws" in page.text
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def test_serve_warns_when_not_on_localhost() -> None:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "serve", "--host", "127.0.0.2", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert process.stderr is not None
+        assert "no authentication" in process.stderr.readline()
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def test_served_tabs_share_one_poller(data_dir: Path) -> None:
+    """Two browser tabs: both show the monitor, only one polls; the other says who feeds it."""
+    import asyncio
+    import time
+
+    import aiohttp
+    import httpx
+
+    run_cli("config", "set", "demo.videos", "10")
+    run_cli("config", "set", "demo.history_days", "0")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "serve", "--port", str(port), "--demo"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+
+    async def tab(session: aiohttp.ClientSession, wanted: str, seconds: float = 20) -> str:
+        seen = ""
+        async with session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=140&height=30") as socket:
+            deadline = time.monotonic() + seconds
+            while wanted not in seen and time.monotonic() < deadline:
+                try:
+                    message = await socket.receive(timeout=1)
+                except asyncio.TimeoutError:
+                    continue
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    seen += message.data.decode("utf-8", errors="replace")
+                elif message.type == aiohttp.WSMsgType.TEXT:
+                    seen += message.data
+                elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    break
+        return seen
+
+    async def two_tabs() -> tuple[str, str]:
+        async with aiohttp.ClientSession() as session:
+            first = asyncio.create_task(tab(session, "never-appears", seconds=12))
+            await asyncio.sleep(6)  # the first tab has taken the writer lock by now
+            second = await tab(session, "fed by poller")
+            return await first, second
+
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        first, second = asyncio.run(two_tabs())
+        assert "DEMO" in first and "LIVE" in first
+        assert "fed by poller (pid" in second
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)

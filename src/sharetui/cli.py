@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     auth_cmds.add_parser("status", help="show the connected account and token lifetimes (exit 1 if none)")
     auth_cmds.add_parser("logout", help="revoke the login at TikTok and delete local credentials")
 
+    serve = commands.add_parser("serve", help="serve the monitor in a browser (textual-serve)",
+                                description="Serve the monitor to web browsers with textual-serve. Every tab "
+                                "runs a monitor on the shared cache; one of them (or a `sharetui poll`) polls "
+                                "and the others only read. Needs: pip install 'sharetui[serve]'.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--demo", action="store_true", help="serve the demo account")
+
     commands.add_parser("locate", help="print where the config, data and cache live",
                         description="Print the config file, data directory and cache database paths.")
     return parser
@@ -109,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _poll(config, args)
         if args.command == "export":
             return _export(config, args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "alerts":
             return _alerts(config, args)
         if args.command == "auth":
@@ -297,8 +307,30 @@ def _export(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise CliError("`sharetui serve` needs textual-serve: pip install 'sharetui[serve]'") from None
+    if not 1 <= args.port <= 65_535:
+        raise CliError(f"--port must be between 1 and 65535 (got {args.port})", EXIT_USAGE)
+    if args.host not in LOCAL_HOSTS:
+        print(f"warning: serving on {args.host}: the page has no authentication — anyone who can reach "
+              f"{args.host}:{args.port} sees your counts. Prefer 127.0.0.1 behind an SSH tunnel.", file=sys.stderr)
+    command = shlex.join([sys.executable, "-m", "sharetui", *(["--demo"] if args.demo else [])])
+    Server(command, host=args.host, port=args.port, title="sharetui").serve()
+    return EXIT_OK
+
+
 def _monitor(config: Config, args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # Under `sharetui serve` the monitor talks to a browser through textual-serve's web driver, not a tty.
+    served = bool(os.environ.get("TEXTUAL_DRIVER"))
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the monitor needs a terminal; for scripts use `sharetui poll` or `sharetui export`")
     from sharetui.app import ShareApp, ThemeError
     from sharetui.sources import SourceError
