@@ -240,7 +240,7 @@ def test_served_tabs_share_one_poller(data_dir: Path) -> None:
             while wanted not in seen and time.monotonic() < deadline:
                 try:
                     message = await socket.receive(timeout=1)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
                 if message.type == aiohttp.WSMsgType.BINARY:
                     seen += message.data.decode("utf-8", errors="replace")
