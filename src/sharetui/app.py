@@ -11,6 +11,7 @@ import sys
 import termios
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from textual import work
 from textual.app import App
@@ -34,6 +35,7 @@ from sharetui.writer_lock import WriterLock
 
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+DAILY_SPAN = 60  # days in the header's long-range sparkline when TikTok Studio daily totals exist
 HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
 HEADER_BUCKETS = 48  # ...in 30-minute bars
 
@@ -168,6 +170,8 @@ class ShareApp(App[int]):
             account=account,
             rows=rows,
             shares_series=self.store.total_series(placeholder.key, bounds),
+            daily_shares=(self.store.daily_shares(placeholder.key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
+                          if self.store.has_daily_totals(placeholder.key) else None),
             last_sweep=self.store.last_sweep(placeholder.key),
             now=now,
         )
@@ -188,8 +192,16 @@ class ShareApp(App[int]):
         if self._poll_on_start:
             self.call_after_refresh(self._take_role)
 
+    @property
+    def live(self) -> bool:
+        """False for an account fed only by imports: there is nothing to poll."""
+        return getattr(self.source, "live", True)
+
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes."""
+        if not self.live:
+            self.refresh_status()
+            return
         if self.lock.acquire():
             self.fed_by = None
             if self._follow_timer is not None:
@@ -304,6 +316,9 @@ class ShareApp(App[int]):
         self._poll_timer = self.set_timer(self.interval, self.poll_now)
 
     def poll_now(self) -> None:
+        if not self.live:
+            self._follow(force=True)  # imported data: reload what `sharetui import` stored
+            return
         if not self.lock.acquire():
             self.fed_by = self.lock.holder()
             self._follow(force=True)  # reader mode: the poller sets the pace; reload what it stored
@@ -369,6 +384,8 @@ class ShareApp(App[int]):
 
     @property
     def state(self) -> str:
+        if not self.live:
+            return "IMPORTED"
         if self.needs_login:
             return "LOGIN NEEDED"
         if self.paused:

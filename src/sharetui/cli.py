@@ -63,6 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
     set_.add_argument("value", metavar="VALUE")
 
+    importer = commands.add_parser(
+        "import", help="import TikTok Studio 'Download data' exports (zip, csv, xlsx)",
+        description="Import TikTok Studio analytics exports: Overview (daily account totals) and Content "
+        "(per-video totals). Into the connected TikTok account, or else into a 'TikTok Studio import' account "
+        "the monitor shows on its own. Importing the same file twice changes nothing.")
+    importer.add_argument("paths", nargs="+", metavar="PATH", help="zip, .csv or .xlsx files")
+    importer.add_argument("--date-format", metavar="FORMAT",
+                          help="strptime format of the dates when not English or Chinese, e.g. '%%d.%%m.'")
+    importer.add_argument("--export-date", metavar="YYYY-MM-DD",
+                          help="when the export was made, to infer the years (default: the file's date)")
+
     alerts = commands.add_parser("alerts", help="list the alerts raised so far",
                                  description="The alerts raised by polls (newest first). They are also "
                                  "appended, one JSON object a line, to alerts.log in the data directory.")
@@ -117,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _poll(config, args)
         if args.command == "export":
             return _export(config, args)
+        if args.command == "import":
+            return _import(config, args)
         if args.command == "serve":
             return _serve(args)
         if args.command == "alerts":
@@ -264,6 +277,70 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         source.close()
         store.close()
         lock.release()
+
+
+def _import(config: Config, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from sharetui import studio
+    from sharetui.sources.imported import ACCOUNT as STUDIO_ACCOUNT
+    from sharetui.writer_lock import WriterLock
+
+    export_date = None
+    if args.export_date:
+        try:
+            export_date = date.fromisoformat(args.export_date)
+        except ValueError:
+            raise CliError(f"--export-date must look like 2026-01-31 (got {args.export_date!r})", EXIT_USAGE) from None
+    account = STUDIO_ACCOUNT
+    if config["source"] in ("auto", "tiktok"):
+        from sharetui.sources.tiktok import credentials as creds
+
+        try:
+            logged_in = creds.load()
+        except creds.CredentialsError:
+            logged_in = None
+        if logged_in is not None:
+            from sharetui.models import Account
+
+            account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
+                              username=logged_in.username)
+    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
+    if not lock.acquire():
+        raise CliError(f"sharetui is polling this cache (pid {lock.holder() or '?'}); stop it, import, restart it")
+    store = _open_store()
+    failed = 0
+    try:
+        for path in args.paths:
+            try:
+                for name, data, exported in studio.sources(Path(path)):
+                    parsed = studio.parse(name, data, export_date or exported, args.date_format)
+                    size = len(parsed.days) + len(parsed.videos)
+                    if size >= 10_000:
+                        print(f"{name}: importing {size:,} rows…", file=sys.stderr, flush=True)
+                    if parsed.kind == "skipped":
+                        print(f"{name}: skipped ({parsed.note})", file=sys.stderr)
+                    elif parsed.kind == "overview":
+                        changed = store.import_days(account, parsed.days)
+                        print(f"{name}: {len(parsed.days)} days of account totals, {changed} new or updated")
+                    else:
+                        added, new, skipped = store.import_videos(account, parsed.videos)
+                        note = f", {skipped} rows with unknown counts skipped" if skipped else ""
+                        print(f"{name}: {len(parsed.videos)} video rows, {new} new videos, "
+                              f"{added} new snapshots{note}")
+            except studio.StudioError as exc:
+                failed += 1
+                _error(str(exc))
+            except OSError as exc:
+                failed += 1
+                _error(f"{path}: cannot read: {exc.strerror}")
+    finally:
+        store.close()
+        lock.release()
+    if account is STUDIO_ACCOUNT and not failed:
+        print("Open `sharetui` to see it (it shows imported data when no TikTok account is connected).",
+              file=sys.stderr)
+    return EXIT_FAIL if failed else EXIT_OK
 
 
 def _alerts(config: Config, args: argparse.Namespace) -> int:

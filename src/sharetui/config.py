@@ -63,8 +63,9 @@ def _http_url(value: Any) -> str | None:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("source", str, "auto", "auto (TikTok when connected, else demo), demo or tiktok",
-                _one_of("auto", "demo", "tiktok")),
+        Setting("source", str, "auto",
+                "auto (TikTok when connected, else imported Studio data, else the demo), demo, tiktok or studio",
+                _one_of("auto", "demo", "tiktok", "studio")),
         Setting("poll.interval", int, 60, "seconds between polls", _between(5, 86_400)),
         Setting("demo.videos", int, 40, "number of videos in the demo account", _between(1, 10_000)),
         Setting("demo.history_days", int, 14, "days of history the demo backfills on first use",

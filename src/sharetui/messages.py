@@ -18,6 +18,7 @@ class DashboardData:
     shares_series: Series
     last_sweep: int | None
     now: int
+    daily_shares: list[int | None] | None = None  # per day, from TikTok Studio imports, oldest first
 
 
 class DashboardLoaded(Message):

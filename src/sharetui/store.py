@@ -12,11 +12,16 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sharetui.alerts import Alert, Before
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
 from sharetui.timeseries import DAY, HOUR, bucket, bucket_bounds
+
+if TYPE_CHECKING:
+    from sharetui.studio import DayTotals, VideoTotals
 
 
 @dataclass(slots=True)
@@ -99,6 +104,19 @@ MIGRATIONS: list[str] = [
         value INTEGER NOT NULL,
         UNIQUE (account, video_id, rule, detail)
     );
+    """,
+    # 3: daily account totals from TikTok Studio's Overview export (per-day figures; NULL = unknown)
+    """
+    CREATE TABLE daily_totals (
+        account TEXT NOT NULL,
+        day TEXT NOT NULL,
+        views INTEGER,
+        profile_views INTEGER,
+        likes INTEGER,
+        comments INTEGER,
+        shares INTEGER,
+        PRIMARY KEY (account, day)
+    ) WITHOUT ROWID;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -304,6 +322,83 @@ class Store:
         )
         return SweepResult(at=at, videos=listed, new=new, changed=changed, gone=gone,
                            totals=(totals[0], totals[1], totals[2], totals[3]))
+
+    # -- TikTok Studio imports -------------------------------------------------------------------
+
+    def import_days(self, account: Account, days: list[DayTotals]) -> int:
+        """Store daily account totals (one transaction); returns how many rows were new or different."""
+        changed = 0
+        with self._transaction() as db:
+            self._ensure_account(db, account)
+            for item in days:
+                row = (item.views, item.profile_views, item.likes, item.comments, item.shares)
+                old = db.execute("SELECT views, profile_views, likes, comments, shares FROM daily_totals "
+                                 "WHERE account = ? AND day = ?", (account.key, item.day.isoformat())).fetchone()
+                if old != row:
+                    db.execute("INSERT OR REPLACE INTO daily_totals VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               (account.key, item.day.isoformat(), *row))
+                    changed += 1
+        return changed
+
+    def import_videos(self, account: Account, rows: list[VideoTotals]) -> tuple[int, int, int]:
+        """Store per-video totals as snapshots at their day (one transaction), keeping the series change-only.
+
+        A missing count carries the video's previous value; a row with nothing known is skipped.
+        Returns (snapshots added, videos added, rows skipped). Importing the same file again adds nothing.
+        """
+        added = new_videos = skipped = 0
+        with self._transaction() as db:
+            self._ensure_account(db, account)
+            for item in sorted(rows, key=lambda r: r.at):
+                found = db.execute("SELECT vid, updated_at FROM videos WHERE account = ? AND id = ?",
+                                   (account.key, item.video_id)).fetchone()
+                previous = None
+                if found:
+                    previous = db.execute(
+                        "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
+                        "ORDER BY at DESC LIMIT 1", (found[0], item.at)).fetchone()
+                reported = (item.views, item.likes, item.comments, item.shares)
+                if previous is None and None in reported:
+                    skipped += 1  # unknown is not zero: nothing to carry over yet
+                    continue
+                counts = tuple(v if v is not None else previous[i] for i, v in enumerate(reported))  # type: ignore[index]
+                if not found:
+                    cursor = db.execute(
+                        """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
+                                               shares, first_seen, updated_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (account.key, item.video_id, item.title, item.posted_at, item.link, *counts, item.at,
+                         item.at))
+                    found = (int(cursor.lastrowid or 0), item.at)
+                    new_videos += 1
+                elif item.at >= found[1]:
+                    db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
+                                  updated_at = ? WHERE vid = ?""", (item.title, *counts, item.at, found[0]))
+                if previous == counts:
+                    continue  # change-only: the same counts are already recorded
+                added += db.execute(
+                    "INSERT OR IGNORE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
+                    (found[0], item.at, *counts)).rowcount
+        return added, new_videos, skipped
+
+    @staticmethod
+    def _ensure_account(db: sqlite3.Connection, account: Account) -> None:
+        db.execute("INSERT OR IGNORE INTO accounts (key, source, display_name, username) VALUES (?, ?, ?, ?)",
+                   (account.key, account.source, account.display_name, account.username))
+
+    def daily_shares(self, account_key: str, days: int, today: date) -> list[int | None]:
+        """Shares per day for the `days` days up to `today` (None where the export had no figure)."""
+        start = today - timedelta(days=days - 1)
+        with self._lock:
+            found = dict(self._db.execute(
+                "SELECT day, shares FROM daily_totals WHERE account = ? AND day >= ? AND day <= ?",
+                (account_key, start.isoformat(), today.isoformat())).fetchall())
+        return [found.get((start + timedelta(days=i)).isoformat()) for i in range(days)]
+
+    def has_daily_totals(self, account_key: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM daily_totals WHERE account = ? LIMIT 1",
+                                    (account_key,)).fetchone() is not None
 
     # -- retention ------------------------------------------------------------------------------
 

@@ -47,9 +47,15 @@ def open_source(config: object, *, force_demo: bool = False) -> Source:
     assert isinstance(config, Config)
     choice = "demo" if force_demo else config["source"]
     if choice == "auto":
+        from sharetui import locations
+        from sharetui.sources.imported import has_imports
         from sharetui.sources.tiktok import is_connected
 
-        choice = "tiktok" if is_connected() else "demo"
+        choice = "tiktok" if is_connected() else "studio" if has_imports(locations.cache_file()) else "demo"
+    if choice == "studio":
+        from sharetui.sources.imported import ImportedSource
+
+        return ImportedSource()
     if choice == "tiktok":
         from sharetui.sources.tiktok import TikTokSource
 

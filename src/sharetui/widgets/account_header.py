@@ -43,6 +43,14 @@ class AccountHeader(Horizontal):
             f" · {fmt.count(sum(r.likes for r in live))} likes"
         )
         self.query_one("#totals", Static).update(Content(totals))
+        if data.daily_shares and any(v is not None for v in data.daily_shares):
+            # Imported daily totals reach back further than polling: show the long range.
+            days = [v or 0 for v in data.daily_shares]
+            label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(days))} · "
+                     f"peak {fmt.count(max(days))}")
+            self.query_one("#trend-label", Static).update(Content(label))
+            self.query_one(Sparkline).data = days
+            return
         series = data.shares_series
         gains = series.gains
         span = series.end - series.start
