@@ -67,8 +67,9 @@ class Poller:
         self.prepare()
         now = self.now()
         full = self.sweeps % self.full_sweep_every == 0
-        self.sweeps += 1
         sweep = self.source.fetch(now, full=full)
+        if not sweep.error:
+            self.sweeps += 1  # a full sweep that failed is tried again next time, not skipped for a cycle
         before = self.store.video_states(sweep.account.key) if self.rules else {}
         result = self.store.record_sweep(sweep.account, now, sweep.videos, complete=sweep.complete)
         # Never on an account's first sweep (nothing to compare with), nor when nothing moved (idle stays idle).
