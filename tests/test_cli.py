@@ -270,3 +270,12 @@ def test_served_tabs_share_one_poller(data_dir: Path) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_demo_flag_before_or_after_the_command() -> None:
+    run_cli("config", "set", "demo.videos", "3")
+    run_cli("config", "set", "demo.history_days", "0")
+    run_cli("config", "set", "source", "tiktok")  # without --demo this would need a TikTok login
+    for argv in (["--demo", "poll", "--once"], ["poll", "--once", "--demo"]):
+        result = run_cli(*argv)
+        assert result.returncode == 0 and "DEMO" in result.stdout, (argv, result.stderr)

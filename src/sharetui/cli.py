@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         "TikTok reports how many times a video was shared and when, never who shared it.",
     )
     parser.add_argument("--version", action="version", version=f"sharetui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="use the built-in demo account")
+    # Its own dest: a subcommand's --demo default would otherwise overwrite `sharetui --demo poll`.
+    parser.add_argument("--demo", action="store_true", dest="global_demo", help="use the built-in demo account")
     parser.add_argument("--reset-cache", action="store_true",
                         help="move the cache database aside (never deleted) and start a fresh one")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.demo = args.global_demo or getattr(args, "demo", False)
     try:
         if args.command == "config":
             return _config(args)
