@@ -252,8 +252,8 @@ def _error_of(body: Any) -> dict[str, Any]:
     return {}
 
 
-def _clean(text: str) -> str:
-    """Server text in an error line: one line, bounded, no control characters."""
+def _clean(text: object) -> str:
+    """Server text in an error line: one line, bounded, no control characters (whatever type it came as)."""
     from sharetui.text import safe_text
 
-    return safe_text(text, 200)
+    return safe_text(str(text), 200)
