@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -28,8 +29,9 @@ json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=
 video_keys = st.sampled_from(["id", "create_time", "title", "video_description", "share_url", "view_count",
                               "like_count", "comment_count", "share_count"])
 video_like = st.dictionaries(video_keys, json_values, max_size=9)
-# Derandomized so CI is reproducible; run `pytest --hypothesis-seed=random tests/test_properties.py` to explore.
-SETTINGS = settings(max_examples=300, deadline=None, derandomize=True,
+# Derandomized so CI is reproducible; `SHARETUI_EXPLORE=1 pytest tests/test_properties.py` explores new inputs.
+EXPLORE = bool(os.environ.get("SHARETUI_EXPLORE"))
+SETTINGS = settings(max_examples=2_000 if EXPLORE else 300, deadline=None, derandomize=not EXPLORE,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -167,4 +167,13 @@ async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -
         await pilot.press("ctrl+r")  # nothing to poll: it reloads
         await app.workers.wait_for_complete()
         assert app.last_error is None
+        # Another import while the monitor is open shows up by itself.
+        more = CONTENT.replace("7400000000000000003", "7400000000000000004").replace("Third", "Fourth")
+        (tmp_path / "Content.csv").write_text(more, encoding="utf-8")
+        assert run_cli("import", str(tmp_path / "Content.csv"), "--export-date", EXPORTED).returncode == 0
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if len(table.order) == 3:
+                break
+        assert len(table.order) == 3
     assert os.environ.get("SHARETUI_TIKTOK_CLIENT_KEY") is None

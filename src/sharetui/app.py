@@ -109,6 +109,7 @@ class ShareApp(App[int]):
         self.fed_by: int | None = None  # pid of the process polling for us, in reader mode
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
+        self._shown_version: int | None = None
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -200,6 +201,9 @@ class ShareApp(App[int]):
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes."""
         if not self.live:
+            # Imported data: nothing to poll, but pick up what a `sharetui import` elsewhere stores.
+            if self._follow_timer is None:
+                self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
             self.refresh_status()
             return
         if self.lock.acquire():
@@ -217,7 +221,7 @@ class ShareApp(App[int]):
     def _follow_tick(self) -> None:
         if self.paused:
             return
-        if self.lock.acquire():  # the poller went away: take over so the data keeps flowing
+        if self.live and self.lock.acquire():  # the poller went away: take over so the data keeps flowing
             self.notify("The poller stopped; this monitor polls now.")
             self._take_role()
             return
@@ -227,9 +231,10 @@ class ShareApp(App[int]):
     def _follow(self, force: bool = False) -> None:
         """Reader mode: reload when the poller has stored a new sweep."""
         try:
-            last = self.store.last_sweep(self.source.account().key)
-            if last == self._shown_sweep and not force:
-                return
+            version = self.store.data_version()
+            if version == self._shown_version and not force:
+                return  # nobody committed anything since the last look
+            self._shown_version = version
             data = self._dashboard_data()
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))

@@ -442,6 +442,11 @@ class Store:
                 "WHERE key = ?", (key,)).fetchone()
         return Account(*row) if row else None
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap "is there anything new?" for readers."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
+
     def last_sweep(self, account_key: str) -> int | None:
         with self._lock:
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
