@@ -80,6 +80,8 @@ def make_videos(count: int, start: int = 1_780_000_000, title: str = "Video {i}"
 class FakeTikTok:
     def __init__(self, videos: int = 45) -> None:
         self.user = FakeUser(videos=make_videos(videos))
+        self.users: dict[str, FakeUser] = {self.user.open_id: self.user}
+        self.login_as = self.user.open_id  # whose account the next authorize/issue_tokens logs in
         self.grant_scopes = list(ALL_SCOPES)
         self.deny = False
         self.access_ttl = 86_400
@@ -156,13 +158,18 @@ class FakeTikTok:
     def refresh_tokens(self) -> list[str]:
         return list(self._refresh) + list(self._used_refresh)
 
-    def _new_tokens(self, scope: str) -> dict:
+    def add_user(self, user: FakeUser) -> FakeUser:
+        self.users[user.open_id] = user
+        return user
+
+    def _new_tokens(self, scope: str, open_id: str | None = None) -> dict:
+        open_id = open_id or self.login_as
         access = "act." + secrets.token_hex(16)
         refresh = "rft." + secrets.token_hex(16)
         now = time.time()
-        self._access[access] = Token(self.user.open_id, scope, now + self.access_ttl)
-        self._refresh[refresh] = Token(self.user.open_id, scope, now + self.refresh_ttl)
-        return {"open_id": self.user.open_id, "scope": scope, "access_token": access,
+        self._access[access] = Token(open_id, scope, now + self.access_ttl)
+        self._refresh[refresh] = Token(open_id, scope, now + self.refresh_ttl)
+        return {"open_id": open_id, "scope": scope, "access_token": access,
                 "expires_in": self.access_ttl, "refresh_token": refresh,
                 "refresh_expires_in": self.refresh_ttl, "token_type": "Bearer"}
 
@@ -284,7 +291,7 @@ class FakeTikTok:
                     code = "code-" + secrets.token_hex(12)
                     with fake._lock:
                         fake._codes[code] = {"challenge": q.get("code_challenge", ""), "redirect_uri": redirect,
-                                             "scope": ",".join(granted), "used": False}
+                                             "scope": ",".join(granted), "used": False, "open_id": fake.login_as}
                     location = redirect + "?" + urlencode({"code": code, "scopes": ",".join(granted),
                                                            "state": q.get("state", "")})
                 self.send_response(302)
@@ -317,14 +324,14 @@ class FakeTikTok:
                         if hashlib.sha256(verifier.encode()).hexdigest() != entry["challenge"]:
                             return self._oauth_error(400, "invalid_request", "Code verifier is invalid")
                         entry["used"] = True
-                        return self._send(200, fake._new_tokens(entry["scope"]))
+                        return self._send(200, fake._new_tokens(entry["scope"], entry["open_id"]))
                     if grant == "refresh_token":
                         old = form.get("refresh_token", "")
                         token = fake._refresh.pop(old, None)
                         if token is None or token.revoked or token.expires_at < time.time():
                             return self._oauth_error(400, "invalid_grant", "Refresh token is invalid or expired")
                         fake._used_refresh.add(old)
-                        return self._send(200, fake._new_tokens(token.scope))
+                        return self._send(200, fake._new_tokens(token.scope, token.open_id))
                 return self._oauth_error(400, "invalid_request", "unsupported grant_type")
 
             def _revoke(self, body: bytes) -> None:
@@ -374,7 +381,7 @@ class FakeTikTok:
                 fields = self._fields(q, token)
                 if fields is None:
                     return None
-                user = fake.user
+                user = fake.users[token.open_id]
                 full = {"open_id": user.open_id, "union_id": "u-" + user.open_id, "avatar_url": "https://x/a.jpg",
                         "display_name": user.display_name, "username": user.username,
                         "bio_description": "", "is_verified": False, "profile_deep_link": "https://x/p",
@@ -407,7 +414,7 @@ class FakeTikTok:
                     return self._api_error(400, "invalid_params", "max_count must be 1..20")
                 cursor = payload.get("cursor")
                 fields = [f for f in q.get("fields", "").split(",") if f]
-                videos = sorted(fake.user.videos, key=lambda v: v.create_time, reverse=True)
+                videos = sorted(fake.users[token.open_id].videos, key=lambda v: v.create_time, reverse=True)
                 if cursor is not None:
                     videos = [v for v in videos if v.create_time * 1000 < cursor]
                 size = max_count
@@ -432,7 +439,7 @@ class FakeTikTok:
                 if not isinstance(ids, list) or not ids or len(ids) > 20:
                     return self._api_error(400, "invalid_params", "video_ids must hold 1..20 ids")
                 fields = [f for f in q.get("fields", "").split(",") if f]
-                owned = {v.id: v for v in fake.user.videos}
+                owned = {v.id: v for v in fake.users[token.open_id].videos}
                 return self._ok({"videos": [owned[i].as_json(fields) for i in ids if i in owned],
                                  "cursor": 0, "has_more": False})
 

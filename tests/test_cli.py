@@ -81,21 +81,23 @@ def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
 
     latest = json.loads(run_cli("export", "--format", "json", "--demo").stdout)
     assert len(latest) == 6
-    assert set(latest[0]) == {"id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"}
+    assert set(latest[0]) == {"account", "id", "title", "posted_at", "views", "likes", "comments", "shares",
+                              "updated_at"}
+    assert latest[0]["account"] == "sharetui.demo"
     assert latest[0]["posted_at"].endswith("Z") and "T" in latest[0]["posted_at"]
 
     history = json.loads(run_cli("export", "--format", "json", "--history", "--demo").stdout)
-    assert set(history[0]) == {"id", "at", "views", "likes", "comments", "shares"}
+    assert set(history[0]) == {"account", "id", "at", "views", "likes", "comments", "shares"}
     db = sqlite3.connect(data_dir / "sharetui.sqlite3")
     assert len(history) == db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
 
     rows = list(csv.reader(io.StringIO(run_cli("export", "--demo").stdout)))
-    assert rows[0] == ["id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"]
+    assert rows[0] == ["account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"]
     assert len(rows) == 7
 
     target = tmp_path / "out.csv"
     written = run_cli("export", "--history", "--output", str(target), "--demo")
-    assert written.returncode == 0 and target.read_text().startswith("id,at,views")
+    assert written.returncode == 0 and target.read_text().startswith("account,id,at,views")
 
 
 def test_export_neutralises_spreadsheet_formulas(data_dir: Path) -> None:
@@ -108,7 +110,7 @@ def test_export_neutralises_spreadsheet_formulas(data_dir: Path) -> None:
             VideoCounts("2", "@SUM(A1)", 1, "", 1, 1, 1, 1),
         ])
     out = run_cli("export", "--demo").stdout
-    titles = [row[1] for row in csv.reader(io.StringIO(out))][1:]
+    titles = [row[2] for row in csv.reader(io.StringIO(out))][1:]
     assert sorted(titles) == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
 
 

@@ -28,8 +28,8 @@ def test_snapshots_only_when_a_count_changes(store: Store) -> None:
     assert snapshot_count(store) == 3
     assert (result.changed, result.new, result.videos) == (1, 0, 2)
     # The time the counts were last confirmed moves on even without a snapshot.
-    latest = {row[0]: row for row in store.latest(ACCOUNT.key)}
-    assert latest["b"][7] == 10_120
+    latest = {row[1]: row for row in store.latest([ACCOUNT.key])}
+    assert latest["b"][8] == 10_120 and latest["b"][0] == ACCOUNT.key  # no username: named by its key
 
 
 def test_video_missing_from_complete_sweep_is_marked_gone_not_deleted(store: Store) -> None:

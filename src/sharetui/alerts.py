@@ -41,10 +41,11 @@ class Alert:
         record["at"] = datetime.fromtimestamp(self.at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return record
 
-    def line(self) -> str:
-        """One line for a terminal: the title is made safe, the message is ours."""
+    def line(self, account_label: str = "") -> str:
+        """One line for a terminal, naming the account: the title is made safe, the message is ours."""
         stamp = datetime.fromtimestamp(self.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        return f"{stamp} ALERT {self.rule}: {self.message}"
+        who = fmt.safe_text(account_label or self.account, 60)
+        return f"{stamp} ALERT {self.rule} [{who}]: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
         if args.auth_command == "login":
             return _login(config, args)
         if args.auth_command == "status":
-            return _status()
-        return _logout(config)
+            return _status(args.account)
+        return _logout(config, creds_store.check_name(args.account))
     except (SourceError, AuthError, CredentialsError) as exc:
         raise CliError(str(exc)) from None
 
@@ -75,6 +75,7 @@ def _wait_for_answer(listener: LoopbackListener, timeout: float) -> str:
 
 
 def _login(config: Config, args: argparse.Namespace) -> int:
+    name = creds_store.check_name(args.account)
     client = client_from_config(config)
     verifier, state = make_verifier(), make_state()
     listener = LoopbackListener(timeout=args.timeout).start()
@@ -94,11 +95,16 @@ def _login(config: Config, args: argparse.Namespace) -> int:
     token = client.exchange_code(callback.code, listener.redirect_uri, verifier)
     credentials = credentials_from(token, time.time())
     _fill_profile(client, credentials)
-    creds_store.save(credentials)
-    name = safe_text(credentials.display_name or credentials.open_id, 80)
+    for other in creds_store.names():
+        existing = creds_store.load(creds_store.path_for(other))
+        if other != name and existing is not None and existing.open_id == credentials.open_id:
+            raise CliError(f"this TikTok account is already connected as {other!r}; "
+                           f"`sharetui auth logout --account {other}` first to rename it")
+    creds_store.save(credentials, creds_store.path_for(name))
+    shown = safe_text(credentials.display_name or credentials.open_id, 80)
     if credentials.username:
-        name += f" (@{safe_text(credentials.username, 80)})"
-    print(f"Logged in as {name}.")
+        shown += f" (@{safe_text(credentials.username, 80)})"
+    print(f"Logged in as {shown}" + (f" (account {name!r})." if name != creds_store.DEFAULT_ACCOUNT else "."))
     missing = [s for s in SCOPES if s not in credentials.scopes]
     if missing:
         print(f"warning: TikTok did not grant {', '.join(missing)}; sharetui shows less without it. "
@@ -129,27 +135,38 @@ def _fill_profile(client: TikTokClient, credentials: creds_store.Credentials) ->
     credentials.username = user.get("username") if isinstance(user.get("username"), str) else ""
 
 
-def _status() -> int:
-    credentials = creds_store.load()
-    if credentials is None:
+def _status(only: str | None) -> int:
+    names = [creds_store.check_name(only)] if only else creds_store.names()
+    if not names or (only and not creds_store.path_for(only).exists()):
         print("Not logged in to TikTok. Run `sharetui auth login` (the demo account works without it).")
         return EXIT_FAIL
-    print(f"account        {safe_text(credentials.display_name, 80) or '(unknown)'}")
-    print(f"username       {('@' + safe_text(credentials.username, 80)) if credentials.username else '(unknown)'}")
-    print(f"open_id        {safe_text(credentials.open_id, 80)}")
-    print(f"scopes         {safe_text(credentials.scope, 200) or '(none)'}")
-    print(f"access token   expires {_when(credentials.access_expires_at)} (refreshed automatically)")
-    print(f"refresh token  expires {_when(credentials.refresh_expires_at)}")
-    if credentials.refresh_expires_at <= time.time():
-        print("The login has expired: run `sharetui auth login` again.")
-        return EXIT_FAIL
-    return EXIT_OK
+    usable = False
+    for index, name in enumerate(names):
+        credentials = creds_store.load(creds_store.path_for(name))
+        if credentials is None:
+            continue
+        if index:
+            print()
+        print(f"login          {name}")
+        print(f"account        {safe_text(credentials.display_name, 80) or '(unknown)'}")
+        print(f"username       {('@' + safe_text(credentials.username, 80)) if credentials.username else '(unknown)'}")
+        print(f"open_id        {safe_text(credentials.open_id, 80)}")
+        print(f"scopes         {safe_text(credentials.scope, 200) or '(none)'}")
+        print(f"access token   expires {_when(credentials.access_expires_at)} (refreshed automatically)")
+        print(f"refresh token  expires {_when(credentials.refresh_expires_at)}")
+        if credentials.refresh_expires_at <= time.time():
+            flag = f" --account {name}" if name != creds_store.DEFAULT_ACCOUNT else ""
+            print(f"The login has expired: run `sharetui auth login{flag}` again.")
+        else:
+            usable = True
+    return EXIT_OK if usable else EXIT_FAIL
 
 
-def _logout(config: Config) -> int:
-    credentials = creds_store.load()
+def _logout(config: Config, name: str) -> int:
+    path = creds_store.path_for(name)
+    credentials = creds_store.load(path)
     if credentials is None:
-        print("Not logged in; nothing to do.")
+        print(f"Not logged in as {name!r}; nothing to do.")
         return EXIT_OK
     problem = None
     try:
@@ -160,7 +177,7 @@ def _logout(config: Config) -> int:
             client.close()
     except SourceError as exc:
         problem = str(exc)
-    creds_store.delete()
+    creds_store.delete(path)
     if problem:
         print(f"Deleted the local credentials, but revoking at TikTok failed: {problem}. "
               "You can remove sharetui's access in TikTok's settings (Security → Manage app permissions).",

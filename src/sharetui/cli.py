@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--history", action="store_true", help="every stored snapshot instead of latest counts")
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument("--demo", action="store_true", help="export the demo account")
+    export.add_argument("--all", action="store_true", help="every account in the cache, not only the current ones")
 
     config = commands.add_parser("config", help="show or change settings",
                                  description="Show or change settings in the TOML config file.")
@@ -92,10 +93,14 @@ def _parser() -> argparse.ArgumentParser:
                                  "and sharetui receives the answer on a loopback port, or paste the URL the "
                                  "browser was sent to (or the bare code).")
     login.add_argument("--no-browser", action="store_true", help="do not try to open a browser")
+    login.add_argument("--account", default="default", metavar="NAME",
+                       help="a local name for this login, to connect several TikTok accounts (default: default)")
     login.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
                        help="how long to wait for the answer (default 300)")
-    auth_cmds.add_parser("status", help="show the connected account and token lifetimes (exit 1 if none)")
-    auth_cmds.add_parser("logout", help="revoke the login at TikTok and delete local credentials")
+    status = auth_cmds.add_parser("status", help="show the connected accounts and token lifetimes (exit 1 if none)")
+    status.add_argument("--account", metavar="NAME", help="only this account (default: all)")
+    logout = auth_cmds.add_parser("logout", help="revoke the login at TikTok and delete local credentials")
+    logout.add_argument("--account", default="default", metavar="NAME", help="which login (default: default)")
 
     serve = commands.add_parser("serve", help="serve the monitor in a browser (textual-serve)",
                                 description="Serve the monitor to web browsers with textual-serve. Every tab "
@@ -211,20 +216,20 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _source(config: Config, demo: bool):  # noqa: ANN202
-    from sharetui.sources import SourceError, open_source
+    return _sources(config, demo)[0]
+
+
+def _sources(config: Config, demo: bool):  # noqa: ANN202
+    from sharetui.sources import SourceError, open_sources
 
     try:
-        return open_source(config, force_demo=demo)
+        return open_sources(config, force_demo=demo)
     except SourceError as exc:
         raise CliError(str(exc)) from None
 
 
 def _poll(config: Config, args: argparse.Namespace) -> int:
-    import sqlite3
-
     from sharetui.poller import Poller
-    from sharetui.sources import SourceError
-    from sharetui.store import StoreError
 
     interval = args.interval if args.interval is not None else config["poll.interval"]
     if interval < 1:
@@ -237,8 +242,14 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         raise CliError(f"another sharetui is already polling this cache (pid {holder or '?'}); it feeds every "
                        "monitor, so there is no need for a second poller")
     store = _open_store()
-    source = _source(config, args.demo)
-    poller = Poller.from_config(store, source, config)
+    try:
+        sources = _sources(config, args.demo)
+    except CliError:
+        store.close()
+        lock.release()
+        raise
+    # One poller per account, one after the other: they share the client-side rate limiter.
+    pollers = [Poller.from_config(store, source, config) for source in sources]
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -246,39 +257,53 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
 
     # A signal only sets a flag: the sweep in progress finishes its transaction first.
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    failed = False
     try:
         while True:
             started = time.monotonic()
-            try:
-                result = poller.sweep()
-            except SourceError as exc:
-                _error(f"poll failed: {exc}")
-                if args.once or exc.needs_login:
-                    return EXIT_FAIL
-            except (sqlite3.Error, StoreError) as exc:
-                # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
-                # half-written. A daemon keeps trying, since space may come back.
-                _error(f"cannot write the cache {store.path}: {exc}")
-                if args.once:
-                    return EXIT_FAIL
-            else:
-                stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-                print(f"{stamp} {source.account().label}: {result.summary()}", flush=True)
-                for alert in result.alerts:
-                    print(alert.line(), flush=True)
-                for problem in result.alert_problems:
-                    _error(problem)
+            for poller in pollers:
+                if stop.is_set():
+                    break
+                failed |= not _sweep_once(poller, store, args.once)
             if args.once or stop.is_set():
-                return EXIT_OK
+                return EXIT_FAIL if failed else EXIT_OK
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
             if stop.is_set():
                 return EXIT_OK
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        source.close()
+        for source in sources:
+            source.close()
         store.close()
         lock.release()
+
+
+def _sweep_once(poller, store, once: bool) -> bool:  # noqa: ANN001
+    """One sweep of one account, reported as lines; False when it failed."""
+    import sqlite3
+
+    from sharetui.sources import SourceError
+    from sharetui.store import StoreError
+
+    label = poller.source.account().label
+    try:
+        result = poller.sweep()
+    except SourceError as exc:
+        _error(f"poll failed ({label}): {exc}")
+        return False
+    except (sqlite3.Error, StoreError) as exc:
+        # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
+        # half-written. A daemon keeps trying, since space may come back.
+        _error(f"cannot write the cache {store.path}: {exc}")
+        return False
+    stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    print(f"{stamp} {poller.source.account().label}: {result.summary()}", flush=True)
+    for alert in result.alerts:
+        print(alert.line(label), flush=True)
+    for problem in result.alert_problems:
+        _error(problem)
+    return True
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:
@@ -365,9 +390,8 @@ def _export(config: Config, args: argparse.Namespace) -> int:
     from sharetui import export
 
     store = _open_store()
-    source = _source(config, args.demo)
-    key = source.account().key
-    rows = store.history(key) if args.history else store.latest(key)
+    keys = store.account_keys() if args.all else [source.account().key for source in _sources(config, args.demo)]
+    rows = store.history(keys) if args.history else store.latest(keys)
     try:
         if args.output:
             target = Path(args.output)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
-LATEST_COLUMNS = ("id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at")
-HISTORY_COLUMNS = ("id", "at", "views", "likes", "comments", "shares")
+LATEST_COLUMNS = ("account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at")
+HISTORY_COLUMNS = ("account", "id", "at", "views", "likes", "comments", "shares")
 _TIME_COLUMNS = {"posted_at", "updated_at", "at"}
 
 

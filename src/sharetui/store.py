@@ -447,6 +447,10 @@ class Store:
         with self._lock:
             return self._db.execute("PRAGMA data_version").fetchone()[0]
 
+    def account_keys(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT key FROM accounts ORDER BY key")]
+
     def last_sweep(self, account_key: str) -> int | None:
         with self._lock:
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
@@ -607,23 +611,31 @@ class Store:
         with self._lock:
             return self._db.execute("SELECT MIN(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()[0]
 
-    def latest(self, account_key: str) -> Iterator[tuple]:
-        """id, title, posted_at, views, likes, comments, shares, updated_at for each video (export)."""
+    def latest(self, account_keys: list[str]) -> Iterator[tuple]:
+        """account, id, title, posted_at, views, likes, comments, shares, updated_at per video (export)."""
+        marks = ", ".join("?" * len(account_keys))
         with self._lock:
             rows = self._db.execute(
-                """SELECT id, title, posted_at, views, likes, comments, shares, updated_at FROM videos
-                   WHERE account = ? ORDER BY posted_at DESC, id""", (account_key,)).fetchall()
+                f"""SELECT {ACCOUNT_NAME}, v.id, v.title, v.posted_at, v.views, v.likes, v.comments, v.shares,
+                           v.updated_at FROM videos v LEFT JOIN accounts a ON a.key = v.account
+                    WHERE v.account IN ({marks}) ORDER BY v.account, v.posted_at DESC, v.id""",
+                account_keys).fetchall()
         yield from rows
 
-    def history(self, account_key: str) -> Iterator[tuple]:
-        """id, at, views, likes, comments, shares for every stored snapshot (export), in batches."""
+    def history(self, account_keys: list[str]) -> Iterator[tuple]:
+        """account, id, at, views, likes, comments, shares for every stored snapshot (export)."""
+        marks = ", ".join("?" * len(account_keys))
         with self._lock:
-            cursor = self._db.execute(
-                """SELECT v.id, s.at, s.views, s.likes, s.comments, s.shares FROM snapshots s
-                   JOIN videos v ON v.vid = s.vid WHERE v.account = ? ORDER BY v.posted_at DESC, v.id, s.at""",
-                (account_key,))
-            rows = cursor.fetchall()
+            rows = self._db.execute(
+                f"""SELECT {ACCOUNT_NAME}, v.id, s.at, s.views, s.likes, s.comments, s.shares FROM snapshots s
+                    JOIN videos v ON v.vid = s.vid LEFT JOIN accounts a ON a.key = v.account
+                    WHERE v.account IN ({marks}) ORDER BY v.account, v.posted_at DESC, v.id, s.at""",
+                account_keys).fetchall()
         yield from rows
+
+
+# How an export names an account: its @username when known, else its key ("demo", "tiktok:<open_id>").
+ACCOUNT_NAME = "COALESCE(NULLIF(a.username, ''), v.account)"
 
 
 def _gain(row: VideoRow, then: int | None, at: int) -> int | None:

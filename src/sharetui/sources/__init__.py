@@ -41,7 +41,13 @@ class Source(Protocol):
 
 
 def open_source(config: object, *, force_demo: bool = False) -> Source:
-    """The source the config asks for: `auto` is TikTok when an account is connected, else the demo."""
+    """The first of `open_sources` (commands that work on one account)."""
+    return open_sources(config, force_demo=force_demo)[0]
+
+
+def open_sources(config: object, *, force_demo: bool = False) -> list[Source]:
+    """Every source the config asks for: each connected TikTok account (one client-side rate limiter for
+    all, since TikTok's limit is per app), or else imported Studio data, or else the demo."""
     from sharetui.config import Config
 
     assert isinstance(config, Config)
@@ -55,12 +61,15 @@ def open_source(config: object, *, force_demo: bool = False) -> Source:
     if choice == "studio":
         from sharetui.sources.imported import ImportedSource
 
-        return ImportedSource()
+        return [ImportedSource()]
     if choice == "tiktok":
-        from sharetui.sources.tiktok import TikTokSource
+        from sharetui.sources.tiktok import TikTokSource, credentials
+        from sharetui.sources.tiktok.client import RateLimiter
 
-        return TikTokSource.from_config(config)
+        limiter = RateLimiter()
+        return [TikTokSource.from_config(config, name, limiter)
+                for name in credentials.names() or [credentials.DEFAULT_ACCOUNT]]
     from sharetui.sources.demo import DemoSource
 
-    return DemoSource(seed=config["demo.seed"], videos=config["demo.videos"],
-                      history_days=config["demo.history_days"])
+    return [DemoSource(seed=config["demo.seed"], videos=config["demo.videos"],
+                       history_days=config["demo.history_days"])]

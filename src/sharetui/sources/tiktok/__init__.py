@@ -6,11 +6,9 @@ from sharetui.sources.tiktok import credentials
 
 
 def is_connected() -> bool:
-    """True when credentials for a TikTok account are stored (whether they still work is another matter)."""
-    try:
-        return credentials.load() is not None
-    except credentials.CredentialsError:
-        return True  # let the TikTok source report the damaged file instead of silently showing the demo
+    """True when credentials for a TikTok account are stored (whether they still work is another matter:
+    a damaged file counts, so the TikTok source reports it instead of silently showing the demo)."""
+    return bool(credentials.names())
 
 
 from sharetui.sources.tiktok.source import TikTokSource  # noqa: E402

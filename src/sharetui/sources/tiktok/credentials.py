@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +17,34 @@ from sharetui import locations
 
 class CredentialsError(Exception):
     """The credentials file is unreadable; the message is one line for the user."""
+
+
+DEFAULT_ACCOUNT = "default"
+ACCOUNT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+def check_name(name: str) -> str:
+    if not ACCOUNT_NAME.fullmatch(name):
+        raise CredentialsError(f"account name {name!r}: use 1-32 lower-case letters, digits, - or _")
+    return name
+
+
+def path_for(name: str = DEFAULT_ACCOUNT) -> Path:
+    """Where an account's login lives. The default account keeps the single-account file name, so a
+    cache and login from before several accounts existed keep working as they are."""
+    check_name(name)
+    if name == DEFAULT_ACCOUNT:
+        return locations.credentials_file()
+    return locations.data_dir() / "accounts" / f"{name}.json"
+
+
+def names() -> list[str]:
+    """The accounts logged in on this machine, the default one first."""
+    found = [DEFAULT_ACCOUNT] if locations.credentials_file().exists() else []
+    folder = locations.data_dir() / "accounts"
+    if folder.is_dir():
+        found += sorted(p.stem for p in folder.glob("*.json") if ACCOUNT_NAME.fullmatch(p.stem))
+    return found
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sharetui.config import Config
 from sharetui.models import Account, Sweep, VideoCounts
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
-from sharetui.sources.tiktok.client import TikTokClient, TikTokError, TokenResponse
+from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError, TokenResponse
 from sharetui.sources.tiktok.credentials import Credentials, CredentialsError
 
 SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"]
@@ -57,18 +57,22 @@ def client_from_config(config: Config, **kwargs: Any) -> TikTokClient:
 class TikTokSource:
     kind = "tiktok"
 
-    def __init__(self, client: TikTokClient, *, clock: Callable[[], float] = time.time,
-                 load: Callable[[], Credentials | None] = creds_store.load,
-                 save: Callable[[Credentials], None] = creds_store.save) -> None:
+    def __init__(self, client: TikTokClient, *, name: str = creds_store.DEFAULT_ACCOUNT,
+                 clock: Callable[[], float] = time.time,
+                 load: Callable[[], Credentials | None] | None = None,
+                 save: Callable[[Credentials], None] | None = None) -> None:
         self.client = client
+        self.name = name  # the local name of this login (`auth login --account NAME`)
         self.clock = clock
-        self._load = load
-        self._save = save
+        path = creds_store.path_for(name)
+        self._load = load or (lambda: creds_store.load(path))
+        self._save = save or (lambda credentials: creds_store.save(credentials, path))
         self._account: Account | None = None
 
     @classmethod
-    def from_config(cls, config: Config) -> TikTokSource:
-        return cls(client_from_config(config))
+    def from_config(cls, config: Config, name: str = creds_store.DEFAULT_ACCOUNT,
+                    limiter: RateLimiter | None = None) -> TikTokSource:
+        return cls(client_from_config(config, limiter=limiter), name=name)
 
     def _credentials(self) -> Credentials:
         try:
