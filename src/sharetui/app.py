@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import sqlite3
@@ -23,10 +24,10 @@ from sharetui import config as config_module
 from sharetui import locations
 from sharetui.baseline import Baseline
 from sharetui.messages import DashboardData, DashboardLoaded, DataChanged, PollFinished
-from sharetui.models import VideoRow
+from sharetui.models import Account, VideoRow
 from sharetui.poller import Poller
 from sharetui.screens.dashboard import DashboardScreen
-from sharetui.sources import Source, SourceError, open_source
+from sharetui.sources import Source, SourceError, open_sources
 from sharetui.store import Store, StoreError
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
@@ -61,6 +62,7 @@ class ShareApp(App[int]):
         Binding("question_mark", "help", "Help", id="help"),
         Binding("space", "toggle_pause", "Pause", id="pause"),
         Binding("ctrl+r", "poll_now", "Poll", id="poll-now"),
+        Binding("a", "next_account", "Account", id="next-account", show=False),
         Binding("plus", "interval(1)", "Poll less often", id="slower", key_display="+", show=False),
         Binding("minus", "interval(-1)", "Poll more often", id="faster", key_display="-", show=False),
     ]
@@ -71,6 +73,7 @@ class ShareApp(App[int]):
         *,
         force_demo: bool = False,
         source: Source | None = None,
+        sources: list[Source] | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.time,
         poll_on_start: bool = True,
@@ -88,12 +91,15 @@ class ShareApp(App[int]):
             self.theme = theme
         self.clock = clock
         self.store = store if store is not None else Store(locations.cache_file())
-        self.source = source if source is not None else open_source(self.config, force_demo=force_demo)
-        self.poller = Poller.from_config(self.store, self.source, self.config, clock=clock)
+        if sources is None:
+            sources = [source] if source is not None else open_sources(self.config, force_demo=force_demo)
+        self.sources = sources
+        self.pollers = [Poller.from_config(self.store, s, self.config, clock=clock) for s in sources]
+        self.view: int | None = 0  # which account the dashboard shows; None: all of them together
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
-        self.baseline: Baseline | None = None  # the account's usual shares by age, once computed
-        self.views_baseline: Baseline | None = None
+        # Each account's usual shares and views by age, once computed: {account key: (shares, views)}.
+        self.baselines: dict[str, tuple[Baseline, Baseline]] = {}
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None
@@ -110,6 +116,24 @@ class ShareApp(App[int]):
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
+
+    @property
+    def source(self) -> Source:
+        """The account on screen (the first one in the all-accounts view)."""
+        return self.sources[self.view or 0]
+
+    @property
+    def poller(self) -> Poller:
+        return self.pollers[self.view or 0]
+
+    def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
+        found = self.baselines.get(account_key)
+        return None if found is None else found[0 if metric == "shares" else 1]
+
+    @property
+    def baseline(self) -> Baseline | None:
+        """The usual of the account on screen (used by charts that compare against one account)."""
+        return self.baseline_for(self.source.account().key)
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -149,7 +173,8 @@ class ShareApp(App[int]):
 
     def on_unmount(self) -> None:
         self.lock.release()
-        self.source.close()
+        for source in self.sources:
+            source.close()
         self.store.close()
 
     # -- data flow ------------------------------------------------------------------------------
@@ -158,22 +183,45 @@ class ShareApp(App[int]):
         """Query everything the dashboard shows (in a worker, except the very first load)."""
         now = int(self.clock())
         bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
-        placeholder = self.source.account()
-        account = self.store.account(placeholder.key) or placeholder
-        rows = self.store.dashboard(placeholder.key, now)
+        shown = range(len(self.sources)) if self.view is None else [self.view]
+        parts = [self._account_data(i, now, bounds, with_baseline) for i in shown]
+        if len(parts) == 1:
+            return parts[0]
+        # All accounts together: rows side by side, totals added up.
+        first = parts[0].shares_series
+        values = [sum(v or 0 for v in column) for column in zip(*(p.shares_series.values for p in parts), strict=True)]
+        gains = [sum(column) for column in zip(*(p.shares_series.gains for p in parts), strict=True)]
+        followers = [p.account.followers for p in parts if p.account.followers is not None]
+        return DashboardData(
+            account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",
+                            followers=sum(followers) if followers else None),
+            rows=[row for p in parts for row in p.rows],
+            shares_series=dataclasses.replace(first, values=values, gains=gains),
+            last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
+            now=now,
+        )
+
+    def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool) -> DashboardData:
+        placeholder = self.sources[index].account()
+        key = placeholder.key
+        account = self.store.account(key) or placeholder
+        rows = self.store.dashboard(key, now)
+        label = account.label
+        for row in rows:
+            row.account, row.account_label = key, label
         if with_baseline and rows:
-            baseline = self.poller.baseline(placeholder.key, now, video_count=len(rows))
-            self.baseline = baseline
-            self.views_baseline = self.poller.baseline(placeholder.key, now, "views", video_count=len(rows))
+            poller = self.pollers[index]
+            shares = poller.baseline(key, now, video_count=len(rows))
+            self.baselines[key] = (shares, poller.baseline(key, now, "views", video_count=len(rows)))
             for row in rows:
-                row.vs_usual = baseline.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
+                row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
         return DashboardData(
             account=account,
             rows=rows,
-            shares_series=self.store.total_series(placeholder.key, bounds),
-            daily_shares=(self.store.daily_shares(placeholder.key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
-                          if self.store.has_daily_totals(placeholder.key) else None),
-            last_sweep=self.store.last_sweep(placeholder.key),
+            shares_series=self.store.total_series(key, bounds),
+            daily_shares=(self.store.daily_shares(key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
+                          if self.store.has_daily_totals(key) else None),
+            last_sweep=self.store.last_sweep(key),
             now=now,
         )
 
@@ -196,7 +244,7 @@ class ShareApp(App[int]):
     @property
     def live(self) -> bool:
         """False for an account fed only by imports: there is nothing to poll."""
-        return getattr(self.source, "live", True)
+        return any(getattr(source, "live", True) for source in self.sources)
 
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes."""
@@ -227,7 +275,7 @@ class ShareApp(App[int]):
             return
         self._follow()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def _follow(self, force: bool = False) -> None:
         """Reader mode: reload when the poller has stored a new sweep."""
         try:
@@ -244,18 +292,26 @@ class ShareApp(App[int]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
+        """Sweep every account (one after the other: they share the rate limiter), then reload."""
         worker = get_current_worker()
-        try:
-            result = self.poller.sweep()
-        except SourceError as exc:
-            message = PollFinished(None, str(exc), needs_login=exc.needs_login)
-        except (sqlite3.Error, StoreError) as exc:
-            message = PollFinished(None, f"cannot write the cache: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a bug must not leave the monitor stuck in POLLING
-            self.log.error("poll failed", exc_info=exc)
-            message = PollFinished(None, f"internal error while polling: {type(exc).__name__}: {exc}")
-        else:
-            message = PollFinished(result)
+        results, errors, needs_login = [], [], False
+        for poller in self.pollers:
+            prefix = f"{poller.source.account().label}: " if len(self.pollers) > 1 else ""
+            try:
+                results.append(poller.sweep())
+            except SourceError as exc:
+                errors.append(prefix + str(exc))
+                needs_login |= exc.needs_login
+            except (sqlite3.Error, StoreError) as exc:
+                errors.append(f"cannot write the cache: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a bug must not leave the monitor stuck in POLLING
+                self.log.error("poll failed", exc_info=exc)
+                errors.append(f"internal error while polling: {type(exc).__name__}: {exc}")
+        result = None
+        if results:
+            result = dataclasses.replace(results[-1], alerts=tuple(a for r in results for a in r.alerts),
+                                         alert_problems=tuple(p for r in results for p in r.alert_problems))
+        message = PollFinished(result, "; ".join(errors) or None, needs_login=needs_login and not results)
         try:
             data = self._dashboard_data()
         except (sqlite3.Error, StoreError) as exc:
@@ -287,6 +343,7 @@ class ShareApp(App[int]):
         if message.result is not None:
             self._announce(message.result.alerts, message.result.alert_problems)
             self.last_ok = message.result.at
+        if message.result is not None and message.error is None:
             if self.last_error:
                 self.notify("Back online.", title="sharetui")
             self.last_error = None
@@ -366,6 +423,26 @@ class ShareApp(App[int]):
         self.notify(f"Polling every {self.interval} s.")
         self.refresh_status()
 
+    # -- accounts -------------------------------------------------------------------------------
+
+    def action_next_account(self) -> None:
+        """Cycle the dashboard: each account, then all of them together."""
+        if len(self.sources) < 2:
+            self.notify("One account is connected; `sharetui auth login --account NAME` adds another.")
+            return
+        views: list[int | None] = [*range(len(self.sources)), None]
+        self.show_account(views[(views.index(self.view) + 1) % len(views)])
+
+    def show_account(self, view: int | None) -> None:
+        if view == self.view:
+            return
+        self.view = view
+        self.dashboard.table.show_account = view is None
+        self._shown_version = None
+        self._follow(force=True)  # reload from the cache for the new view
+        self.notify("All accounts" if view is None else f"Account: {self.source.account().label}")
+        self.refresh_status()
+
     # -- navigation -----------------------------------------------------------------------------
 
     def open_video(self, video_id: str) -> None:
@@ -410,6 +487,8 @@ class ShareApp(App[int]):
         next_in = self._next_poll_at - time.monotonic() if self._next_poll_at is not None else None
         kind = self.source.kind
         source = "DEMO" if kind == "demo" else kind
+        if len(self.sources) > 1:
+            source += " · all accounts" if self.view is None else f" · {self.source.account().label}"
         if self.fed_by is not None:
             source += f" · fed by poller (pid {self.fed_by})"
         fields = dict(

@@ -22,8 +22,18 @@ class VideoCommands(Provider):
         rows = sorted(app.latest_rows.values(), key=lambda r: r.shares, reverse=True)
         return [(row.id, fmt.safe_text(row.title, 120), row.shares) for row in rows]
 
+    def _accounts(self) -> list[tuple[str, int | None]]:
+        app = cast("ShareApp", self.app)
+        if len(app.sources) < 2:
+            return []
+        choices: list[tuple[str, int | None]] = [
+            (f"Switch to account: {fmt.safe_text(s.account().label, 60)}", i) for i, s in enumerate(app.sources)]
+        return [*choices, ("Switch to account: all accounts", None)]
+
     async def discover(self) -> Hits:
         app = cast("ShareApp", self.app)
+        for text, view in self._accounts():
+            yield DiscoveryHit(Content(text), partial(app.show_account, view), text=text)
         for video_id, title, shares in self._videos()[:10]:
             yield DiscoveryHit(Content("Jump to: ") + Content(title), partial(app.open_video, video_id),
                                text=f"Jump to: {title}", help=f"{fmt.count(shares)} shares")
@@ -31,6 +41,13 @@ class VideoCommands(Provider):
     async def search(self, query: str) -> Hits:
         app = cast("ShareApp", self.app)
         matcher = self.matcher(query)
+        for text, view in self._accounts():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+            if score > 0:
+                display = Content(text)
+                for offset in offsets:
+                    display = display.stylize("bold reverse", offset, offset + 1)
+                yield Hit(score, display, partial(app.show_account, view), text=text)
         for video_id, title, shares in self._videos():
             candidate = f"Jump to: {title}"
             # Matcher.highlight() would parse the title as markup: style the matched offsets ourselves.

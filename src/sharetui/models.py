@@ -97,6 +97,8 @@ class VideoRow:
     gain_24h: int | None = None
     trend: list[int] = field(default_factory=list)
     vs_usual: float | None = None  # shares now / the account's median shares at the same age
+    account: str = ""  # the account's key
+    account_label: str = ""  # how the account is named on screen
 
     @property
     def share_rate(self) -> float:

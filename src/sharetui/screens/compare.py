@@ -63,7 +63,9 @@ class CompareScreen(Screen):
         oldest = max(((now - r.posted_at) / 3600 for r in rows), default=1.0)
         self.query_one("#compare-head", Static).update(Content.styled(
             f"Comparing {len(rows)} videos by age · esc: back · m on the dashboard marks and unmarks", "bold"))
-        self.query_one(AgeChart).show(curves, baseline_curves(app.baseline, oldest),
+        # The usual of the first video's account (the accounts may differ in the all-accounts view).
+        usual = app.baseline_for(rows[0].account) if rows and rows[0].account else app.baseline
+        self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest),
                                       title="cumulative shares by hours since posting")
         width = max(16, min(60, self.app.size.width - 37))  # the title takes what the numbers leave
         lines = [Content.styled(f"{'Title':<{width}} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}", "bold")]

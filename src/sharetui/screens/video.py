@@ -151,7 +151,8 @@ class VideoScreen(Screen):
 
     def _usual_line(self, row: VideoRow) -> str:
         app = cast("ShareApp", self.app)
-        baseline = app.baseline
+        baseline = app.baseline_for(row.account) if row.account else app.baseline
+        views_baseline = app.baseline_for(row.account, "views") if row.account else None
         age_hours = (app.clock() - row.posted_at) / 3600
         if baseline is None:
             return "vs usual: waiting for the first poll to compare with your other videos"
@@ -160,7 +161,7 @@ class VideoScreen(Screen):
             return "vs usual: not enough of your videos with history at this age yet"
         rank = baseline.rank(row.shares, age_hours)
         median = baseline.median_at(age_hours) or 0
-        views = app.views_baseline.ratio(row.views, age_hours) if app.views_baseline else None
+        views = views_baseline.ratio(row.views, age_hours) if views_baseline else None
         return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, app.clock())} old "
                 f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
                 + (f" · views {fmt.ratio(views)}" if views is not None else ""))
@@ -211,7 +212,8 @@ class VideoScreen(Screen):
 
         ages, values = app.store.age_curve(row.vid, row.posted_at, now)
         curve = Curve("this video", ages, [float(v) for v in values])
-        self.query_one(AgeChart).show([curve], baseline_curves(app.baseline, age_hours))
+        usual = app.baseline_for(row.account) if row.account else app.baseline
+        self.query_one(AgeChart).show([curve], baseline_curves(usual, age_hours))
         shares = data.series["shares"]
         self.query_one(GainsChart).show(shares.start, shares.step, shares.gains)
 

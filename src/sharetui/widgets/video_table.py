@@ -42,6 +42,8 @@ def _none_low(value: int | None) -> int:
 
 
 COLUMNS: list[Column] = [
+    Column("account", "Account", 14, 3, lambda r: r.account_label.casefold(),
+           lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
     Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
     Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
     Column("views", "Views", 8, 3, lambda r: r.views, lambda r, now: fmt.count(r.views)),
@@ -56,7 +58,7 @@ COLUMNS: list[Column] = [
     Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
            align_right=False),
 ]
-SORTABLE = [c.key for c in COLUMNS if c.key != "trend"]
+SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
 TITLE_MIN = 18
 GAP = 1
 
@@ -122,6 +124,7 @@ class VideoTable(ScrollView, can_focus=True):
         self._render_now = 0.0
         self.cursor_key: str | None = None
         self.marked: set[str] = set()  # videos marked for comparison
+        self._show_account = False  # the Account column, for the all-accounts view
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -201,6 +204,17 @@ class VideoTable(ScrollView, can_focus=True):
         column = next(c for c in COLUMNS if c.key == self.sort_key)
         return f"{column.label} {'↓' if self.sort_reverse else '↑'}"
 
+    @property
+    def show_account(self) -> bool:
+        return self._show_account
+
+    @show_account.setter
+    def show_account(self, value: bool) -> None:
+        if value != self._show_account:
+            self._show_account = value
+            self._layout_width = -1  # choose the columns again
+            self.refresh()
+
     def toggle_mark(self, key: str) -> None:
         self.marked ^= {key}
         self._cache.pop(key, None)
@@ -225,7 +239,7 @@ class VideoTable(ScrollView, can_focus=True):
 
     def _layout(self, width: int) -> None:
         """Choose the columns that fit, dropping low-priority ones first; the title takes the rest."""
-        columns = list(COLUMNS)
+        columns = [c for c in COLUMNS if c.key != "account" or self._show_account]
         while True:
             fixed = sum(c.width + GAP for c in columns if c.key != "title")
             if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3:
