@@ -358,8 +358,11 @@ class ShareApp(App[int]):
 
     def _announce(self, alerts: tuple, problems: tuple[str, ...]) -> None:
         for alert in alerts:
-            self.notify(alert.message, title=f"Alert: {alert.rule.replace('_', ' ')}", severity="warning",
-                        timeout=15, markup=False)
+            title = f"Alert: {alert.rule.replace('_', ' ')}"
+            if len(self.sources) > 1:  # name the account when there are several
+                known = self.store.account(alert.account)
+                title += f" · {known.label if known else alert.account}"
+            self.notify(alert.message, title=title, severity="warning", timeout=15, markup=False)
         if alerts and self.config["alerts.bell"]:
             self.bell()
         for problem in problems:

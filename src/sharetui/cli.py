@@ -375,14 +375,19 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 
     store = _open_store()
     try:
-        key = None if args.all else _source(config, args.demo).account().key
-        found = store.alerts(key, limit=max(1, args.limit))
+        keys = None if args.all else [source.account().key for source in _sources(config, args.demo)]
+        found = store.alerts(keys, limit=max(1, args.limit))
+        labels: dict[str, str] = {}
+        for alert in found:
+            if alert.account not in labels:
+                known = store.account(alert.account)
+                labels[alert.account] = known.label if known else alert.account
     finally:
         store.close()
     if not found and not args.json:
         print("No alerts yet. They are raised by live polls (`sharetui` or `sharetui poll`).")
     for alert in reversed(found):  # oldest first reads naturally in a terminal
-        print(json.dumps(alert.as_json(), ensure_ascii=False) if args.json else alert.line())
+        print(json.dumps(alert.as_json(), ensure_ascii=False) if args.json else alert.line(labels[alert.account]))
     return EXIT_OK
 
 

@@ -578,13 +578,13 @@ class Store:
                     fresh.append(alert)
         return fresh
 
-    def alerts(self, account_key: str | None = None, limit: int = 50) -> list[Alert]:
-        """The most recent alerts, newest first."""
+    def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]:
+        """The most recent alerts of these accounts (or all), newest first."""
         query = "SELECT at, account, video_id, title, rule, detail, message, value FROM alerts"
         params: tuple = ()
-        if account_key is not None:
-            query += " WHERE account = ?"
-            params = (account_key,)
+        if account_keys is not None:
+            query += f" WHERE account IN ({', '.join('?' * len(account_keys))})"
+            params = tuple(account_keys)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit)).fetchall()
         return [Alert(*row) for row in rows]
