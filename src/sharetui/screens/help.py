@@ -22,8 +22,9 @@ KEYS = [
     ("Everywhere", [
         ("space", "pause / resume live polling"),
         ("ctrl+r", "poll now"),
+        ("a", "next account, then all accounts (with several logins)"),
         ("+ / -", "poll less / more often"),
-        ("ctrl+p", "command palette: jump to a video, change theme"),
+        ("ctrl+p", "command palette: jump to a video, switch account, change theme"),
         ("?", "this help"),
         ("q", "quit"),
     ]),
