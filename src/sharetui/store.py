@@ -270,12 +270,14 @@ class Store:
         new = changed = 0
         snapshot_rows: list[tuple[int, int, int, int, int, int]] = []
         seen: set[str] = set()
+        append = snapshot_rows.append  # this loop runs once per video per sweep: keep it lean
         for video in videos:
-            if video.id in seen:
+            video_id = video.id
+            if video_id in seen:
                 continue  # a source that repeats a video across pages must not double-count it
-            seen.add(video.id)
-            counts = video.counts()
-            entry = known.get(video.id)
+            seen.add(video_id)
+            counts = (video.views, video.likes, video.comments, video.shares)
+            entry = known.get(video_id)
             if entry is None:
                 cursor = db.execute(
                     """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
@@ -289,9 +291,11 @@ class Store:
                 continue
             if counts != entry.counts:
                 changed += 1
-                snapshot_rows.append((entry.vid, at, *counts))
+                append((entry.vid, at, *counts))
                 entry.counts = counts
-            entry.meta, entry.seen_at, entry.gone = video, at, False
+            entry.meta = video
+            entry.seen_at = at
+            entry.gone = False
         if snapshot_rows:
             db.executemany(
                 "INSERT OR REPLACE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
