@@ -208,10 +208,6 @@ class Store:
             db.execute("DELETE FROM sweeps WHERE account = ?", (key,))
             db.execute("DELETE FROM accounts WHERE key = ?", (key,))
 
-    def save_account(self, account: Account, at: int) -> None:
-        with self._transaction() as db:
-            self._upsert_account(db, account, at)
-
     @staticmethod
     def _upsert_account(db: sqlite3.Connection, account: Account, at: int) -> None:
         db.execute(
@@ -459,10 +455,6 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
         return row[0]
-
-    def video_count(self, account_key: str) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM videos WHERE account = ?", (account_key,)).fetchone()[0]
 
     def dashboard(self, account_key: str, now: int, trend_points: int = 12,
                   trend_span: int = 86_400) -> list[VideoRow]:
