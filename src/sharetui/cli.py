@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("paths", nargs="+", metavar="PATH", help="zip, .csv or .xlsx files")
     importer.add_argument("--date-format", metavar="FORMAT",
                           help="strptime format of the dates when not English or Chinese, e.g. '%%d.%%m.'")
+    importer.add_argument("--account", metavar="NAME",
+                          help="the TikTok login the data belongs to (default: the first one, if any)")
     importer.add_argument("--export-date", metavar="YYYY-MM-DD",
                           help="when the export was made, to infer the years (default: the file's date)")
 
@@ -324,9 +326,12 @@ def _import(config: Config, args: argparse.Namespace) -> int:
         from sharetui.sources.tiktok import credentials as creds
 
         try:
-            logged_in = creds.load()
-        except creds.CredentialsError:
-            logged_in = None
+            names = [creds.check_name(args.account)] if args.account else creds.names()[:1]
+            logged_in = creds.load(creds.path_for(names[0])) if names else None
+        except creds.CredentialsError as exc:
+            raise CliError(str(exc)) from None
+        if args.account and logged_in is None:
+            raise CliError(f"no TikTok login named {args.account!r}; see `sharetui auth status`")
         if logged_in is not None:
             from sharetui.models import Account
 
