@@ -122,10 +122,6 @@ class ShareApp(App[int]):
         """The account on screen (the first one in the all-accounts view)."""
         return self.sources[self.view or 0]
 
-    @property
-    def poller(self) -> Poller:
-        return self.pollers[self.view or 0]
-
     def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
         found = self.baselines.get(account_key)
         return None if found is None else found[0 if metric == "shares" else 1]
