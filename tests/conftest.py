@@ -66,3 +66,10 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
         [sys.executable, "-m", "sharetui", *args], capture_output=True, text=True, input=input,
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
+
+
+async def settle(app, pilot) -> None:  # noqa: ANN001
+    """Let the app's workers finish and the screen catch up (a few rounds: one load can start another)."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()

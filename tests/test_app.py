@@ -17,7 +17,7 @@ from sharetui.sources import SourceError
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from sharetui.widgets.video_table import VideoTable
-from tests.conftest import T0, FakeClock
+from tests.conftest import T0, FakeClock, settle
 
 HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]",
            "مرحبا بالعالم 👩‍👩‍👧 ✨", "=1+2 " + "long " * 2_000]
@@ -55,12 +55,6 @@ class ScriptedSource:
 def demo_app(store: Store, clock: FakeClock, videos: int = 30, days: int = 2, **kwargs: object) -> ShareApp:
     return ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=days), store=store, clock=clock,
                     **kwargs)
-
-
-async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def table_of(app: ShareApp) -> VideoTable:

@@ -13,6 +13,7 @@ from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.source import TikTokSource
 from sharetui.store import Store
 from sharetui.widgets.video_table import VideoTable
+from tests.conftest import settle
 from tests.fake_tiktok import CLIENT_SECRET, FakeTikTok
 
 HOSTILE = ["[bold]boom", "[", "[/]", "[@click=app.quit]x", "\x1b[2J\x1b]0;pwned\x07title", "[red]not red[/red]"]
@@ -29,12 +30,6 @@ def fake() -> Iterator[FakeTikTok]:
 
 def tiktok_source(fake: FakeTikTok, path: Path) -> TikTokSource:
     return fake.logged_in_source(path, max_attempts=2)
-
-
-async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_monitor_shows_the_real_account_and_hostile_titles_literally(fake: FakeTikTok, tmp_path: Path) -> None:

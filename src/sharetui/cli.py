@@ -171,14 +171,20 @@ def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`l
         raise CliError(str(exc)) from None
 
 
-def _reset_cache() -> None:
-    """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
+def _writer_lock(refusal: str):  # noqa: ANN202
+    """Take the cache's writer lock, or fail with `refusal` (which may name the holder as {pid})."""
     from sharetui.writer_lock import WriterLock
 
-    cache = locations.cache_file()
-    lock = WriterLock(cache.with_name("poller.lock"))
+    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
     if not lock.acquire():
-        raise CliError(f"sharetui is polling this cache (pid {lock.holder() or '?'}); stop it before --reset-cache")
+        raise CliError(refusal.format(pid=lock.holder() or "?"))
+    return lock
+
+
+def _reset_cache() -> None:
+    """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
+    cache = locations.cache_file()
+    lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it before --reset-cache")
     try:
         if not cache.exists():
             print(f"no cache at {cache}; a fresh one will be created", file=sys.stderr)
@@ -236,13 +242,8 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     interval = args.interval if args.interval is not None else config["poll.interval"]
     if interval < 1:
         raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
-    from sharetui.writer_lock import WriterLock
-
-    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
-    if not lock.acquire():
-        holder = lock.holder()
-        raise CliError(f"another sharetui is already polling this cache (pid {holder or '?'}); it feeds every "
-                       "monitor, so there is no need for a second poller")
+    lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
+                        "so there is no need for a second poller")
     store = _open_store()
     try:
         sources = _sources(config, args.demo)
@@ -313,7 +314,6 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
     from sharetui import studio
     from sharetui.sources.imported import ACCOUNT as STUDIO_ACCOUNT
-    from sharetui.writer_lock import WriterLock
 
     export_date = None
     if args.export_date:
@@ -337,9 +337,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
             account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
                               username=logged_in.username)
-    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
-    if not lock.acquire():
-        raise CliError(f"sharetui is polling this cache (pid {lock.holder() or '?'}); stop it, import, restart it")
+    lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it, import, restart it")
     store = _open_store()
     failed = 0
     try:

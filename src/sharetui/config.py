@@ -184,11 +184,16 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file or delete it to start over") from None
     values: dict[str, Any] = {}
     _collect(document, "", path, values)
+    _check_relations(values, path)
+    return values
+
+
+def _check_relations(values: dict[str, Any], path: Path) -> None:
+    """Rules between keys (each key alone was checked already)."""
     raw = values.get("retention.raw_days", SETTINGS["retention.raw_days"].default)
     hourly = values.get("retention.hourly_days", SETTINGS["retention.hourly_days"].default)
     if hourly < raw:
         raise ConfigError(f"{path}: retention.hourly_days ({hourly}) must be at least retention.raw_days ({raw})")
-    return values
 
 
 def _collect(table: dict[str, Any], prefix: str, path: Path, out: dict[str, Any]) -> None:
@@ -243,11 +248,7 @@ def set_value(path: Path, key: str, text: str) -> Any:
     value = parse_value(key, text)
     values = read_file(path)
     values[key] = value
-    write_file(path.with_name(path.name + ".check"), values)
-    try:
-        read_file(path.with_name(path.name + ".check"))  # relations between keys, before replacing the file
-    finally:
-        path.with_name(path.name + ".check").unlink(missing_ok=True)
+    _check_relations(values, path)  # before the file is replaced
     write_file(path, values)
     return value
 

@@ -91,8 +91,10 @@ class TikTokSource:
         except SourceError:
             # Not logged in (or a damaged file): fetch() says so; the UI still needs a name to show.
             return Account(key="tiktok:", source="tiktok", display_name="TikTok (not logged in)")
-        return Account(key=credentials.account_key, source="tiktok",
-                       display_name=credentials.display_name, username=credentials.username)
+        # Remembered: the status line asks every second, and the file only changes with a login or a fetch.
+        self._account = Account(key=credentials.account_key, source="tiktok",
+                                display_name=credentials.display_name, username=credentials.username)
+        return self._account
 
     def prepare(self, store: object, now: int) -> None:
         """Nothing to backfill: TikTok reports only current counts."""
