@@ -147,6 +147,7 @@ def test_monitor_exits_when_its_terminal_goes_away(ignore_hangup: bool) -> None:
         os.waitpid(pid, 0)
         pytest.fail("the monitor kept running without a terminal")
     assert time.monotonic() - started < 5
+    assert os.waitstatus_to_exitcode(_status) == 129  # 128 + SIGHUP, as a shell reports a hang-up
 
 
 FULL_DISK_PROBE = (

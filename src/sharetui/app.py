@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import sys
 import termios
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -109,6 +110,7 @@ class ShareApp(App[int]):
         self._next_poll_at: float | None = None  # monotonic
         self._poll_timer: Timer | None = None
         self._dashboard_ready = False
+        self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
         self._pending: DashboardData | None = None
         # One writer per cache: without the lock this monitor only reads what another process polls.
         self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
@@ -149,14 +151,28 @@ class ShareApp(App[int]):
         if self.is_headless or not sys.__stdin__ or not sys.__stdin__.isatty():
             return
         fd = sys.__stdin__.fileno()
+
+        def terminal_lost() -> None:
+            if self._terminal_lost:
+                return
+            self._terminal_lost = True
+            # Textual's output thread dies on the first write to a closed terminal, and its shutdown then
+            # waits forever on a full queue. So on_unmount ends the process once our own clean-up is done,
+            # and a timer does it should the clean-up stall: every sweep is one committed transaction, so
+            # nothing stored can be lost by it.
+            fallback = threading.Timer(3.0, os._exit, args=(129,))
+            fallback.daemon = True
+            fallback.start()
+            self.exit(return_code=129)
+
         with contextlib.suppress(RuntimeError):  # not the main thread: the watchdog below still works
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, terminal_lost)
 
         def check() -> None:
             try:
                 termios.tcgetattr(fd)
             except (termios.error, OSError):
-                self.exit(return_code=129)
+                terminal_lost()
 
         self.set_interval(2.0, check)
 
@@ -172,6 +188,8 @@ class ShareApp(App[int]):
         for source in self.sources:
             source.close()
         self.store.close()
+        if self._terminal_lost:
+            os._exit(129)  # nothing is left to restore: the terminal is gone
 
     # -- data flow ------------------------------------------------------------------------------
 
