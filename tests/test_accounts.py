@@ -15,6 +15,7 @@ import pytest
 from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.store import Store
+from sharetui.widgets.account_header import AccountHeader
 from sharetui.widgets.video_table import VideoTable
 from tests.conftest import run_cli
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok, FakeUser, make_videos
@@ -89,12 +90,12 @@ async def test_switcher_and_all_accounts_view(fake: FakeTikTok, tmp_path: Path) 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(table.order) == 12 and all(table.rows[k].title.startswith("Work") for k in table.order)
-        assert "Work Brand" in str(app.dashboard.query_one("#account-name").render())
+        assert "Work Brand" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         await pilot.press("a")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(table.order) == 37 and "account" in table.visible_columns
-        assert "All accounts (2)" in str(app.dashboard.query_one("#account-name").render())
+        assert "All accounts (2)" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         assert "Account" in table.render_line(0).text
         await pilot.press("enter")  # a video of either account opens with its own account's usual
         await pilot.pause()

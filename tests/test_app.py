@@ -16,6 +16,8 @@ from sharetui.screens.video import VideoScreen
 from sharetui.sources import SourceError
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
+from sharetui.widgets.account_header import AccountHeader, spark_rows
+from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.video_table import VideoTable
 from tests.conftest import T0, FakeClock, settle
 
@@ -307,8 +309,8 @@ async def test_hostile_titles_render_literally_everywhere(store: Store, clock: F
         assert not any("\x1b" in line or "\x07" in line for line in lines)
         assert any("red" in line and "\ufffd[31m" in line for line in lines)
         assert app.is_running  # [@click=app.quit] did nothing
-        header = app.dashboard.query_one("#account-name").render()
-        assert "[b]Test[/b] Creator" in str(header)
+        header = app.dashboard.query_one(AccountHeader).plain_lines()
+        assert "[b]Test[/b] Creator" in header[0] and not any("\x1b" in line for line in header)
         # The video screen and the palette too.
         for index in range(len(HOSTILE)):
             table.move_to(table.order[index])
@@ -414,3 +416,41 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
         assert {"Alert: velocity", "Alert: milestone", "Alert: beat p90", "Alert: gone"} <= titles
         assert bells
         assert any(r.gone for r in app.latest_rows.values())
+
+
+async def test_key_bar_shows_the_focused_keys_and_a_click_presses_one(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        bar = app.dashboard.query_one(KeyBar)
+        line = bar.render_line(0).text
+        for hint in ("⏎ Open", "/ Filter", "s Sort", "q Quit", "? Help", "space Pause", "^r Poll"):
+            assert hint in line
+        assert line.rstrip().endswith("^p palette")  # the palette at the right end
+        start = line.index("? Help")
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # Focus moves to the filter box: the table's keys leave the bar.
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "⏎ Open" not in bar.render_line(0).text
+    async with demo_app(store, clock).run_test(size=(40, 12)) as pilot:
+        await settle(pilot.app, pilot)
+        narrow = pilot.app.dashboard.query_one(KeyBar).render_line(0).text
+        # What fits, whole hints only, and the palette kept at the end.
+        assert len(narrow) == 40 and narrow.rstrip().endswith("^p palette")
+        assert "s Sort" in narrow and "Mark" not in narrow and "m " not in narrow
+
+
+def test_header_sparkline_rows_are_scaled_from_zero_over_two_lines() -> None:
+    cells, upper, lower = spark_rows([0, 8, 16, 4], 4)
+    assert cells == [0, 8, 16, 4]
+    assert lower == ["▁", "█", "█", "▄"]  # 8/16 of the height fills the lower row exactly
+    assert upper == [" ", " ", "█", " "]
+    # More values than cells: each cell shows the largest of its share; fewer: values are stretched.
+    assert spark_rows([1, 5, 2, 2], 2)[0] == [5, 2]
+    assert spark_rows([3, 6], 4)[0] == [3, 3, 6, 6]
+    assert spark_rows([0, 0], 3)[2] == ["▁", "▁", "▁"] and spark_rows([], 5) == ([], [], [])

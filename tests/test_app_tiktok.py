@@ -12,6 +12,7 @@ from sharetui.config import Config
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.source import TikTokSource
 from sharetui.store import Store
+from sharetui.widgets.account_header import AccountHeader
 from sharetui.widgets.video_table import VideoTable
 from tests.conftest import settle
 from tests.fake_tiktok import CLIENT_SECRET, FakeTikTok
@@ -40,7 +41,7 @@ async def test_monitor_shows_the_real_account_and_hostile_titles_literally(fake:
         table = app.dashboard.query_one(VideoTable)
         assert len(table.order) == 25
         assert app.state == "LIVE"
-        name = str(app.dashboard.query_one("#account-name").render())
+        name = app.dashboard.query_one(AccountHeader).plain_lines()[0]
         assert "[b]Real[/b] Creator @fakecreator" in name and "DEMO" not in name
         await pilot.press("s", "s", "s", "s")  # sort by title so every hostile one is on screen
         lines = [table.render_line(y).text for y in range(1, 26)]

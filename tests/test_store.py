@@ -64,6 +64,23 @@ def test_dashboard_gains(store: Store) -> None:
     assert rows["a"].share_rate == pytest.approx(70.0)
 
 
+def test_history_for_chosen_rows_matches_the_full_dashboard(store: Store) -> None:
+    now = 200_000
+    for step, at in enumerate(range(now - 100_000, now + 1, 3_600)):
+        store.record_sweep(ACCOUNT, at, [video("a", 10 + step * 3), video("b", step * step),
+                                         video("c", 5, posted_at=now - 5_000)])
+    full = {r.id: r for r in store.dashboard(ACCOUNT.key, now)}
+    # b has i² shares at the i-th hourly sweep; the trend's edges fall on sweeps 3, 5, ... 25, then now (27).
+    assert full["b"].trend == [(5 + 2 * k) ** 2 - (3 + 2 * k) ** 2 for k in range(12)]
+    bare = {r.id: r for r in store.dashboard(ACCOUNT.key, now, history=False)}
+    assert all(r.gain_1h is None and r.gain_24h is None and r.trend == [] for r in bare.values())
+    store.fill_history([bare["b"], bare["c"]], now)  # the rows on screen first
+    for key in ("b", "c"):
+        assert (bare[key].gain_1h, bare[key].gain_24h, bare[key].trend) == \
+            (full[key].gain_1h, full[key].gain_24h, full[key].trend)
+    assert bare["a"].trend == [] and full["a"].gain_24h == 24 * 3
+
+
 def test_gain_unknown_when_history_starts_inside_the_window(store: Store) -> None:
     now = 200_000
     store.record_sweep(ACCOUNT, now - 600, [video("a", 50, posted_at=1_000)])

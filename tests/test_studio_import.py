@@ -12,6 +12,7 @@ import pytest
 
 from sharetui import studio
 from sharetui.studio import StudioError, parse_date
+from sharetui.widgets.account_header import AccountHeader
 from tests.conftest import run_cli
 
 BOM = "\ufeff"
@@ -162,8 +163,8 @@ async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -
         table = app.dashboard.query_one(VideoTable)
         assert len(table.order) == 2
         assert app.state == "IMPORTED"
-        assert "TikTok Studio import" in str(app.dashboard.query_one("#account-name").render())
-        assert "shares per day" in str(app.dashboard.query_one("#trend-label").render())
+        assert "TikTok Studio import" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
+        assert "shares per day" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         await pilot.press("ctrl+r")  # nothing to poll: it reloads
         await app.workers.wait_for_complete()
         assert app.last_error is None

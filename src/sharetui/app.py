@@ -32,7 +32,7 @@ from sharetui.sources import Source, SourceError, open_sources
 from sharetui.store import Store, StoreError
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
-from sharetui.widgets.video_table import VideoTable
+from sharetui.widgets.video_table import VideoTable, first_screenful
 from sharetui.writer_lock import WriterLock
 
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
@@ -193,12 +193,15 @@ class ShareApp(App[int]):
 
     # -- data flow ------------------------------------------------------------------------------
 
-    def _dashboard_data(self, with_baseline: bool = True) -> DashboardData:
-        """Query everything the dashboard shows (in a worker, except the very first load)."""
+    def _dashboard_data(self, with_baseline: bool = True, first_rows: int | None = None) -> DashboardData:
+        """Query everything the dashboard shows (in a worker, except the very first load).
+
+        `first_rows`: gains and trends only for the rows a fresh table shows first, this many; the rest
+        follows right after the first frame."""
         now = int(self.clock())
         bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         shown = range(len(self.sources)) if self.view is None else [self.view]
-        parts = [self._account_data(i, now, bounds, with_baseline) for i in shown]
+        parts = [self._account_data(i, now, bounds, with_baseline, first_rows) for i in shown]
         if len(parts) == 1:
             return parts[0]
         # All accounts together: rows side by side, totals added up.
@@ -215,11 +218,14 @@ class ShareApp(App[int]):
             now=now,
         )
 
-    def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool) -> DashboardData:
+    def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
+                      first_rows: int | None) -> DashboardData:
         placeholder = self.sources[index].account()
         key = placeholder.key
         account = self.store.account(key) or placeholder
-        rows = self.store.dashboard(key, now)
+        rows = self.store.dashboard(key, now, history=first_rows is None)
+        if first_rows is not None:
+            self.store.fill_history(first_screenful(rows, first_rows), now)
         label = account.label
         for row in rows:
             row.account, row.account_label = key, label
@@ -246,14 +252,28 @@ class ShareApp(App[int]):
         fight the screen being built for the GIL and finish later (measured: 3-4x slower at 2,000 videos).
         """
         try:
-            # Baselines ("vs usual") come with the first poll: they would double the time to first frame.
-            data = self._dashboard_data(with_baseline=False)
+            # Only what the first frame shows: gains and trends of the rows on screen, no baselines.
+            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height)
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
+            if self._poll_on_start:
+                self.call_after_refresh(self._take_role)
         else:
             self.post_message(DashboardLoaded(data))
+            self.call_after_refresh(self._complete_first_load)
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _complete_first_load(self) -> None:
+        """After the first frame: every row's trend and the baselines; then poll (or follow a poller)."""
+        try:
+            message: DashboardLoaded | PollFinished = DashboardLoaded(self._dashboard_data())
+        except (sqlite3.Error, StoreError) as exc:
+            message = PollFinished(None, f"cannot read the cache: {exc}")
+        if get_current_worker().is_cancelled:
+            return  # the monitor is closing
+        self.post_message(message)
         if self._poll_on_start:
-            self.call_after_refresh(self._take_role)
+            self.call_from_thread(self._take_role)
 
     @property
     def live(self) -> bool:

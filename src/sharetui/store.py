@@ -120,6 +120,8 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+TREND_SPAN = DAY  # the table's "Shares 24h" sparkline...
+TREND_POINTS = 12  # ...in 2-hour bars
 
 
 class Store:
@@ -456,9 +458,9 @@ class Store:
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
         return row[0]
 
-    def dashboard(self, account_key: str, now: int, trend_points: int = 12,
-                  trend_span: int = 86_400) -> list[VideoRow]:
-        """Every video of the account with latest counts, gains over 1 h / 24 h and a shares trend."""
+    def dashboard(self, account_key: str, now: int, *, history: bool = True) -> list[VideoRow]:
+        """Every video of the account with its latest counts and, unless `history` is False, its gains
+        over 1 h / 24 h and 24 h shares trend (`fill_history` adds those to chosen rows later)."""
         with self._lock:
             rows = [
                 VideoRow(vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated,
@@ -470,23 +472,34 @@ class Store:
                     (account_key,),
                 )
             ]
-            step = trend_span // trend_points
-            boundaries = [now - trend_span + i * step for i in range(trend_points + 1)]
-            # The values an hour ago and at each trend boundary, in one pass.
-            moments = [now - 3600, *boundaries]
-            history = self._shares_at(account_key, moments, key="vid")
-        for row in rows:
-            hour_ago, *at_boundary = history.get(row.vid) or [None] * len(moments)
-            row.gain_1h = _gain(row, hour_ago, now - 3600)
-            row.gain_24h = _gain(row, at_boundary[0], now - 86_400)
-            values = [_known_value(row, value, t) for value, t in zip(at_boundary, boundaries, strict=True)]
-            values[-1] = row.shares
-            # Before the first recorded snapshot the count is unknown: draw it flat, not as a jump.
-            for i in range(len(values) - 2, -1, -1):
-                if values[i] is None:
-                    values[i] = values[i + 1]
-            row.trend = [max(0, b - a) for a, b in zip(values, values[1:], strict=False)]  # type: ignore[operator]
+            if history:
+                self._fill_history(rows, now, "v.account = ?", [account_key])
         return rows
+
+    def fill_history(self, rows: list[VideoRow], now: int) -> None:
+        """Add gains and trend to these rows only (the ones on screen first: a fraction of the cost)."""
+        if rows:
+            with self._lock:
+                self._fill_history(rows, now, f"v.vid IN ({', '.join('?' * len(rows))})", [r.vid for r in rows])
+
+    def _fill_history(self, rows: list[VideoRow], now: int, where: str, params: list) -> None:
+        """The moments: an hour ago, then the trend's edges from 24 h ago (its last edge is now: the
+        latest count, already known)."""
+        bounds = _trend_bounds(now)
+        moments = [now - 3600, *bounds[:-1]]
+        history = self._shares_at(moments, where, params, key="vid")
+        missing = (None,) * len(moments)
+        for row in rows:
+            hour_ago, *at_bounds = history.get(row.vid) or missing
+            row.gain_1h = _gain(row, hour_ago, now - 3600)
+            row.gain_24h = _gain(row, at_bounds[0], bounds[0])
+            known = [_known_value(row, value, t) for value, t in zip(at_bounds, bounds, strict=False)]
+            known.append(row.shares)
+            # Before the first recorded snapshot the count is unknown: draw it flat, not as a jump.
+            for i in range(len(known) - 2, -1, -1):
+                if known[i] is None:
+                    known[i] = known[i + 1]
+            row.trend = [max(0, b - a) for a, b in zip(known, known[1:], strict=False)]  # type: ignore[operator]
 
     def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
         """The account's total of `metric` at each boundary, from the per-sweep totals."""
@@ -550,15 +563,14 @@ class Store:
     def shares_at(self, account_key: str, moments: list[int]) -> dict[str, tuple[int | None, ...]]:
         """Each video's shares (by video id) as last recorded at or before each moment."""
         with self._lock:
-            return self._shares_at(account_key, moments, key="id")
+            return self._shares_at(moments, "v.account = ?", [account_key], key="id")
 
-    def _shares_at(self, account_key: str, moments: list[int], key: str) -> dict:
-        """One pass over the account's videos, one index seek per (video, moment): far cheaper than a query
-        per moment on thousands of videos. Unknown (nothing recorded yet) is None."""
+    def _shares_at(self, moments: list[int], where: str, params: list, key: str) -> dict:
+        """One pass over the videos matching `where`, one index seek per (video, moment): far cheaper than
+        a query per moment on thousands of videos. Unknown (nothing recorded yet) is None."""
         seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
         return {row[0]: tuple(row[1:]) for row in self._db.execute(
-            f"SELECT v.{key}, {', '.join([seek] * len(moments))} FROM videos v WHERE v.account = ?",
-            (*moments, account_key))}
+            f"SELECT v.{key}, {', '.join([seek] * len(moments))} FROM videos v WHERE {where}", (*moments, *params))}
 
     def record_alerts(self, alerts: list[Alert]) -> list[Alert]:
         """Store alerts; returns those not stored before (each alert fires once, across restarts)."""
@@ -644,6 +656,12 @@ def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:
     if value is not None:
         return value
     return 0 if row.posted_at >= at else None
+
+
+def _trend_bounds(now: int) -> list[int]:
+    """The edges of the trend's bars: 24 h ago, then every 2 hours, up to now."""
+    step = TREND_SPAN // TREND_POINTS
+    return [now - TREND_SPAN + i * step for i in range(TREND_POINTS + 1)]
 
 
 def _split_sql(script: str) -> list[str]:

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.store import StoreError
 from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
+from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class CompareScreen(Screen):
         yield AgeChart(id="compare-chart")
         yield Static(id="compare-list")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

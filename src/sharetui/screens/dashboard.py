@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from sharetui.messages import DashboardData
 from sharetui.widgets.account_header import AccountHeader
+from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
 
@@ -34,7 +35,7 @@ class DashboardScreen(Screen):
         yield Input(placeholder="filter by title (enter: keep, esc: clear)", id="filter")
         yield VideoTable(id="videos")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VideoTable:

@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from sharetui import text as fmt
 from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.store import StoreError
 from sharetui.timeseries import bucket_bounds
+from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class VideoScreen(Screen):
             yield Static(id="scale-rate", classes="metric-scale")
         yield Static(id="video-note", markup=False)
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # A chart needs room; where space is short the sparklines stay (g switches either way).

@@ -1,63 +1,124 @@
-"""The top band: account name, totals, and a sparkline of the account's shares per interval."""
+"""The top band: account name, totals, and a two-line sparkline of the account's shares per interval.
+
+One widget painting three lines: the containers, labels and Sparkline it replaces cost a visible share
+of the time to first frame, and the band only ever shows these three lines.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Sparkline, Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+from textual.widget import Widget
 
 from sharetui import text as fmt
 from sharetui.messages import DashboardData
+from sharetui.widgets.cells import fit
+
+ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
+BARS = "▁▂▃▄▅▆▇█"
 
 
-class AccountHeader(Horizontal):
+def spark_rows(values: list[int], width: int) -> tuple[list[int], list[str], list[str]]:
+    """Two text rows (top, bottom) of a sparkline `width` cells wide, scaled from zero, and the value
+    each cell stands for. More values than cells: each cell shows the largest of its share."""
+    if not values or width <= 0:
+        return [], [], []
+    count = len(values)
+    cells = [max(values[i * count // width:max(i * count // width + 1, (i + 1) * count // width)])
+             for i in range(width)]
+    top = max(cells)
+    upper, lower = [], []
+    for value in cells:
+        level = 0 if top <= 0 or value <= 0 else max(1, round(value * 16 / top))  # 16 eighths: two rows
+        lower.append(BARS[min(level, 8) - 1] if level else BARS[0])
+        upper.append(BARS[level - 9] if level > 8 else " ")
+    return cells, upper, lower
+
+
+class AccountHeader(Widget):
     DEFAULT_CSS = """
     AccountHeader { height: 3; background: $panel; padding: 0 1; }
-    AccountHeader > Vertical#account-side { width: 50; }
-    AccountHeader > Vertical#trend-side { width: 1fr; }
-    AccountHeader #account-name { text-style: bold; color: $text-accent; }
-    AccountHeader #totals { color: $text; height: 2; }
-    AccountHeader #trend-label { color: $text-muted; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    AccountHeader Sparkline { height: 2; }
-    AccountHeader Sparkline > .sparkline--max-color { color: $success; }
-    AccountHeader Sparkline > .sparkline--min-color { color: $success 40%; }
+    AccountHeader > .account-header--name { text-style: bold; color: $text-accent; }
+    AccountHeader > .account-header--totals { color: $text; }
+    AccountHeader > .account-header--label { color: $text-muted; }
+    AccountHeader > .account-header--spark-low { color: $success 40%; }
+    AccountHeader > .account-header--spark-high { color: $success; }
     """
+    COMPONENT_CLASSES = {
+        "account-header--name", "account-header--totals", "account-header--label",
+        "account-header--spark-low", "account-header--spark-high",
+    }
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="account-side"):
-            yield Static("loading…", id="account-name", markup=False)
-            yield Static("", id="totals", markup=False)
-        with Vertical(id="trend-side"):
-            yield Static("", id="trend-label", markup=False)
-            yield Sparkline([], id="shares-sparkline")
+    def __init__(self) -> None:
+        super().__init__()
+        self.name_text = "loading…"
+        self.totals: tuple[str, str] = ("", "")
+        self.trend_label = ""
+        self.trend_values: list[int] = []
 
     def show(self, data: DashboardData) -> None:
         account = data.account
-        self.query_one("#account-name", Static).update(Content(fmt.safe_text(account.label, 60)))
+        self.name_text = fmt.safe_text(account.label, 60)
         live = [r for r in data.rows if not r.gone]
         followers = f" · {account.followers:,} followers" if account.followers is not None else ""
-        totals = (
-            f"{len(live)} videos{followers}\n"
+        self.totals = (
+            f"{len(live)} videos{followers}",
             f"{fmt.count(sum(r.shares for r in live))} shares · {fmt.count(sum(r.views for r in live))} views"
-            f" · {fmt.count(sum(r.likes for r in live))} likes"
+            f" · {fmt.count(sum(r.likes for r in live))} likes",
         )
-        self.query_one("#totals", Static).update(Content(totals))
         if data.daily_shares and any(v is not None for v in data.daily_shares):
             # Imported daily totals reach back further than polling: show the long range.
             days = [v or 0 for v in data.daily_shares]
-            label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(days))} · "
-                     f"peak {fmt.count(max(days))}")
-            self.query_one("#trend-label", Static).update(Content(label))
-            self.query_one(Sparkline).data = days
-            return
-        series = data.shares_series
-        gains = series.gains
-        span = series.end - series.start
-        step_seconds = series.step
-        label = (
-            f"shares per {fmt.duration(step_seconds)} · {fmt.count(sum(gains))} in {fmt.duration(span)} · "
-            f"peak {fmt.count(max(gains, default=0))} · last {fmt.count(gains[-1] if gains else 0)}"
-        )
-        self.query_one("#trend-label", Static).update(Content(label))
-        self.query_one(Sparkline).data = list(gains)
+            self.trend_label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(days))}"
+                                f" · peak {fmt.count(max(days))}")
+            self.trend_values = days
+        else:
+            series = data.shares_series
+            gains = list(series.gains)
+            self.trend_label = (
+                f"shares per {fmt.duration(series.step)} · {fmt.count(sum(gains))} in "
+                f"{fmt.duration(series.end - series.start)} · peak {fmt.count(max(gains, default=0))} · "
+                f"last {fmt.count(gains[-1] if gains else 0)}"
+            )
+            self.trend_values = gains
+        self.refresh()
+
+    def plain_lines(self) -> list[str]:
+        """The three lines as painted, without styles (what a reader of the screen sees)."""
+        return ["".join(segment.text for segment in self.render_line(y)) for y in range(3)]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        left_width = min(ACCOUNT_WIDTH, width)
+        if y == 0:
+            left = Segment(fit(self.name_text, left_width), base + self._style("name"))
+        else:
+            left = Segment(fit(self.totals[y - 1] if y <= 2 else "", left_width), base + self._style("totals"))
+        right_width = width - left_width
+        segments = [left]
+        if right_width > 0:
+            segments += self._right(y, right_width, base)
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _right(self, y: int, width: int, base: Style) -> list[Segment]:
+        if y == 0:
+            return [Segment(fit(self.trend_label, width), base + self._style("label"))]
+        cells, upper, lower = spark_rows(self.trend_values, width)
+        if not cells:
+            return []
+        low = Color.from_rich_color(self._style("spark-low").color)
+        high = Color.from_rich_color(self._style("spark-high").color)
+        top = max(cells) or 1
+        row = upper if y == 1 else lower
+        segments = []
+        for value, char in zip(cells, row, strict=True):
+            color = low.blend(high, value / top) if top > 0 else low
+            segments.append(Segment(char, base + Style(color=color.rich_color)))
+        return segments
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"account-header--{name}")
+

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -24,6 +22,7 @@ from textual.strip import Strip
 
 from sharetui import text as fmt
 from sharetui.models import VideoRow
+from sharetui.widgets.cells import fit
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,20 @@ COLUMNS: list[Column] = [
            align_right=False),
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
+DEFAULT_SORT = "shares"  # most shared first
+
+
+def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
+    """Rows in table order by one column; ties broken by id, so equal values never swap between polls."""
+    column = next(c for c in COLUMNS if c.key == sort_key)
+    rows = sorted(rows, key=lambda r: r.id, reverse=reverse)
+    rows.sort(key=column.sort, reverse=reverse)  # type: ignore[arg-type]
+    return rows
+
+
+def first_screenful(rows: list[VideoRow], height: int) -> list[VideoRow]:
+    """The rows a freshly opened table shows before any scrolling (default sort, no filter)."""
+    return sort_rows(rows, DEFAULT_SORT, True)[:height]
 TITLE_MIN = 18
 GAP = 1
 
@@ -91,7 +104,7 @@ class VideoTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", id="open"),
     ]
 
-    sort_key: reactive[str] = reactive("shares", init=False)
+    sort_key: reactive[str] = reactive(DEFAULT_SORT, init=False)
     sort_reverse: reactive[bool] = reactive(True, init=False)
     filter_text: reactive[str] = reactive("", init=False)
 
@@ -166,13 +179,9 @@ class VideoTable(ScrollView, can_focus=True):
         return needle in row.title.casefold()
 
     def _reorder(self) -> None:
-        column = next(c for c in COLUMNS if c.key == self.sort_key)
         needle = self.filter_text.casefold()
-        keys = [k for k, r in self._rows.items() if not needle or self._matches(r, needle)]
-        rows = self._rows
-        # Stable tie-break on id so equal values never swap places between polls.
-        keys.sort(key=lambda k: rows[k].id, reverse=self.sort_reverse)
-        keys.sort(key=lambda k: column.sort(rows[k]), reverse=self.sort_reverse)  # type: ignore[arg-type,return-value]
+        shown = [r for r in self._rows.values() if not needle or self._matches(r, needle)]
+        keys = [r.id for r in sort_rows(shown, self.sort_key, self.sort_reverse)]
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
         self._order = keys
         self._index = {k: i for i, k in enumerate(keys)}
@@ -234,7 +243,8 @@ class VideoTable(ScrollView, can_focus=True):
     # -- layout ---------------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout(self.scrollable_content_region.width)
+        if self.scrollable_content_region.width != self._layout_width:
+            self._layout(self.scrollable_content_region.width)
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) + 1)
 
     def _layout(self, width: int) -> None:
@@ -283,23 +293,24 @@ class VideoTable(ScrollView, can_focus=True):
             label = column.label
             if column.key == self.sort_key:
                 label = f"{label}{'↓' if self.sort_reverse else '↑'}"
-            cells.append(_fit(label, w, column.align_right))
+            cells.append(fit(label, w, column.align_right))
         line = " ".join(cells)
-        return Strip([Segment(_fit(" " + line, width, False), style)], width)
+        return Strip([Segment(fit(" " + line, width, False), style)], width)
 
     def _row_strip(self, row: VideoRow, width: int, cursor: Style | None) -> Strip:
         base = self.rich_style + cursor if cursor else self.rich_style
         muted = self.get_component_rich_style("video-table--muted")
-        segments: list[Segment] = [Segment(" ", base)]
+        line = _Line(base)
+        line.add(" ", base)
         now = self._render_now
         for column, w in zip(self._columns, self._widths, strict=True):
             if column.key == "title":
                 title = ("● " if row.id in self.marked else "") + fmt.safe_text(row.title) + (
                     " (gone)" if row.gone else "")
-                content = _fit(title, w, False)
+                content = fit(title, w, False)
                 style = base + muted if row.gone and not cursor else base
             else:
-                content = _fit(column.cell(row, now), w, column.align_right)
+                content = fit(column.cell(row, now), w, column.align_right)
                 style = base
                 if not cursor:
                     if column.key == "shares":
@@ -314,10 +325,9 @@ class VideoTable(ScrollView, can_focus=True):
                             style = base + self.get_component_rich_style("video-table--rising")
                         elif row.vs_usual < 0.5:
                             style = base + muted
-            segments.append(Segment(content, style))
-            segments.append(Segment(" ", base))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, base)
+            line.add(content, style)
+            line.add(" ", base)
+        return line.strip(width)
 
     # -- cursor ---------------------------------------------------------------------------------
 
@@ -374,13 +384,27 @@ class VideoTable(ScrollView, can_focus=True):
         self.refresh()
 
 
-def _fit(value: str, width: int, right: bool) -> str:
-    """Pad or cut `value` to exactly `width` cells (wide characters counted properly)."""
-    length = cell_len(value)
-    if length > width:
-        text = Text(value)
-        text.truncate(width, overflow="ellipsis")
-        value = text.plain
-        length = cell_len(value)
-    padding = " " * (width - length)
-    return padding + value if right else value + padding
+class _Line:
+    """A row being built: neighbouring cells of one style become one segment, since every later step
+    (Textual's filters, crops and compositor) costs per segment."""
+
+    def __init__(self, base: Style) -> None:
+        self._base = base
+        self._segments: list[Segment] = []
+        self._texts: list[str] = []
+        self._style: Style | None = None
+
+    def add(self, text: str, style: Style) -> None:
+        if style != self._style:
+            self._flush()
+            self._style = style
+        self._texts.append(text)
+
+    def _flush(self) -> None:
+        if self._texts:
+            self._segments.append(Segment("".join(self._texts), self._style))
+            self._texts = []
+
+    def strip(self, width: int) -> Strip:
+        self._flush()
+        return Strip(self._segments).adjust_cell_length(width, self._base)
