@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -23,10 +25,8 @@ from textual.worker import get_current_worker
 
 from sharetui import config as config_module
 from sharetui import locations
-from sharetui.baseline import Baseline
 from sharetui.messages import DashboardData, DashboardLoaded, DataChanged, PollFinished
 from sharetui.models import Account, VideoRow
-from sharetui.poller import Poller
 from sharetui.screens.dashboard import DashboardScreen
 from sharetui.sources import Source, SourceError, open_sources
 from sharetui.store import Store, StoreError
@@ -34,6 +34,10 @@ from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable, first_screenful
 from sharetui.writer_lock import WriterLock
+
+if TYPE_CHECKING:
+    from sharetui.baseline import Baseline
+    from sharetui.poller import Poller
 
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
@@ -95,7 +99,6 @@ class ShareApp(App[int]):
         if sources is None:
             sources = [source] if source is not None else open_sources(self.config, force_demo=force_demo)
         self.sources = sources
-        self.pollers = [Poller.from_config(self.store, s, self.config, clock=clock) for s in sources]
         self.view: int | None = 0  # which account the dashboard shows; None: all of them together
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
@@ -112,12 +115,21 @@ class ShareApp(App[int]):
         self._dashboard_ready = False
         self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
         self._pending: DashboardData | None = None
+        self._partial = False  # what is shown is the first frame's partial load
         # One writer per cache: without the lock this monitor only reads what another process polls.
         self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
         self.fed_by: int | None = None  # pid of the process polling for us, in reader mode
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
+
+    @functools.cached_property
+    def pollers(self) -> list[Poller]:
+        """One per account; built on first use, after the first frame (alert rules are not needed
+        before it)."""
+        from sharetui.poller import Poller
+
+        return [Poller.from_config(self.store, s, self.config, clock=self.clock) for s in self.sources]
 
     @property
     def source(self) -> Source:
@@ -256,24 +268,14 @@ class ShareApp(App[int]):
             data = self._dashboard_data(with_baseline=False, first_rows=self.size.height)
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
-            if self._poll_on_start:
-                self.call_after_refresh(self._take_role)
         else:
-            self.post_message(DashboardLoaded(data))
-            self.call_after_refresh(self._complete_first_load)
-
-    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
-    def _complete_first_load(self) -> None:
-        """After the first frame: every row's trend and the baselines; then poll (or follow a poller)."""
-        try:
-            message: DashboardLoaded | PollFinished = DashboardLoaded(self._dashboard_data())
-        except (sqlite3.Error, StoreError) as exc:
-            message = PollFinished(None, f"cannot read the cache: {exc}")
-        if get_current_worker().is_cancelled:
-            return  # the monitor is closing
-        self.post_message(message)
+            self._partial = True
+            self.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
+        # The rest (every row, baselines) comes with the first poll, or the first reload of a reader.
         if self._poll_on_start:
-            self.call_from_thread(self._take_role)
+            self.call_after_refresh(self._take_role)
+        else:
+            self.call_after_refresh(self._follow, True)
 
     @property
     def live(self) -> bool:
@@ -286,6 +288,8 @@ class ShareApp(App[int]):
             # Imported data: nothing to poll, but pick up what a `sharetui import` elsewhere stores.
             if self._follow_timer is None:
                 self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
+            if self._partial:
+                self._follow(force=True)
             self.refresh_status()
             return
         if self.lock.acquire():
@@ -298,6 +302,8 @@ class ShareApp(App[int]):
         self.fed_by = self.lock.holder()
         if self._follow_timer is None:
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
+        if self._partial:
+            self._follow(force=True)
         self.refresh_status()
 
     def _follow_tick(self) -> None:
@@ -326,8 +332,20 @@ class ShareApp(App[int]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
+        try:
+            self._poll_once()
+        except Exception as exc:  # a bug must not leave the monitor stuck in POLLING
+            self.log.error("poll failed", exc_info=exc)
+            self.post_message(PollFinished(None, f"internal error while polling: {type(exc).__name__}: {exc}"))
+
+    def _poll_once(self) -> None:
         """Sweep every account (one after the other: they share the rate limiter), then reload."""
         worker = get_current_worker()
+        if self._partial:
+            # Straight after the first frame: every row's gains and the baselines before the sweep,
+            # which may take a while on a slow network.
+            with contextlib.suppress(sqlite3.Error, StoreError):  # the reload after the sweep reports it
+                self.post_message(DashboardLoaded(self._dashboard_data()))
         results, errors, needs_login = [], [], False
         for poller in self.pollers:
             prefix = f"{poller.source.account().label}: " if len(self.pollers) > 1 else ""
@@ -363,6 +381,7 @@ class ShareApp(App[int]):
             self._pending = data
             return
         self.latest_rows = {row.id: row for row in data.rows}
+        self._partial = data.partial
         self._shown_sweep = data.last_sweep
         if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
             self.last_ok = data.last_sweep

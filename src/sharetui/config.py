@@ -7,7 +7,6 @@ keys and wrong types are caught with the file and key named, never with a traceb
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +175,8 @@ def read_file(path: Path) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    import tomllib  # only when there is a file: a first run starts without the parser
+
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

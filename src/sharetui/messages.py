@@ -19,6 +19,7 @@ class DashboardData:
     last_sweep: int | None
     now: int
     daily_shares: list[int | None] | None = None  # per day, from TikTok Studio imports, oldest first
+    partial: bool = False  # the first frame's load: gains and trends only for the rows on screen
 
 
 class DashboardLoaded(Message):

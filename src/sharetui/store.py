@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sharetui.alerts import Alert, Before
 from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
 from sharetui.timeseries import DAY, HOUR, bucket, bucket_bounds
 
 if TYPE_CHECKING:
+    from sharetui.alerts import Alert, Before
     from sharetui.studio import DayTotals, VideoTotals
 
 
@@ -556,6 +556,8 @@ class Store:
 
     def video_states(self, account_key: str) -> dict[str, Before]:
         """Each video's shares, gone flag and title as stored now (before the next sweep is written)."""
+        from sharetui.alerts import Before  # alert rules load with the first sweep, not with the UI
+
         with self._lock:
             return {vid_id: Before(shares, gone is not None, title) for vid_id, shares, gone, title in self._db.execute(
                 "SELECT id, shares, gone_at, title FROM videos WHERE account = ?", (account_key,))}
@@ -588,6 +590,8 @@ class Store:
 
     def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]:
         """The most recent alerts of these accounts (or all), newest first."""
+        from sharetui.alerts import Alert
+
         query = "SELECT at, account, video_id, title, rule, detail, message, value FROM alerts"
         params: tuple = ()
         if account_keys is not None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
 
 from sharetui.messages import DashboardData
 from sharetui.widgets.account_header import AccountHeader
@@ -16,6 +15,8 @@ from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from sharetui.app import ShareApp
 
 
@@ -32,8 +33,7 @@ class DashboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
-        yield Input(placeholder="filter by title (enter: keep, esc: clear)", id="filter")
-        yield VideoTable(id="videos")
+        yield VideoTable(id="videos")  # the filter box is mounted above it on first use
         yield StatusLine(id="status")
         yield KeyBar()
 
@@ -50,8 +50,17 @@ class DashboardScreen(Screen):
 
     # -- filter ---------------------------------------------------------------------------------
 
+    def _filter_box(self) -> Input | None:
+        found = self.query("#filter")
+        return cast("Input", found.first()) if found else None
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
+        if box is None:
+            from textual.widgets import Input  # most sessions never filter: not loaded at start
+
+            box = Input(placeholder="filter by title (enter: keep, esc: clear)", id="filter")
+            self.mount(box, before=self.table)
         box.add_class("-open")
         box.focus()
 
@@ -66,15 +75,16 @@ class DashboardScreen(Screen):
             self.table.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("-open")
+        box = self._filter_box()
+        if box is not None:
+            box.value = ""
+            box.remove_class("-open")
         self.table.filter_text = ""
         self.table.focus()
 
     def on_key(self, event) -> None:  # noqa: ANN001
         # esc inside the filter box clears it (Input has no escape binding of its own).
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
+        if event.key == "escape" and self.focused is not None and self.focused is self._filter_box():
             event.stop()
             self.action_clear_filter()
 

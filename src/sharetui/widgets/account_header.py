@@ -57,6 +57,7 @@ class AccountHeader(Widget):
         self.totals: tuple[str, str] = ("", "")
         self.trend_label = ""
         self.trend_values: list[int] = []
+        self._lines: dict[tuple[int, int], Strip] = {}  # painted lines by (width, y), until data or theme change
 
     def show(self, data: DashboardData) -> None:
         account = data.account
@@ -83,7 +84,12 @@ class AccountHeader(Widget):
                 f"last {fmt.count(gains[-1] if gains else 0)}"
             )
             self.trend_values = gains
+        self._lines.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme change: repaint with its colours
 
     def plain_lines(self) -> list[str]:
         """The three lines as painted, without styles (what a reader of the screen sees)."""
@@ -91,6 +97,12 @@ class AccountHeader(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        line = self._lines.get((width, y))
+        if line is None:
+            line = self._lines[width, y] = self._paint(y, width)
+        return line
+
+    def _paint(self, y: int, width: int) -> Strip:
         base = self.rich_style
         left_width = min(ACCOUNT_WIDTH, width)
         if y == 0:

@@ -27,6 +27,7 @@ class KeyBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[tuple[int, int, str]] = []  # (start, end, key) of each hint as last painted
+        self._painted: tuple[int, Strip] | None = None  # (width, line) until the bindings or theme change
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -35,7 +36,12 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: Screen) -> None:
+        self._painted = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._painted = None
 
     def hints(self) -> tuple[list[tuple[str, str, str, bool]], tuple[str, str, str, bool] | None]:
         """(key, key as shown, description, enabled) for each shown binding, one per action, in order;
@@ -53,6 +59,11 @@ class KeyBar(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        if self._painted is None or self._painted[0] != width:
+            self._painted = (width, self._paint(width))
+        return self._painted[1]
+
+    def _paint(self, width: int) -> Strip:
         base = self.rich_style
         key_style = base + self.get_component_rich_style("key-bar--key")
         description_style = base + self.get_component_rich_style("key-bar--description")

@@ -377,6 +377,10 @@ class VideoTable(ScrollView, can_focus=True):
             if event.chain >= 2:
                 self.action_select()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()  # a theme change: rows are painted again in its colours
+
     def on_focus(self) -> None:
         self.refresh()
 
