@@ -37,6 +37,11 @@ def test_config_set_get_show(config_path: Path) -> None:
     assert run_cli("config", "get", "poll.interval").stdout.strip() == "45"
     shown = run_cli("config", "show").stdout
     assert "poll.interval" in shown and "# file" in shown and "demo.videos" in shown
+    for command in (("get", "poll.intervall"), ("set", "poll.intervall", "5")):
+        wrong = run_cli("config", *command)
+        assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+        assert "unknown key 'poll.intervall'" in wrong.stderr and "poll.interval" in wrong.stderr
+    assert run_cli("config", "get", "poll.interval").stdout.strip() == "45"  # nothing was written
 
 
 def test_config_secret_is_never_printed(config_path: Path) -> None:

@@ -11,9 +11,12 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sharetui import __version__, locations
-from sharetui.config import SETTINGS, Config, ConfigError, display_value, load, set_value
+from sharetui import __version__
+
+if TYPE_CHECKING:
+    from sharetui.config import Config
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -60,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     config_cmds.add_parser("path", help="print the config file path")
     config_cmds.add_parser("show", help="print every setting with its value")
     get = config_cmds.add_parser("get", help="print one setting")
-    get.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
+    get.add_argument("key", metavar="KEY")
     set_ = config_cmds.add_parser("set", help="change one setting")
-    set_.add_argument("key", choices=sorted(SETTINGS), metavar="KEY")
+    set_.add_argument("key", metavar="KEY")
     set_.add_argument("value", metavar="VALUE")
 
     importer = commands.add_parser(
@@ -120,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.demo = args.global_demo or getattr(args, "demo", False)
+    # Loaded after parsing: `--version` and `--help` answer without them.
+    from sharetui import locations
+    from sharetui.config import ConfigError, load
+
     try:
         if args.command == "config":
             return _config(args)
@@ -163,6 +170,7 @@ def _error(message: str) -> None:
 
 
 def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
+    from sharetui import locations
     from sharetui.store import Store, StoreError
 
     try:
@@ -173,6 +181,7 @@ def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`l
 
 def _writer_lock(refusal: str):  # noqa: ANN202
     """Take the cache's writer lock, or fail with `refusal` (which may name the holder as {pid})."""
+    from sharetui import locations
     from sharetui.writer_lock import WriterLock
 
     lock = WriterLock(locations.cache_file().with_name("poller.lock"))
@@ -183,6 +192,8 @@ def _writer_lock(refusal: str):  # noqa: ANN202
 
 def _reset_cache() -> None:
     """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
+    from sharetui import locations
+
     cache = locations.cache_file()
     lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it before --reset-cache")
     try:
@@ -204,6 +215,12 @@ def _reset_cache() -> None:
 
 
 def _config(args: argparse.Namespace) -> int:
+    from sharetui import locations
+    from sharetui.config import SETTINGS, display_value, load, set_value
+
+    if getattr(args, "key", None) is not None and args.key not in SETTINGS:
+        raise CliError(f"config: unknown key {args.key!r}; the keys are: {', '.join(sorted(SETTINGS))}",
+                       EXIT_USAGE)
     path = locations.config_file()
     if args.config_command == "path":
         print(path)
