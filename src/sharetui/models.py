@@ -1,4 +1,7 @@
-"""Plain data passed between sources, the store, the poller and the UI (no I/O, no Textual)."""
+"""Plain data passed between sources, the store, the poller and the UI (no I/O, no Textual).
+
+Only the classes made by the thousand (one per video) use slots: a slotted class costs more to define.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ class VideoCounts:
         return (self.views, self.likes, self.comments, self.shares)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Account:
     """The account a source watches. `key` scopes everything stored for it in the cache."""
 
@@ -49,7 +52,7 @@ class Account:
         return f"DEMO · {name}" if self.is_demo else name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sweep:
     """What one poll of a source returned."""
 
@@ -59,7 +62,7 @@ class Sweep:
     error: str | None = None  # why a sweep stopped part-way (the pages read are still stored)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SweepResult:
     at: int
     videos: int
@@ -106,7 +109,7 @@ class VideoRow:
         return self.shares * 1000 / self.views if self.views else 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Series:
     """A metric over a time range: values at bucket boundaries and the gains inside each bucket."""
 

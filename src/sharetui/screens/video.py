@@ -39,6 +39,69 @@ class VideoData:
 
 
 class VideoScreen(Screen):
+    DEFAULT_CSS = """
+    VideoScreen {
+        layout: vertical;
+    }
+
+    #video-head {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+
+    #video-title {
+        text-style: bold;
+        color: $text-accent;
+    }
+
+    #video-meta {
+        color: $text-muted;
+    }
+
+    #video-ranges {
+        margin-top: 1;
+    }
+
+    #metrics {
+        grid-size: 3;
+        grid-columns: 28 1fr 18;
+        grid-rows: 2;
+        grid-gutter: 0 1;
+        height: auto;
+        padding: 1 1 0 1;
+    }
+
+    .metric-label {
+        height: 2;
+    }
+
+    .metric-spark {
+        height: 2;
+    }
+
+    .metric-scale {
+        color: $text-muted;
+        height: 2;
+    }
+
+    .spark-shares > .sparkline--max-color { color: $success; }
+    .spark-shares > .sparkline--min-color { color: $success 40%; }
+    .spark-views > .sparkline--max-color { color: $primary; }
+    .spark-views > .sparkline--min-color { color: $primary 40%; }
+    .spark-likes > .sparkline--max-color { color: $secondary; }
+    .spark-likes > .sparkline--min-color { color: $secondary 40%; }
+    .spark-comments > .sparkline--max-color { color: $accent; }
+    .spark-comments > .sparkline--min-color { color: $accent 40%; }
+    .spark-rate > .sparkline--max-color { color: $warning; }
+    .spark-rate > .sparkline--min-color { color: $warning 40%; }
+
+    #video-note {
+        color: $text-muted;
+        padding: 0 1;
+        height: 1;
+    }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("1", "range(0)", "1h", show=False),

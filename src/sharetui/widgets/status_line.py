@@ -13,6 +13,8 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
+    _shown: tuple | None = None
+
     def show(self, *, source: str, state: str, last_ok: float | None, next_in: float | None,
              interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str) -> None:
         styles = {"LIVE": "bold $success", "POLLING": "bold $success", "PAUSED": "bold $warning",
@@ -31,4 +33,8 @@ class StatusLine(Static):
             parts.append(Content(f"{total} videos"))
         if error:
             parts.append(Content.styled(fmt.safe_text(error, 200), "$text-error"))
-        self.update(Content(" · ").join(parts))
+        line = Content(" · ").join(parts)
+        key = (line.plain, tuple(line.spans))  # Content's == compares the text only
+        if key != self._shown:  # called every second: repaint only what changed, and never re-layout
+            self._shown = key
+            self.update(line, layout=False)  # one line, always: the screen's layout cannot change

@@ -188,7 +188,8 @@ class VideoTable(ScrollView, can_focus=True):
         if self.cursor_key not in self._index:
             # The highlighted video left the view (filtered out, gone): stay at the same height.
             self.cursor_key = keys[min(old_position, len(keys) - 1)] if keys else None
-        self.virtual_size = Size(self.scrollable_content_region.width, len(keys) + 1)
+        # Width 0: rows always fit the width (no horizontal scrolling), so a resize never changes it.
+        self.virtual_size = Size(0, len(keys) + 1)
         self.post_message(self.Changed(len(keys), len(self._rows)))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -245,7 +246,6 @@ class VideoTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._layout_width:
             self._layout(self.scrollable_content_region.width)
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) + 1)
 
     def _layout(self, width: int) -> None:
         """Choose the columns that fit, dropping low-priority ones first; the title takes the rest."""
