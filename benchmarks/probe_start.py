@@ -38,7 +38,8 @@ async def bare() -> None:
 
 
 def monitor_app(cache: str, frozen: bool = False):  # noqa: ANN201
-    from sharetui.app import ShareApp
+    """The monitor started the way `sharetui` starts it (sharetui.cli.monitor_app), on `cache`."""
+    from sharetui.cli import monitor_app
     from sharetui.config import Config
     from sharetui.sources.demo import DemoSource
     from sharetui.store import Store
@@ -47,14 +48,14 @@ def monitor_app(cache: str, frozen: bool = False):  # noqa: ANN201
     last = store.last_sweep("demo") or int(time.time())
     clock = (lambda: float(last)) if frozen else time.time
     videos = int(store.get_meta("demo.signature").split(":")[1])  # type: ignore[union-attr]
-    return ShareApp(Config({"demo.videos": videos}), source=DemoSource(seed=7, videos=videos, history_days=30),
-                    store=store, clock=clock)
+    return monitor_app(Config({"demo.videos": videos}), source=DemoSource(seed=7, videos=videos, history_days=30),
+                       store=store, clock=clock)
 
 
 async def sharetui(cache: str) -> None:
+    app = monitor_app(cache, frozen=True)
     from sharetui.widgets.video_table import VideoTable
 
-    app = monitor_app(cache, frozen=True)
     async with app.run_test(size=(120, 36)) as pilot:
         table = app.dashboard.query_one(VideoTable)
         while not table.order:

@@ -454,3 +454,20 @@ def test_header_sparkline_rows_are_scaled_from_zero_over_two_lines() -> None:
     assert spark_rows([1, 5, 2, 2], 2)[0] == [5, 2]
     assert spark_rows([3, 6], 4)[0] == [3, 3, 6, 6]
     assert spark_rows([0, 0], 3)[2] == ["▁", "▁", "▁"] and spark_rows([], 5) == ([], [], [])
+
+
+async def test_collection_paused_for_start_up_resumes_after_the_first_frame(store: Store, clock: FakeClock) -> None:
+    import gc
+
+    Poller(store, DemoSource(seed=7, videos=30, history_days=2), clock=clock).sweep()
+    gc.disable()  # as `sharetui` does before loading Textual (cli.monitor_app)
+    try:
+        app = demo_app(store, clock, poll_on_start=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert len(table_of(app).order) == 30
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up's objects kept out of later collections
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import gc
 import os
 import signal
 import sqlite3
@@ -25,6 +26,7 @@ from textual.worker import get_current_worker
 
 from sharetui import config as config_module
 from sharetui import locations
+from sharetui.config import ThemeError
 from sharetui.messages import DashboardData, DashboardLoaded, DataChanged, PollFinished
 from sharetui.models import Account, VideoRow
 from sharetui.screens.dashboard import DashboardScreen
@@ -50,10 +52,6 @@ def _video_commands():  # noqa: ANN202 - the palette module loads when the palet
     from sharetui.commands import VideoCommands
 
     return VideoCommands
-
-
-class ThemeError(Exception):
-    """ui.theme names a theme that does not exist."""
 
 
 class ShareApp(App[int]):
@@ -272,10 +270,18 @@ class ShareApp(App[int]):
             self._partial = True
             self.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
         # The rest (every row, baselines) comes with the first poll, or the first reload of a reader.
+        self.call_after_refresh(self._resume_collection)
         if self._poll_on_start:
             self.call_after_refresh(self._take_role)
         else:
             self.call_after_refresh(self._follow, True)
+
+    def _resume_collection(self) -> None:
+        """The first frame is up: collect garbage again (`sharetui` pauses it while starting), with the
+        start-up's long-lived objects frozen out of every later collection."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     @property
     def live(self) -> bool:

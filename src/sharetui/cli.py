@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -460,15 +461,29 @@ def _monitor(config: Config, args: argparse.Namespace) -> int:
     served = bool(os.environ.get("TEXTUAL_DRIVER"))
     if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the monitor needs a terminal; for scripts use `sharetui poll` or `sharetui export`")
-    from sharetui.app import ShareApp, ThemeError
     from sharetui.sources import SourceError
     from sharetui.store import StoreError
 
     try:
-        app = ShareApp(config=config, force_demo=args.demo)
-    except ThemeError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from None
+        app = monitor_app(config, force_demo=args.demo)  # a bad ui.theme is a ConfigError: exit code 2
     except (StoreError, SourceError) as exc:
         raise CliError(str(exc)) from None
     app.run()
     return app.return_code or EXIT_OK
+
+
+def monitor_app(config: Config, **options: object):  # noqa: ANN201 - a ShareApp; Textual loads only here
+    """The monitor as `sharetui` starts it.
+
+    Garbage collection is paused from here to the monitor's first frame: start-up creates a few hundred
+    thousand long-lived objects (Textual's modules, styles, the table's rows), and collecting while
+    they are made only costs time (about 10 ms). The monitor turns it back on after its first frame.
+    """
+    gc.disable()
+    try:
+        from sharetui.app import ShareApp
+
+        return ShareApp(config=config, **options)
+    except BaseException:
+        gc.enable()
+        raise

@@ -19,6 +19,10 @@ class ConfigError(Exception):
     """A problem with the config file or a value; the message is one line meant for the user."""
 
 
+class ThemeError(ConfigError):
+    """ui.theme names a theme that does not exist (checked by the monitor, which knows the themes)."""
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
