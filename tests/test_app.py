@@ -471,3 +471,21 @@ async def test_collection_paused_for_start_up_resumes_after_the_first_frame(stor
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_a_theme_change_repaints_the_cached_lines(store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table, header = table_of(app), app.dashboard.query_one(AccountHeader)
+
+        def colours() -> tuple:
+            row = table.render_line(2)  # a row that is not under the cursor
+            spark = header.render_line(2)
+            return ({s.style.color for s in row if s.style}, {s.style.color for s in spark if s.style})
+
+        before = colours()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = colours()
+        assert after[0] != before[0] and after[1] != before[1]
