@@ -483,8 +483,9 @@ class Store:
                 self._fill_history(rows, now, f"v.vid IN ({', '.join('?' * len(rows))})", [r.vid for r in rows])
 
     def _fill_history(self, rows: list[VideoRow], now: int, where: str, params: list) -> None:
-        """The moments: an hour ago, then the trend's edges from 24 h ago (its last edge is now: the
-        latest count, already known)."""
+        """Gains over 1 h and 24 h and the 24 h trend of `rows`, read in one pass over the videos matching
+        `where`. The moments read: an hour ago, then the trend's edges from 24 h ago (its last edge is now,
+        the latest count, already known)."""
         bounds = _trend_bounds(now)
         moments = [now - 3600, *bounds[:-1]]
         history = self._shares_at(moments, where, params, key="vid")

@@ -59,6 +59,8 @@ COLUMNS: list[Column] = [
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
 DEFAULT_SORT = "shares"  # most shared first
+TITLE_MIN = 18
+GAP = 1
 
 
 def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
@@ -72,8 +74,6 @@ def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoR
 def first_screenful(rows: list[VideoRow], height: int) -> list[VideoRow]:
     """The rows a freshly opened table shows before any scrolling (default sort, no filter)."""
     return sort_rows(rows, DEFAULT_SORT, True)[:height]
-TITLE_MIN = 18
-GAP = 1
 
 
 class VideoTable(ScrollView, can_focus=True):
