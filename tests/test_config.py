@@ -13,7 +13,7 @@ def test_missing_file_gives_defaults(config_path: Path) -> None:
     assert loaded["source"] == "auto"
     assert loaded["poll.interval"] == 60
     assert loaded["demo.videos"] == 40
-    assert loaded["demo.history_days"] == 14
+    assert loaded["demo.history_days"] == 60
     assert loaded["ui.theme"] == "textual-dark"
 
 

@@ -10,8 +10,8 @@ import time
 import webbrowser
 from datetime import UTC, datetime
 
-from sharetui.cli import EXIT_FAIL, EXIT_OK, CliError
 from sharetui.config import Config
+from sharetui.errors import EXIT_FAIL, EXIT_OK, CliError
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.auth import (

@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sharetui import __version__
+from sharetui.cli_common import open_sources_or_fail, open_store
+from sharetui.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from sharetui.config import Config
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class CliError(Exception):
-    """A failure reported as one line on stderr with a non-zero exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,12 +109,37 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--demo", action="store_true", help="serve the demo account")
 
+    forecast = commands.add_parser(
+        "forecast", help="forecast each video's shares at 7 and 30 days (p10, p50, p90)",
+        description="Where each video's cumulative shares will be 7 and 30 days after posting: the 10th, 50th "
+        "and 90th percentiles, learned from how your own earlier videos grew from the same age. A forecast "
+        "is a summary of your past, not a promise.")
+    forecast.add_argument("--json", action="store_true", help="a JSON array (numbers, or null where there is none)")
+    forecast.add_argument("--as-of", metavar="TIME",
+                          help="answer as the cache knew it at TIME (ISO 8601, e.g. 2026-11-20T12:00Z)")
+    forecast.add_argument("--account", metavar="NAME",
+                          help="one account: a TikTok login name, an @username or an account key")
+    forecast.add_argument("--all", action="store_true", help="every account in the cache")
+    forecast.add_argument("--backtest", action="store_true",
+                          help="replay the cache's history and report how forecasts made at 1-3 days did")
+    forecast.add_argument("--demo", action="store_true", help="the demo account")
+
     commands.add_parser("locate", help="print where the config, data and cache live",
                         description="Print the config file, data directory and cache database paths.")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`sharetui export | head`): stop quietly, as any Unix filter does. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise the same error again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     args.demo = args.global_demo or getattr(args, "demo", False)
     # Loaded after parsing: `--version` and `--help` answer without them.
@@ -151,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "alerts":
             return _alerts(config, args)
+        if args.command == "forecast":
+            from sharetui.forecast_cli import run as run_forecast
+
+            return run_forecast(config, args)
         if args.command == "auth":
             from sharetui import auth_cli
 
@@ -168,16 +190,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error(message: str) -> None:
     print(f"sharetui: error: {message}", file=sys.stderr)
-
-
-def _open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
-    from sharetui import locations
-    from sharetui.store import Store, StoreError
-
-    try:
-        return Store(locations.cache_file())
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
 
 
 def _writer_lock(refusal: str):  # noqa: ANN202
@@ -241,19 +253,6 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source(config: Config, demo: bool):  # noqa: ANN202
-    return _sources(config, demo)[0]
-
-
-def _sources(config: Config, demo: bool):  # noqa: ANN202
-    from sharetui.sources import SourceError, open_sources
-
-    try:
-        return open_sources(config, force_demo=demo)
-    except SourceError as exc:
-        raise CliError(str(exc)) from None
-
-
 def _poll(config: Config, args: argparse.Namespace) -> int:
     from sharetui.poller import Poller
 
@@ -262,9 +261,9 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
     lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
                         "so there is no need for a second poller")
-    store = _open_store()
+    store = open_store()
     try:
-        sources = _sources(config, args.demo)
+        sources = open_sources_or_fail(config, args.demo)
     except CliError:
         store.close()
         lock.release()
@@ -356,7 +355,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
             account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
                               username=logged_in.username)
     lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it, import, restart it")
-    store = _open_store()
+    store = open_store()
     failed = 0
     try:
         for path in args.paths:
@@ -394,9 +393,9 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 def _alerts(config: Config, args: argparse.Namespace) -> int:
     import json
 
-    store = _open_store()
+    store = open_store()
     try:
-        keys = None if args.all else [source.account().key for source in _sources(config, args.demo)]
+        keys = None if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
         found = store.alerts(keys, limit=max(1, args.limit))
         labels: dict[str, str] = {}
         for alert in found:
@@ -415,8 +414,8 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 def _export(config: Config, args: argparse.Namespace) -> int:
     from sharetui import export
 
-    store = _open_store()
-    keys = store.account_keys() if args.all else [source.account().key for source in _sources(config, args.demo)]
+    store = open_store()
+    keys = store.account_keys() if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
     rows = store.history(keys) if args.history else store.latest(keys)
     try:
         if args.output:

@@ -71,7 +71,7 @@ SETTINGS: dict[str, Setting] = {
                 _one_of("auto", "demo", "tiktok", "studio")),
         Setting("poll.interval", int, 60, "seconds between polls", _between(5, 86_400)),
         Setting("demo.videos", int, 40, "number of videos in the demo account", _between(1, 10_000)),
-        Setting("demo.history_days", int, 14, "days of history the demo backfills on first use",
+        Setting("demo.history_days", int, 60, "days of history the demo backfills on first use",
                 _between(0, 365)),
         Setting("demo.seed", int, 7, "seed of the demo account (same seed, same account)"),
         Setting("poll.full_sweep_every", int, 30,

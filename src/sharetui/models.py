@@ -126,3 +126,16 @@ class Series:
         if not known:
             return None
         return known[-1] - (self.values[0] if self.values[0] is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AgedVideo:
+    """A video as the cache knew it at one moment: its shares then, and at fixed ages since posting."""
+
+    id: str
+    title: str
+    posted_at: int
+    shares: int  # the latest recorded count at that moment
+    first_at: int  # when its history begins
+    observed_until: int  # the last moment it was seen (a snapshot or a sweep of its account)
+    at_ages: list[int | None]  # shares at each requested age; None where the cache cannot place it

@@ -7,6 +7,7 @@ records when the latest counts were last confirmed. Times are Unix seconds, UTC.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sharetui.models import METRICS, Account, Series, SweepResult, VideoCounts, VideoRow
+from sharetui.models import METRICS, Account, AgedVideo, Series, SweepResult, VideoCounts, VideoRow
 from sharetui.timeseries import DAY, HOUR, bucket, bucket_bounds
 
 if TYPE_CHECKING:
@@ -555,6 +556,56 @@ class Store:
                 out["views"][age] = [r[1] for r in rows if r[1] is not None]
         return out
 
+    def aged_values(self, account_key: str, as_of: int, ages_hours: list[float]) -> list[AgedVideo]:
+        """Each video of the account as the cache knew it at `as_of`: its shares then, and its shares at each
+        age in `ages_hours` (hours since posting) where that moment is known. Nothing recorded after `as_of`
+        is read, so an answer for a past moment never changes when later data arrives.
+
+        A moment is known when it is no later than `as_of`, the video's history had begun by then (its first
+        snapshot), and the video was still being observed (a later snapshot or a sweep of its account).
+        A polled account is read with an index seek per (video, age): about 30 ms for 2,000 videos and 20
+        ages. An account with no sweeps (imported daily totals, a point a day) is read whole and its values
+        between two days interpolated, since a day-old point would misplace a young video's count."""
+        with self._lock:
+            last_sweep = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ? AND at <= ?",
+                                          (account_key, as_of)).fetchone()[0]
+            videos = self._db.execute(
+                """SELECT v.vid, v.id, v.title, v.posted_at, v.gone_at,
+                          (SELECT MIN(s.at) FROM snapshots s WHERE s.vid = v.vid),
+                          (SELECT MAX(s.at) FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?),
+                          CASE WHEN v.updated_at <= ? THEN v.updated_at END
+                   FROM videos v WHERE v.account = ? AND v.posted_at > 0""",
+                (as_of, as_of, account_key)).fetchall()
+            if last_sweep is None:
+                points: dict[int, list[tuple[int, int]]] = {}
+                for vid, at, shares in self._db.execute(
+                        "SELECT s.vid, s.at, s.shares FROM snapshots s JOIN videos v ON v.vid = s.vid "
+                        "WHERE v.account = ? AND s.at <= ? ORDER BY s.vid, s.at", (account_key, as_of)):
+                    points.setdefault(vid, []).append((at, shares))
+                return [video for row in videos if (video := _daily_video(row, points.get(row[0], []), ages_hours))]
+            seek = ("(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= MIN(v.posted_at + ?, ?) "
+                    "ORDER BY s.at DESC LIMIT 1)")
+            offsets = [round(age * 3600) for age in ages_hours]
+            params: list[object] = [as_of]
+            for offset in offsets:
+                params += [offset, as_of]
+            values = {row[0]: row[1:] for row in self._db.execute(
+                f"""SELECT v.vid, (SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?
+                                  ORDER BY s.at DESC LIMIT 1), {", ".join([seek] * len(offsets))}
+                    FROM videos v WHERE v.account = ? AND v.posted_at > 0""", (*params, account_key))}
+        out = []
+        for vid, video_id, title, posted_at, gone_at, first_at, last_at, updated_at in videos:
+            shares, *at_ages = values[vid]
+            if first_at is None or first_at > as_of or shares is None or posted_at > as_of:
+                continue  # unknown at as_of
+            observed = max(last_at, updated_at or 0)
+            if not (gone_at is not None and gone_at <= last_sweep):
+                observed = max(observed, last_sweep)
+            known = [value if first_at <= posted_at + offset <= observed else None
+                     for offset, value in zip(offsets, at_ages, strict=True)]
+            out.append(AgedVideo(video_id, title, posted_at, shares, first_at, observed, known))
+        return out
+
     def video_states(self, account_key: str) -> dict[str, Before]:
         """Each video's shares, gone flag and title as stored now (before the next sweep is written)."""
         from sharetui.alerts import Before  # alert rules load with the first sweep, not with the UI
@@ -620,6 +671,11 @@ class Store:
         with self._lock:
             return self._db.execute("SELECT MIN(at) FROM snapshots WHERE vid = ?", (vid,)).fetchone()[0]
 
+    def newest_snapshot_at(self, account_key: str) -> int | None:
+        with self._lock:
+            return self._db.execute("SELECT MAX(s.at) FROM snapshots s JOIN videos v ON v.vid = s.vid "
+                                    "WHERE v.account = ?", (account_key,)).fetchone()[0]
+
     def first_sweep_at(self, account_key: str) -> int | None:
         with self._lock:
             return self._db.execute("SELECT MIN(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()[0]
@@ -649,6 +705,27 @@ class Store:
 
 # How an export names an account: its @username when known, else its key ("demo", "tiktok:<open_id>").
 ACCOUNT_NAME = "COALESCE(NULLIF(a.username, ''), v.account)"
+
+
+def _daily_video(row: tuple, points: list[tuple[int, int]], ages_hours: list[float]) -> AgedVideo | None:
+    """A video of an account fed by daily imports: shares at each age interpolated between its points."""
+    _vid, video_id, title, posted_at, _gone, _first, _last, _updated = row
+    if not points or posted_at > points[-1][0]:
+        return None
+    times = [t for t, _ in points]
+    known: list[int | None] = []
+    for age in ages_hours:
+        moment = posted_at + round(age * 3600)
+        i = bisect.bisect_right(times, moment)
+        if i == 0 or moment > times[-1]:
+            known.append(None)  # before its history, or after the last point
+        elif times[i - 1] == moment or i == len(times):
+            known.append(points[i - 1][1])
+        else:
+            (t0, v0), (t1, v1) = points[i - 1], points[i]
+            known.append(round(v0 + (v1 - v0) * (moment - t0) / (t1 - t0)))
+    # "Now" for such an account is its newest point: the age is measured there, not at the wall clock.
+    return AgedVideo(video_id, title, posted_at, points[-1][1], points[0][0], points[-1][0], known)
 
 
 def _gain(row: VideoRow, then: int | None, at: int) -> int | None:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from sharetui.models import Account, Sweep, VideoCounts
 from sharetui.store import Store
 
-STEP = 15 * 60  # history resolution of the backfill
+STEP = 15 * 60  # history resolution of the backfill over the last week...
+OLD_STEP = 3600  # ...and before it (what retention keeps of older history anyway)
+FINE_SPAN = 7 * 86_400
 # A short first session trips every alert rule: the viral video (index 1) spikes and beats the account's
 # p90, this one passes 1,000 shares within minutes, and this one turns private ten minutes in.
 MILESTONE_INDEX = 4
@@ -155,7 +157,7 @@ class DemoSource:
 
     kind = "demo"
 
-    def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 14) -> None:
+    def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 60) -> None:
         self.seed = seed
         self.videos = videos
         self.history_days = history_days
@@ -189,8 +191,12 @@ class DemoSource:
         start = now - self.history_days * 86_400
         if last is not None:
             start = max(start, last + STEP)  # fill only the gap since the last run
-        first = (start // STEP + 1) * STEP if start % STEP else start
-        times = list(range(first, now, STEP))
+        fine_from = now - FINE_SPAN
+        coarse_first = -(-start // OLD_STEP) * OLD_STEP
+        times = list(range(coarse_first, min(now, fine_from), OLD_STEP))
+        fine_first = max(start, fine_from)
+        fine_first = -(-fine_first // STEP) * STEP
+        times += range(fine_first, now, STEP)
         if not times:
             return
         store.record_history(self._account_at(times[-1]), ((t, self._videos_at(t)) for t in times))
