@@ -243,8 +243,10 @@ class ShareApp(App[int]):
             poller = self.pollers[index]
             shares = poller.baseline(key, now, video_count=len(rows))
             self.baselines[key] = (shares, poller.baseline(key, now, "views", video_count=len(rows)))
+            forecasts = poller.forecasts(key, now, len(rows))
             for row in rows:
                 row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
+                row.forecast = forecasts.get(row.id)
         return DashboardData(
             account=account,
             rows=rows,

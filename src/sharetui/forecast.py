@@ -69,6 +69,15 @@ class Forecast:
     bands: dict[str, Band | None]  # by horizon name
     why: dict[str, str] = field(default_factory=dict)  # horizon name -> why there is no band
 
+    def on_track(self, name: str = "7d") -> str:
+        """One line for a person: where this video is heading, or why nobody can say."""
+        band = self.bands.get(name)
+        day = dict(HORIZONS)[name] // 24
+        if band is None:
+            return f"day {day} forecast: none ({self.why.get(name, 'unknown')})"
+        return (f"on track for ~{band.p50:,} shares by day {day} ({band.p10:,}–{band.p90:,}, 80 %; "
+                f"from {band.peers} of your videos)")
+
     def as_json(self) -> dict[str, object]:
         from datetime import UTC, datetime
 
@@ -252,6 +261,34 @@ class Model:
 
 def _age(hours: float) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
+
+
+def default_as_of(store: object, account_key: str, now: int) -> int:
+    """"Now" for an account: the clock for a polled one; for one fed only by imports, its newest data."""
+    if store.last_sweep(account_key) is not None:  # type: ignore[attr-defined]
+        return now
+    newest = store.newest_snapshot_at(account_key)  # type: ignore[attr-defined]
+    return newest if newest is not None else now
+
+
+class ForecastCache:
+    """Forecasts move slowly: recompute at most every `max_age` seconds, or when the catalogue changes."""
+
+    def __init__(self, store: object, account_key: str, max_age: int = 900) -> None:
+        self.store = store
+        self.account_key = account_key
+        self.max_age = max_age
+        self._built_at: int | None = None
+        self._count = -1
+        self._by_id: dict[str, Forecast] = {}
+
+    def get(self, now: int, video_count: int = -1) -> dict[str, Forecast]:
+        built = self._built_at
+        if built is None or not 0 <= now - built < self.max_age or video_count != self._count:
+            as_of = default_as_of(self.store, self.account_key, now)
+            self._by_id = {f.id: f for f in forecasts(self.store, self.account_key, as_of)}
+            self._built_at, self._count = now, video_count
+        return self._by_id
 
 
 def forecasts(store: object, account_key: str, as_of: int) -> list[Forecast]:

@@ -50,14 +50,6 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
     return [source.account().key for source in open_sources_or_fail(config, args.demo)]
 
 
-def _now(store: object, key: str) -> int:
-    """Now for a polled account; for one fed only by imports, the time of its newest data."""
-    if store.last_sweep(key) is not None:  # type: ignore[attr-defined]
-        return int(time.time())
-    newest = store.newest_snapshot_at(key)  # type: ignore[attr-defined]
-    return newest if newest is not None else int(time.time())
-
-
 def run(config: Config, args: argparse.Namespace) -> int:
     as_of = parse_time(args.as_of) if args.as_of else None
     store = open_store()
@@ -65,10 +57,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
         keys = _accounts(config, args, store)
         labels = {key: (a.username or key) if (a := store.account(key)) else key for key in keys}
         if args.backtest:
-            results = {key: fc.backtest(store, key, as_of if as_of is not None else _now(store, key)) for key in keys}
+            results = {key: fc.backtest(store, key, as_of if as_of is not None else fc.default_as_of(store, key, int(time.time()))) for key in keys}
         else:
             found = [(key, f) for key in keys
-                     for f in fc.forecasts(store, key, as_of if as_of is not None else _now(store, key))]
+                     for f in fc.forecasts(store, key, as_of if as_of is not None else fc.default_as_of(store, key, int(time.time())))]
     finally:
         store.close()
     if args.backtest:

@@ -6,6 +6,10 @@ Only the classes made by the thousand (one per video) use slots: a slotted class
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sharetui.forecast import Forecast
 
 METRICS = ("shares", "views", "likes", "comments")
 
@@ -100,6 +104,7 @@ class VideoRow:
     gain_24h: int | None = None
     trend: list[int] = field(default_factory=list)
     vs_usual: float | None = None  # shares now / the account's median shares at the same age
+    forecast: Forecast | None = None  # shares at 7 and 30 days (sharetui.forecast), once computed
     account: str = ""  # the account's key
     account_label: str = ""  # how the account is named on screen
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sharetui import alerts as alert_rules
 from sharetui.baseline import BaselineCache
+from sharetui.forecast import Forecast, ForecastCache
 from sharetui.models import Account, SweepResult, VideoCounts
 from sharetui.sources import Source, SourceError
 from sharetui.store import Store
@@ -37,6 +38,7 @@ class Poller:
         self._prepared = False
         self._rolled_up_at = 0
         self._baselines: dict[str, BaselineCache] = {}
+        self._forecasts: dict[str, ForecastCache] = {}
 
     @classmethod
     def from_config(cls, store: Store, source: Source, config: object, clock: Clock = time.time) -> Poller:
@@ -52,6 +54,13 @@ class Poller:
         if cache is None:
             cache = self._baselines[account_key] = BaselineCache(self.store, account_key)
         return cache.get(now, metric, video_count)
+
+    def forecasts(self, account_key: str, now: int, video_count: int = -1) -> dict[str, Forecast]:
+        """Each video's share forecast by id (recomputed at most every 15 minutes)."""
+        cache = self._forecasts.get(account_key)
+        if cache is None:
+            cache = self._forecasts[account_key] = ForecastCache(self.store, account_key)
+        return cache.get(now, video_count)
 
     def now(self) -> int:
         return int(self.clock())

@@ -230,6 +230,14 @@ class VideoScreen(Screen):
                 f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
                 + (f" · views {fmt.ratio(views)}" if views is not None else ""))
 
+    @staticmethod
+    def _forecast_line(row: VideoRow) -> str:
+        if row.forecast is None:
+            return "forecast: waiting for the first poll"
+        if row.forecast.bands.get("7d") is None and row.forecast.bands.get("30d") is not None:
+            return "forecast: " + row.forecast.on_track("30d")
+        return "forecast: " + row.forecast.on_track("7d")
+
     def _show_head(self) -> None:
         row = self.row
         app = cast("ShareApp", self.app)
@@ -238,7 +246,7 @@ class VideoScreen(Screen):
         self.query_one("#video-meta", Static).update(Content(
             f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
             f"({fmt.age(row.posted_at, app.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}\n"
-            + self._usual_line(row)
+            + self._usual_line(row) + "\n" + self._forecast_line(row)
         ))
         parts = []
         for index, (name, _span) in enumerate(RANGES):
@@ -272,12 +280,14 @@ class VideoScreen(Screen):
         row = data.row
         now = int(app.clock())
         age_hours = max(0.0, (now - row.posted_at) / 3600)
-        from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves
+        from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves, forecast_curves
 
         ages, values = app.store.age_curve(row.vid, row.posted_at, now)
         curve = Curve("this video", ages, [float(v) for v in values])
         usual = app.baseline_for(row.account) if row.account else app.baseline
-        self.query_one(AgeChart).show([curve], baseline_curves(usual, age_hours))
+        band = forecast_curves(row.forecast, age_hours)
+        horizon = max((c.ages[-1] for c in band), default=age_hours)
+        self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
         shares = data.series["shares"]
         self.query_one(GainsChart).show(shares.start, shares.step, shares.gains)
 

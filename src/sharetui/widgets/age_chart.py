@@ -10,6 +10,7 @@ from textual_plotext import PlotextPlot
 
 from sharetui import text as fmt
 from sharetui.baseline import Baseline
+from sharetui.forecast import Forecast
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ def baseline_curves(baseline: Baseline | None, max_age: float) -> list[Curve]:
     median = [0.0] + [baseline.median_at(a) or 0.0 for a in ages[1:]]
     p90 = [0.0] + [baseline.p90_at(a) or 0.0 for a in ages[1:]]
     return [Curve("your median", ages, median), Curve("your p90", ages, p90)]
+
+
+def forecast_curves(forecast: Forecast | None, age_hours: float) -> list[Curve]:
+    """The 7-day forecast band as three lines fanning out from where the video is now."""
+    band = forecast.bands.get("7d") if forecast is not None else None
+    if forecast is None or band is None:
+        return []
+    start = (age_hours, float(forecast.shares))
+    return [Curve(label, [start[0], 168.0], [start[1], float(value)])
+            for label, value in (("forecast p90", band.p90), ("forecast p50", band.p50), ("forecast p10", band.p10))]
 
 
 class AgeChart(PlotextPlot):

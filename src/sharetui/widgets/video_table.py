@@ -36,6 +36,20 @@ class Column:
     align_right: bool = True
 
 
+def _day7(row: VideoRow, part: int) -> int:
+    """p10, p50 or p90 (part 0, 1, 2) of the 7-day forecast; -1 where there is none (sorts low)."""
+    band = row.forecast.bands.get("7d") if row.forecast is not None else None
+    return -1 if band is None else (band.p10, band.p50, band.p90)[part]
+
+
+def _day7_cell(row: VideoRow) -> str:
+    """The 7-day p50, with "~" in front when the band is wide (p90 > 2.5 × p10): a rough guess."""
+    band = row.forecast.bands.get("7d") if row.forecast is not None else None
+    if band is None:
+        return "–"
+    return ("~" if band.wide else "") + fmt.count(band.p50)
+
+
 def _none_low(value: int | None) -> int:
     return -1 if value is None else value
 
@@ -54,6 +68,7 @@ COLUMNS: list[Column] = [
     Column("gain_24h", "+24h", 7, 2, lambda r: _none_low(r.gain_24h), lambda r, now: fmt.gain(r.gain_24h)),
     Column("usual", "×Usual", 6, 5, lambda r: -1.0 if r.vs_usual is None else r.vs_usual,
            lambda r, now: fmt.ratio(r.vs_usual)),
+    Column("forecast", "→Day7", 7, 5, lambda r: _day7(r, 1), lambda r, now: _day7_cell(r)),
     Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
            align_right=False),
 ]
