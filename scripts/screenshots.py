@@ -97,7 +97,7 @@ def demo_app(tmp: str, clock) -> ShareApp:  # noqa: ANN001
     # Fix the demo's anchor a few hours before "now" so the viral video is mid-spike.
     store.set_meta("demo.anchor", str(NOW - 5 * 3600))
     store.set_meta("demo.signature", "7:40")
-    return ShareApp(Config(), source=DemoSource(seed=7, videos=40, history_days=14), store=store, clock=clock)
+    return ShareApp(Config(), source=DemoSource(seed=7, videos=40, history_days=60), store=store, clock=clock)
 
 
 async def settle(app: ShareApp, pilot) -> None:  # noqa: ANN001

@@ -125,3 +125,27 @@ def test_command_failures_are_reported(tmp_path: Path) -> None:
     alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
     assert alerts.deliver([alert], tmp_path / "a.log", "no-such-program-here")[0].endswith("not found")
     assert "exited with 3" in alerts.deliver([alert], tmp_path / "a.log", f"{sys.executable} -c 'exit(3)'")[0]
+
+
+def test_forecast_rule_fires_once_a_milestone_is_in_reach(store: Store, tmp_path: Path) -> None:
+    """Off by default; when on, a young video whose 7-day p50 passes a milestone it has not reached raises
+    one alert per milestone, from the same forecast the monitor shows."""
+    clock = FakeClock()
+    source = DemoSource(seed=7, videos=40, history_days=60)
+    quiet = Poller(store, source, clock=clock, rules=Rules(), alerts_log=tmp_path / "a.log")
+    for _ in range(3):
+        quiet.sweep()
+        clock.advance(60)
+    assert not [a for a in store.alerts(limit=500) if a.rule == "forecast"]
+    loud = Poller(store, source, clock=clock, rules=Rules(forecast=True), alerts_log=tmp_path / "a.log")
+    raised = []
+    for _ in range(3):
+        raised += [a for a in loud.sweep().alerts if a.rule == "forecast"]
+        clock.advance(60)
+    assert raised
+    forecasts = loud.forecasts("demo", int(clock()), -1)
+    for alert in raised:
+        band = forecasts[alert.video_id].bands["7d"]
+        assert band is not None and band.p50 >= int(alert.detail)
+        assert "on track to pass" in alert.message
+    assert len({(a.video_id, a.detail) for a in raised}) == len(raised)

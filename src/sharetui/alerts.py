@@ -19,6 +19,7 @@ from typing import Any
 
 from sharetui import text as fmt
 from sharetui.baseline import Baseline
+from sharetui.forecast import Forecast
 from sharetui.models import VideoCounts
 
 COMMAND_TIMEOUT = 10
@@ -31,7 +32,7 @@ class Alert:
     account: str
     video_id: str
     title: str
-    rule: str  # velocity | milestone | beat_p90 | gone
+    rule: str  # velocity | milestone | beat_p90 | gone | forecast
     detail: str  # what makes it unique: the milestone, the day of a spike, …
     message: str
     value: int
@@ -56,6 +57,7 @@ class Rules:
     milestones: tuple[int, ...] = (1_000, 10_000, 100_000, 1_000_000)
     beat_p90: bool = True
     gone: bool = True
+    forecast: bool = False  # "on track to pass a milestone": off unless asked for (it is a forecast)
 
     @classmethod
     def from_config(cls, config: Any) -> Rules | None:
@@ -65,7 +67,8 @@ class Rules:
                    velocity_floor=config["alerts.velocity_floor"],
                    velocity_window=config["alerts.velocity_window"] * 60,
                    milestones=tuple(sorted(config["alerts.milestones"])),
-                   beat_p90=config["alerts.beat_p90"], gone=config["alerts.gone"])
+                   beat_p90=config["alerts.beat_p90"], gone=config["alerts.gone"],
+                   forecast=config["alerts.forecast"])
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,9 @@ class Before:
 
 def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before], videos: list[VideoCounts],
              complete: bool, window_values: dict[str, tuple[int | None, int | None]],
-             baseline: Baseline | None) -> list[Alert]:
+             baseline: Baseline | None, forecasts: dict[str, Forecast] | None = None) -> list[Alert]:
     """The alerts this sweep raises. `window_values` holds, per video id, its shares at the start of the
-    velocity window and 24 h before that (None when unknown)."""
+    velocity window and 24 h before that (None when unknown); `forecasts`, each video's share forecast."""
     alerts: list[Alert] = []
     seen: set[str] = set()
     day = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d")
@@ -109,6 +112,14 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
                 alerts.append(Alert(now, account, video.id, video.title, "velocity", day,
                                     f"“{title}” gained {gained:,} shares in {minutes} min, "
                                     f"{gained / max(trailing_rate, 1.0):.1f}× its usual pace", gained))
+        forecast = forecasts.get(video.id) if forecasts else None
+        band = forecast.bands.get("7d") if forecast is not None else None
+        if rules.forecast and band is not None:
+            for milestone in rules.milestones:
+                if video.shares < milestone <= band.p50:
+                    alerts.append(Alert(now, account, video.id, video.title, "forecast", str(milestone),
+                                        f"“{title}” is on track to pass {milestone:,} shares by day 7 "
+                                        f"(~{band.p50:,}; {band.p10:,}–{band.p90:,}, 80 %)", band.p50))
         if rules.beat_p90 and baseline is not None and 0 < now - video.posted_at <= BEAT_P90_MAX_AGE:
             # Only young videos: "is this one taking off?" (an old hit above p90 is no news).
             age_hours = (now - video.posted_at) / 3600

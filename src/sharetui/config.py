@@ -89,6 +89,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("alerts.milestones", list, [1_000, 10_000, 100_000, 1_000_000], "share milestones",
                 _positive_ints),
         Setting("alerts.beat_p90", bool, True, "alert when a video beats the account's p90 for its age"),
+        Setting("alerts.forecast", bool, False,
+                "alert when a video's 7-day share forecast (p50) passes a milestone it has not reached"),
         Setting("alerts.gone", bool, True, "alert when a video disappears (made private or removed)"),
         Setting("alerts.bell", bool, True, "ring the terminal bell on an alert in the monitor"),
         Setting("alerts.command", str, "",

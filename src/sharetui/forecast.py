@@ -74,7 +74,7 @@ class Forecast:
         band = self.bands.get(name)
         day = dict(HORIZONS)[name] // 24
         if band is None:
-            return f"day {day} forecast: none ({self.why.get(name, 'unknown')})"
+            return f"no day-{day} forecast: {self.why.get(name, 'unknown')}"
         return (f"on track for ~{band.p50:,} shares by day {day} ({band.p10:,}–{band.p90:,}, 80 %; "
                 f"from {band.peers} of your videos)")
 

@@ -98,8 +98,10 @@ class Poller:
         window = self.rules.velocity_window
         values = self.store.shares_at(account.key, [now - window, now - window - 86_400])
         baseline = self.baseline(account.key, now, video_count=len(before)) if self.rules.beat_p90 else None
+        forecasts = self.forecasts(account.key, now, len(before)) if self.rules.forecast else None
         raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,
-                                      complete=complete, window_values=values, baseline=baseline)
+                                      complete=complete, window_values=values, baseline=baseline,
+                                      forecasts=forecasts)
         fresh = self.store.record_alerts(raised)
         problems = alert_rules.deliver(fresh, self.alerts_log, self.alert_command)
         return dataclasses.replace(result, alerts=tuple(fresh), alert_problems=tuple(problems))

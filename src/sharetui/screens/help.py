@@ -42,6 +42,7 @@ COLUMNS_HELP = [
     ("‰Shr", "shares per 1,000 views"),
     ("+1h +24h", "shares gained in the last hour / 24 hours"),
     ("×Usual", "shares now ÷ the median of your videos at the same age"),
+    ("→Day7", "forecast shares at 7 days (median; ~ = wide band); `sharetui forecast` for more"),
     ("Shares 24h", "shares gained per 2-hour slot over the last day"),
 ]
 

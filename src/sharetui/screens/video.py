@@ -235,8 +235,8 @@ class VideoScreen(Screen):
         if row.forecast is None:
             return "forecast: waiting for the first poll"
         if row.forecast.bands.get("7d") is None and row.forecast.bands.get("30d") is not None:
-            return "forecast: " + row.forecast.on_track("30d")
-        return "forecast: " + row.forecast.on_track("7d")
+            return row.forecast.on_track("30d")
+        return row.forecast.on_track("7d")
 
     def _show_head(self) -> None:
         row = self.row

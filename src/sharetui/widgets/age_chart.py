@@ -52,7 +52,9 @@ class AgeChart(PlotextPlot):
         plt.clear_figure()
         plt.title(title)
         for curve in usual:
-            plt.plot(curve.ages, curve.values, label=curve.label, marker="dot")
+            # The forecast band in one colour (its median brighter), apart from the usual's curves.
+            color = {"forecast p50": "orange", "forecast p10": "gray", "forecast p90": "gray"}.get(curve.label)
+            plt.plot(curve.ages, curve.values, label=curve.label, marker="dot", **({"color": color} if color else {}))
         for curve in curves:
             # Labels come from TikTok: made safe, so no escape sequence reaches plotext's ANSI output.
             plt.plot(curve.ages, curve.values, label=fmt.safe_text(curve.label, 40), marker="braille")
