@@ -29,6 +29,8 @@ class ScriptedSource:
     """A source whose answers the test controls."""
 
     kind = "tiktok"
+    live = True
+    meta_keys: tuple[str, ...] = ()
 
     def __init__(self, videos: list[VideoCounts]) -> None:
         self.videos = videos
@@ -39,7 +41,7 @@ class ScriptedSource:
     def account(self) -> Account:
         return Account(key="tiktok:test", source="tiktok", display_name="[b]Test[/b] Creator", username="tester")
 
-    def prepare(self, store: Store, now: int) -> None:
+    def backfill(self, now: int, state: object) -> None:
         return None
 
     def fetch(self, now: int, full: bool = True) -> Sweep:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sharetui.models import Account, VideoCounts
-from sharetui.store import Store
+from sharetui.store import Store, StoreError
 from sharetui.writer_lock import WriterLock
 from tests.conftest import run_cli
 
@@ -182,7 +182,7 @@ def test_a_failed_write_keeps_what_was_stored(store: Store) -> None:
     store.record_sweep(account, 1_000, [VideoCounts(str(i), "t", 1, "", 1, 1, 1, i) for i in range(50)])
     pages = store._db.execute("PRAGMA page_count").fetchone()[0]
     store._db.execute(f"PRAGMA max_page_count = {pages}")
-    with pytest.raises(sqlite3.OperationalError, match="full"):
+    with pytest.raises(StoreError, match="cannot write the cache: database or disk is full"):
         store.record_sweep(account, 2_000, [VideoCounts(str(i), "x" * 500, 1, "", 2, 2, 2, i + 1)
                                             for i in range(5_000)])
     rows = store.dashboard(account.key, 2_000)

@@ -146,13 +146,13 @@ def test_large_file_shows_progress(tmp_path: Path) -> None:
 async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -> None:
     from sharetui.app import ShareApp
     from sharetui.config import Config
-    from sharetui.sources import open_source
+    from sharetui.monitor import open_sources
     from sharetui.store import Store
     from sharetui.widgets.video_table import VideoTable
 
     archive = write_zip(tmp_path / "export.zip", {"Overview.csv": OVERVIEW, "Content.csv": CONTENT})
     assert run_cli("import", str(archive), "--export-date", EXPORTED).returncode == 0
-    source = open_source(Config())
+    source = open_sources(Config())[0]
     assert source.kind == "studio"  # no TikTok login, imported data present: auto shows it
     store = Store(data_dir / "sharetui.sqlite3")
     clock = lambda: 1_799_100_000.0  # noqa: E731 - 2027-01-04

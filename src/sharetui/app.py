@@ -5,17 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import gc
 import os
 import signal
-import sqlite3
 import sys
 import termios
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -25,16 +22,15 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from sharetui import config as config_module
-from sharetui import locations
 from sharetui.config import ThemeError
-from sharetui.messages import DashboardData, DashboardLoaded, DataChanged, PollFinished
-from sharetui.models import Account, VideoRow
+from sharetui.messages import DashboardLoaded, DataChanged, PollFinished
+from sharetui.models import DashboardData, VideoRow
+from sharetui.monitor import MonitorService
 from sharetui.screens.dashboard import DashboardScreen
-from sharetui.sources import Source, SourceError, open_sources
-from sharetui.store import Store, StoreError
-from sharetui.timeseries import bucket_bounds
+from sharetui.sources import Source
+from sharetui.store import Reader, Store, StoreError
 from sharetui.widgets.status_line import StatusLine
-from sharetui.widgets.video_table import VideoTable, first_screenful
+from sharetui.widgets.video_table import VideoTable
 from sharetui.writer_lock import WriterLock
 
 if TYPE_CHECKING:
@@ -93,15 +89,16 @@ class ShareApp(App[int]):
                 )
             self.theme = theme
         self.clock = clock
-        self.store = store if store is not None else Store(locations.cache_file())
-        if sources is None:
-            sources = [source] if source is not None else open_sources(self.config, force_demo=force_demo)
-        self.sources = sources
+        if sources is None and source is not None:
+            sources = [source]
+        self.service = MonitorService(self.config, store=store, sources=sources, force_demo=force_demo, clock=clock,
+                                      lock=lock)
+        self.store = self.service.store
+        self.sources = self.service.sources
+        self.lock = self.service.lock
         self.view: int | None = 0  # which account the dashboard shows; None: all of them together
         self.interval: int = self.config["poll.interval"]
         self.latest_rows: dict[str, VideoRow] = {}
-        # Each account's usual shares and views by age, once computed: {account key: (shares, views)}.
-        self.baselines: dict[str, tuple[Baseline, Baseline]] = {}
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None
@@ -114,20 +111,19 @@ class ShareApp(App[int]):
         self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
         self._pending: DashboardData | None = None
         self._partial = False  # what is shown is the first frame's partial load
-        # One writer per cache: without the lock this monitor only reads what another process polls.
-        self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
         self.fed_by: int | None = None  # pid of the process polling for us, in reader mode
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
 
-    @functools.cached_property
+    @property
     def pollers(self) -> list[Poller]:
-        """One per account; built on first use, after the first frame (alert rules are not needed
-        before it)."""
-        from sharetui.poller import Poller
+        return self.service.pollers
 
-        return [Poller.from_config(self.store, s, self.config, clock=self.clock) for s in self.sources]
+    @property
+    def reader(self) -> Reader | Store:
+        """The screens' own read connection: a query from the event loop never waits behind a sweep."""
+        return self.service.reader("ui")
 
     @property
     def source(self) -> Source:
@@ -135,8 +131,7 @@ class ShareApp(App[int]):
         return self.sources[self.view or 0]
 
     def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
-        found = self.baselines.get(account_key)
-        return None if found is None else found[0 if metric == "shares" else 1]
+        return self.service.baseline_for(account_key, metric)
 
     @property
     def baseline(self) -> Baseline | None:
@@ -194,68 +189,16 @@ class ShareApp(App[int]):
             self.on_dashboard_loaded(DashboardLoaded(pending))
 
     def on_unmount(self) -> None:
-        self.lock.release()
-        for source in self.sources:
-            source.close()
-        self.store.close()
+        self.service.stop()  # a back-fill in a worker stops at its next batch
+        self.service.close()
         if self._terminal_lost:
             os._exit(129)  # nothing is left to restore: the terminal is gone
 
     # -- data flow ------------------------------------------------------------------------------
 
-    def _dashboard_data(self, with_baseline: bool = True, first_rows: int | None = None) -> DashboardData:
-        """Query everything the dashboard shows (in a worker, except the very first load).
-
-        `first_rows`: gains and trends only for the rows a fresh table shows first, this many; the rest
-        follows right after the first frame."""
-        now = int(self.clock())
-        bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
-        shown = range(len(self.sources)) if self.view is None else [self.view]
-        parts = [self._account_data(i, now, bounds, with_baseline, first_rows) for i in shown]
-        if len(parts) == 1:
-            return parts[0]
-        # All accounts together: rows side by side, totals added up.
-        first = parts[0].shares_series
-        values = [sum(v or 0 for v in column) for column in zip(*(p.shares_series.values for p in parts), strict=True)]
-        gains = [sum(column) for column in zip(*(p.shares_series.gains for p in parts), strict=True)]
-        followers = [p.account.followers for p in parts if p.account.followers is not None]
-        return DashboardData(
-            account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",
-                            followers=sum(followers) if followers else None),
-            rows=[row for p in parts for row in p.rows],
-            shares_series=dataclasses.replace(first, values=values, gains=gains),
-            last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
-            now=now,
-        )
-
-    def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
-                      first_rows: int | None) -> DashboardData:
-        placeholder = self.sources[index].account()
-        key = placeholder.key
-        account = self.store.account(key) or placeholder
-        rows = self.store.dashboard(key, now, history=first_rows is None)
-        if first_rows is not None:
-            self.store.fill_history(first_screenful(rows, first_rows), now)
-        label = account.label
-        for row in rows:
-            row.account, row.account_label = key, label
-        if with_baseline and rows:
-            poller = self.pollers[index]
-            shares = poller.baseline(key, now, video_count=len(rows))
-            self.baselines[key] = (shares, poller.baseline(key, now, "views", video_count=len(rows)))
-            forecasts = poller.forecasts(key, now, len(rows))
-            for row in rows:
-                row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
-                row.forecast = forecasts.get(row.id)
-        return DashboardData(
-            account=account,
-            rows=rows,
-            shares_series=self.store.total_series(key, bounds),
-            daily_shares=(self.store.daily_shares(key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
-                          if self.store.has_daily_totals(key) else None),
-            last_sweep=self.store.last_sweep(key),
-            now=now,
-        )
+    def _dashboard_data(self, with_baseline: bool = True, first_rows: int | None = None,
+                        reader: str = "data") -> DashboardData:
+        return self.service.dashboard(self.view, with_baseline=with_baseline, first_rows=first_rows, reader=reader)
 
     def load_cached(self) -> None:
         """Show what the cache already knows at once; polling starts after.
@@ -265,8 +208,8 @@ class ShareApp(App[int]):
         """
         try:
             # Only what the first frame shows: gains and trends of the rows on screen, no baselines.
-            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height)
-        except (sqlite3.Error, StoreError) as exc:
+            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height, reader="ui")
+        except StoreError as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
         else:
             self._partial = True
@@ -288,7 +231,7 @@ class ShareApp(App[int]):
     @property
     def live(self) -> bool:
         """False for an account fed only by imports: there is nothing to poll."""
-        return any(getattr(source, "live", True) for source in self.sources)
+        return self.service.live
 
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes."""
@@ -327,12 +270,12 @@ class ShareApp(App[int]):
     def _follow(self, force: bool = False) -> None:
         """Reader mode: reload when the poller has stored a new sweep."""
         try:
-            version = self.store.data_version()
+            version = self.service.reader().data_version()
             if version == self._shown_version and not force:
                 return  # nobody committed anything since the last look
             self._shown_version = version
             data = self._dashboard_data()
-        except (sqlite3.Error, StoreError) as exc:
+        except StoreError as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
             return
         if not get_current_worker().is_cancelled:
@@ -352,29 +295,13 @@ class ShareApp(App[int]):
         if self._partial:
             # Straight after the first frame: every row's gains and the baselines before the sweep,
             # which may take a while on a slow network.
-            with contextlib.suppress(sqlite3.Error, StoreError):  # the reload after the sweep reports it
+            with contextlib.suppress(StoreError):  # the reload after the sweep reports it
                 self.post_message(DashboardLoaded(self._dashboard_data()))
-        results, errors, needs_login = [], [], False
-        for poller in self.pollers:
-            prefix = f"{poller.source.account().label}: " if len(self.pollers) > 1 else ""
-            try:
-                results.append(poller.sweep())
-            except SourceError as exc:
-                errors.append(prefix + str(exc))
-                needs_login |= exc.needs_login
-            except (sqlite3.Error, StoreError) as exc:
-                errors.append(f"cannot write the cache: {exc}")
-            except Exception as exc:  # noqa: BLE001 - a bug must not leave the monitor stuck in POLLING
-                self.log.error("poll failed", exc_info=exc)
-                errors.append(f"internal error while polling: {type(exc).__name__}: {exc}")
-        result = None
-        if results:
-            result = dataclasses.replace(results[-1], alerts=tuple(a for r in results for a in r.alerts),
-                                         alert_problems=tuple(p for r in results for p in r.alert_problems))
-        message = PollFinished(result, "; ".join(errors) or None, needs_login=needs_login and not results)
+        cycle = self.service.poll_cycle()
+        message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
         try:
             data = self._dashboard_data()
-        except (sqlite3.Error, StoreError) as exc:
+        except StoreError as exc:
             message = PollFinished(None, f"cannot read the cache: {exc}")
             data = None
         if worker.is_cancelled:
@@ -421,7 +348,7 @@ class ShareApp(App[int]):
         for alert in alerts:
             title = f"Alert: {alert.rule.replace('_', ' ')}"
             if len(self.sources) > 1:  # name the account when there are several
-                known = self.store.account(alert.account)
+                known = self.reader.account(alert.account)
                 title += f" · {known.label if known else alert.account}"
             self.notify(alert.message, title=title, severity="warning", timeout=15, markup=False)
         if alerts and self.config["alerts.bell"]:

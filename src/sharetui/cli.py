@@ -301,7 +301,6 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
 
 def _sweep_once(poller, store, once: bool) -> bool:  # noqa: ANN001
     """One sweep of one account, reported as lines; False when it failed."""
-    import sqlite3
 
     from sharetui.sources import SourceError
     from sharetui.store import StoreError
@@ -312,7 +311,7 @@ def _sweep_once(poller, store, once: bool) -> bool:  # noqa: ANN001
     except SourceError as exc:
         _error(f"poll failed ({label}): {exc}")
         return False
-    except (sqlite3.Error, StoreError) as exc:
+    except StoreError as exc:
         # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
         # half-written. A daemon keeps trying, since space may come back.
         _error(f"cannot write the cache {store.path}: {exc}")

@@ -21,7 +21,8 @@ def open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`lo
 
 
 def open_sources_or_fail(config: Config, demo: bool):  # noqa: ANN202
-    from sharetui.sources import SourceError, open_sources
+    from sharetui.monitor import open_sources
+    from sharetui.sources import SourceError
 
     try:
         return open_sources(config, force_demo=demo)

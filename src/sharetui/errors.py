@@ -1,4 +1,5 @@
-"""The one error every command reports: a one-line message and the exit code that goes with it."""
+"""sharetui's errors: each carries a one-line message for the user; CliError also the exit code to leave with.
+StoreError lives here (not in the store package) so the UI can catch it without importing the store."""
 
 from __future__ import annotations
 
@@ -11,3 +12,7 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
         super().__init__(message)
         self.code = code
+
+
+class StoreError(Exception):
+    """The cache cannot be used; the message is one line meant for the user."""

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
-from sharetui.models import Account, Series, SweepResult, VideoRow
-
-
-@dataclass
-class DashboardData:
-    """Everything the dashboard draws, computed off the event loop."""
-
-    account: Account
-    rows: list[VideoRow]
-    shares_series: Series
-    last_sweep: int | None
-    now: int
-    daily_shares: list[int | None] | None = None  # per day, from TikTok Studio imports, oldest first
-    partial: bool = False  # the first frame's load: gains and trends only for the rows on screen
+from sharetui.models import DashboardData, SweepResult
 
 
 class DashboardLoaded(Message):

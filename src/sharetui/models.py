@@ -144,3 +144,16 @@ class AgedVideo:
     first_at: int  # when its history begins
     observed_until: int  # the last moment it was seen (a snapshot or a sweep of its account)
     at_ages: list[int | None]  # shares at each requested age; None where the cache cannot place it
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboard draws, assembled off the event loop."""
+
+    account: Account
+    rows: list[VideoRow]
+    shares_series: Series
+    last_sweep: int | None
+    now: int
+    daily_shares: list[int | None] | None = None  # per day, from TikTok Studio imports, oldest first
+    partial: bool = False  # the first frame's load: gains and trends only for the rows on screen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,13 +12,17 @@ from sharetui import alerts as alert_rules
 from sharetui.baseline import BaselineCache
 from sharetui.forecast import Forecast, ForecastCache
 from sharetui.models import Account, SweepResult, VideoCounts
-from sharetui.sources import Source, SourceError
+from sharetui.sources import BackfillState, Source, SourceError
 from sharetui.store import Store
 
 Clock = Callable[[], float]
 
 
 ROLL_UP_EVERY = 3600  # seconds between retention passes
+
+
+class Stopped(Exception):
+    """A stop was requested while the poller was storing a back-fill (everything committed stays)."""
 
 
 class Poller:
@@ -39,6 +44,7 @@ class Poller:
         self._rolled_up_at = 0
         self._baselines: dict[str, BaselineCache] = {}
         self._forecasts: dict[str, ForecastCache] = {}
+        self.stop = threading.Event()  # set to end a long back-fill between two batches
 
     @classmethod
     def from_config(cls, store: Store, source: Source, config: object, clock: Clock = time.time) -> Poller:
@@ -66,13 +72,29 @@ class Poller:
         return int(self.clock())
 
     def prepare(self) -> None:
-        """Run the source's one-time preparation (the demo's backfill) before the first sweep."""
-        if not self._prepared:
-            self.source.prepare(self.store, self.now())
-            self._prepared = True
+        """Store the source's history (the demo's back-fill) before the first sweep, one committed batch
+        at a time: a stop request ends it between batches, and the next start resumes where it stopped."""
+        if self._prepared:
+            return
+        key = self.source.account().key
+        state = BackfillState({k: v for k in self.source.meta_keys if (v := self.store.get_meta(k)) is not None},
+                              self.store.last_sweep(key))
+        backfill = self.source.backfill(self.now(), state)
+        if backfill is not None:
+            if backfill.reset:
+                self.store.delete_account(key)
+            for meta_key, value in backfill.meta.items():
+                self.store.set_meta(meta_key, value)
+            for account, batch in backfill.batches:
+                if self.stop.is_set():
+                    raise Stopped("stopped during the back-fill; what was stored is kept and the rest "
+                                  "follows next time")
+                self.store.record_history(account, batch)
+        self._prepared = True
 
     def sweep(self) -> SweepResult:
-        """Fetch every video once and store the counts. Raises SourceError on failure."""
+        """Fetch every video once and store the counts. Raises SourceError on failure, Stopped when asked
+        to stop during the back-fill."""
         self.prepare()
         now = self.now()
         full = self.sweeps % self.full_sweep_every == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -12,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sharetui import text as fmt
+from sharetui.errors import StoreError
 from sharetui.messages import DataChanged
-from sharetui.store import StoreError
 from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
@@ -56,9 +55,9 @@ class CompareScreen(Screen):
         curves: list[Curve] = []
         try:
             for row in rows:
-                ages, values = app.store.age_curve(row.vid, row.posted_at, now, MAX_POINTS)
+                ages, values = app.reader.age_curve(row.vid, row.posted_at, now, MAX_POINTS)
                 curves.append(Curve(row.title, ages, [float(v) for v in values]))
-        except (sqlite3.Error, StoreError) as exc:
+        except StoreError as exc:
             self.notify(f"cannot read history: {exc}", severity="error", markup=False)
             return
         oldest = max(((now - r.posted_at) / 3600 for r in rows), default=1.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import webbrowser
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -15,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
 from sharetui import text as fmt
+from sharetui.errors import StoreError
 from sharetui.messages import DataChanged
 from sharetui.models import METRICS, Series, VideoRow
-from sharetui.store import StoreError
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
@@ -159,13 +158,13 @@ class VideoScreen(Screen):
         now = int(app.clock())
         name, span = RANGES[self.range_index]
         if not span:
-            first = app.store.first_snapshot_at(row.vid)
+            first = app.reader.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
         width = max(12, min(120, self.app.size.width - 52))
         bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
         try:
-            series = app.store.video_series(row.vid, bounds)
-        except (sqlite3.Error, StoreError) as exc:
+            series = app.reader.video_series(row.vid, bounds)
+        except StoreError as exc:
             self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
             return
         self._apply(VideoData(row, name, bounds[0], bounds[-1], series))
@@ -207,7 +206,7 @@ class VideoScreen(Screen):
         self.query_one("#spark-rate", Sparkline).data = rates
         self.query_one("#scale-rate", Static).update(
             Content(f"peak {max(rates, default=0):.1f}‰\nshares/1k views"))
-        first = cast("ShareApp", self.app).store.first_snapshot_at(data.row.vid)
+        first = cast("ShareApp", self.app).reader.first_snapshot_at(data.row.vid)
         note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"
@@ -282,7 +281,7 @@ class VideoScreen(Screen):
         age_hours = max(0.0, (now - row.posted_at) / 3600)
         from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves, forecast_curves
 
-        ages, values = app.store.age_curve(row.vid, row.posted_at, now)
+        ages, values = app.reader.age_curve(row.vid, row.posted_at, now)
         curve = Curve("this video", ages, [float(v) for v in values])
         usual = app.baseline_for(row.account) if row.account else app.baseline
         band = forecast_curves(row.forecast, age_hours)

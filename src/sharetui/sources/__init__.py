@@ -1,16 +1,17 @@
 """Data sources behind one small interface. No Textual here.
 
 A source knows one account and answers `fetch(now)` with the counts of every video it can see.
-`prepare(store, now)` runs once before the first fetch (the demo backfills its history there).
+`backfill(now, state)` runs once before the first fetch (the demo produces its simulated past there);
+choosing the sources for a config is sharetui.monitor's job.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from sharetui.models import Account, Sweep
-    from sharetui.store import Store
+from sharetui.models import Account, Sweep, VideoCounts
 
 
 class SourceError(Exception):
@@ -24,52 +25,40 @@ class SourceError(Exception):
         self.needs_login = needs_login
 
 
+@dataclass(frozen=True)
+class BackfillState:
+    """What a source may know about its own history in the cache before its first fetch."""
+
+    meta: dict[str, str]  # the cache's values of the source's `meta_keys`
+    last_sweep: int | None  # the account's newest stored sweep
+
+
+@dataclass
+class Backfill:
+    """History a source produces before its first live fetch. The poller stores it, batch by batch."""
+
+    meta: dict[str, str] = field(default_factory=dict)  # written to the cache first
+    reset: bool = False  # drop the account's stored history first (a different simulated account)
+    batches: Iterable[tuple[Account, list[tuple[int, list[VideoCounts]]]]] = ()
+
+
 class Source(Protocol):
-    kind: str  # "demo" or "tiktok"
+    """A source of counts: it produces, the poller stores (no source ever touches the cache)."""
+
+    kind: str  # "demo", "tiktok" or "studio"
+    live: bool  # False: nothing to poll (imported data)
+    meta_keys: tuple[str, ...]  # cache meta values `backfill` needs
 
     def account(self) -> Account:
         """The account as last known (may be a placeholder before the first fetch)."""
         ...
 
-    def prepare(self, store: Store, now: int) -> None: ...
+    def backfill(self, now: int, state: BackfillState) -> Backfill | None:
+        """History to store before the first fetch (the demo's simulated past), or None."""
+        ...
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
         """Counts of every video (`full`), or only of the ones that change fastest (a light sweep)."""
         ...
 
     def close(self) -> None: ...
-
-
-def open_source(config: object, *, force_demo: bool = False) -> Source:
-    """The first of `open_sources` (commands that work on one account)."""
-    return open_sources(config, force_demo=force_demo)[0]
-
-
-def open_sources(config: object, *, force_demo: bool = False) -> list[Source]:
-    """Every source the config asks for: each connected TikTok account (one client-side rate limiter for
-    all, since TikTok's limit is per app), or else imported Studio data, or else the demo."""
-    from sharetui.config import Config
-
-    assert isinstance(config, Config)
-    choice = "demo" if force_demo else config["source"]
-    if choice == "auto":
-        from sharetui import locations
-        from sharetui.sources.imported import has_imports
-        from sharetui.sources.tiktok import is_connected
-
-        choice = "tiktok" if is_connected() else "studio" if has_imports(locations.cache_file()) else "demo"
-    if choice == "studio":
-        from sharetui.sources.imported import ImportedSource
-
-        return [ImportedSource()]
-    if choice == "tiktok":
-        from sharetui.sources.tiktok import TikTokSource, credentials
-        from sharetui.sources.tiktok.client import RateLimiter
-
-        limiter = RateLimiter()
-        return [TikTokSource.from_config(config, name, limiter)
-                for name in credentials.names() or [credentials.DEFAULT_ACCOUNT]]
-    from sharetui.sources.demo import DemoSource
-
-    return [DemoSource(seed=config["demo.seed"], videos=config["demo.videos"],
-                       history_days=config["demo.history_days"])]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sharetui.models import Account, Sweep, VideoCounts
-from sharetui.store import Store
+from sharetui.sources import Backfill, BackfillState
 
 STEP = 15 * 60  # history resolution of the backfill over the last week...
 OLD_STEP = 3600  # ...and before it (what retention keeps of older history anyway)
@@ -156,6 +157,8 @@ class DemoSource:
     """A seeded simulated creator, laid out around an anchor time kept in the cache."""
 
     kind = "demo"
+    live = True
+    meta_keys = ("demo.anchor", "demo.signature")
 
     def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 60) -> None:
         self.seed = seed
@@ -174,32 +177,38 @@ class DemoSource:
                        followers=12_000 + likes // 9, likes=likes,
                        video_count=sum(1 for life in self._lives if life.posted_at <= t))
 
-    def prepare(self, store: Store, now: int) -> None:
-        """Fix the anchor on first use, then backfill 15-minute history up to now."""
-        anchor_text = store.get_meta("demo.anchor")
+    def backfill(self, now: int, state: BackfillState) -> Backfill:
+        """Fix the anchor on first use, then history up to now, a day per batch (each batch is one
+        transaction for the poller, so a long first back-fill can stop between them and resume later)."""
+        anchor_text = state.meta.get("demo.anchor")
         signature = f"{self.seed}:{self.videos}"
-        if anchor_text is None or store.get_meta("demo.signature") != signature:
-            # A different seed or size is a different simulated account: drop the old one's history.
-            store.delete_account(ACCOUNT_KEY)
-            anchor = now
-            store.set_meta("demo.anchor", str(anchor))
-            store.set_meta("demo.signature", signature)
-        else:
-            anchor = int(anchor_text)
+        last = state.last_sweep
+        reset = anchor_text is None or state.meta.get("demo.signature") != signature
+        # A different seed or size is a different simulated account: the old one's history is dropped.
+        anchor = now if reset else int(anchor_text)  # type: ignore[arg-type]
+        if reset:
+            last = None
         self._lives = _lives(self.seed, self.videos, anchor)
-        last = store.last_sweep(ACCOUNT_KEY)
         start = now - self.history_days * 86_400
         if last is not None:
             start = max(start, last + STEP)  # fill only the gap since the last run
         fine_from = now - FINE_SPAN
         coarse_first = -(-start // OLD_STEP) * OLD_STEP
         times = list(range(coarse_first, min(now, fine_from), OLD_STEP))
-        fine_first = max(start, fine_from)
-        fine_first = -(-fine_first // STEP) * STEP
+        fine_first = -(-max(start, fine_from) // STEP) * STEP
         times += range(fine_first, now, STEP)
-        if not times:
-            return
-        store.record_history(self._account_at(times[-1]), ((t, self._videos_at(t)) for t in times))
+        return Backfill(meta={"demo.anchor": str(anchor), "demo.signature": signature}, reset=reset,
+                        batches=self._batches(times))
+
+    def _batches(self, times: list[int]) -> Iterator[tuple[Account, list[tuple[int, list[VideoCounts]]]]]:
+        day: list[int] = []
+        for t in times:
+            if day and t // 86_400 != day[0] // 86_400:
+                yield self._account_at(day[-1]), [(u, self._videos_at(u)) for u in day]
+                day = []
+            day.append(t)
+        if day:
+            yield self._account_at(day[-1]), [(u, self._videos_at(u)) for u in day]
 
     def _videos_at(self, t: int) -> list[VideoCounts]:
         assert self._lives is not None
@@ -208,7 +217,7 @@ class DemoSource:
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
         if self._lives is None:
-            raise RuntimeError("DemoSource.prepare() must run before fetch()")
+            raise RuntimeError("DemoSource.backfill() must run before fetch()")
         return Sweep(account=self._account_at(now), videos=self._videos_at(now))
 
     def close(self) -> None:

@@ -86,11 +86,6 @@ def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoR
     return rows
 
 
-def first_screenful(rows: list[VideoRow], height: int) -> list[VideoRow]:
-    """The rows a freshly opened table shows before any scrolling (default sort, no filter)."""
-    return sort_rows(rows, DEFAULT_SORT, True)[:height]
-
-
 class VideoTable(ScrollView, can_focus=True):
     """A sortable, filterable, keyed table of videos."""
 

@@ -56,6 +56,8 @@ def client_from_config(config: Config, **kwargs: Any) -> TikTokClient:
 
 class TikTokSource:
     kind = "tiktok"
+    live = True
+    meta_keys: tuple[str, ...] = ()
 
     def __init__(self, client: TikTokClient, *, name: str = creds_store.DEFAULT_ACCOUNT,
                  clock: Callable[[], float] = time.time,
@@ -96,7 +98,7 @@ class TikTokSource:
                                 display_name=credentials.display_name, username=credentials.username)
         return self._account
 
-    def prepare(self, store: object, now: int) -> None:
+    def backfill(self, now: int, state: object) -> None:
         """Nothing to backfill: TikTok reports only current counts."""
 
     def close(self) -> None:

@@ -1,0 +1,276 @@
+"""The monitor service: everything the monitor does that is not drawing, with no Textual in sight.
+
+`sharetui poll` and the Textual app both drive one of these. It picks the sources for a config, decides this
+process's role on the cache (the writer that polls, a reader fed by another process's poller, or the viewer
+of imported data), runs the poll cycle over every account, and assembles what the dashboard shows. The
+writer's connection is used only for sweeps; everything shown is read through connections of its own, so a
+read never waits behind a write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sharetui import locations
+from sharetui.models import Account, DashboardData, SweepResult, VideoRow
+from sharetui.sources import Source, SourceError
+from sharetui.store import Reader, Store, StoreError
+from sharetui.timeseries import bucket_bounds
+from sharetui.writer_lock import WriterLock
+
+if TYPE_CHECKING:
+    from sharetui.baseline import Baseline
+    from sharetui.config import Config
+    from sharetui.poller import Poller
+
+DAILY_SPAN = 60  # days in the header's long-range sparkline when TikTok Studio daily totals exist
+HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
+HEADER_BUCKETS = 48  # ...in 30-minute bars
+
+
+def first_screenful(rows: list[VideoRow], height: int) -> list[VideoRow]:
+    """The rows a freshly opened table shows before any scrolling: its default order (most shares first,
+    ties by id, as the table sorts) and no filter."""
+    return sorted(rows, key=lambda r: (r.shares, r.id), reverse=True)[:height]
+
+
+class Role(enum.Enum):
+    WRITER = "writer"  # holds the writer lock and polls
+    READER = "reader"  # another process polls; this one follows what it stores
+    IMPORTED = "imported"  # nothing to poll: imported data only
+
+
+def has_imports(store: Reader | Store) -> bool:
+    """Whether the cache holds TikTok Studio data of its own account."""
+    from sharetui.sources.imported import ACCOUNT
+
+    return store.newest_snapshot_at(ACCOUNT.key) is not None
+
+
+def open_sources(config: Config, *, force_demo: bool = False) -> list[Source]:
+    """Every source the config asks for: each connected TikTok account (one client-side rate limiter for
+    all, since TikTok's limit is per app), or else imported Studio data, or else the demo."""
+    choice = "demo" if force_demo else config["source"]
+    if choice == "auto":
+        from sharetui.sources.tiktok import is_connected
+
+        choice = "tiktok" if is_connected() else "studio" if _cache_has_imports() else "demo"
+    if choice == "studio":
+        from sharetui.sources.imported import ImportedSource
+
+        return [ImportedSource()]
+    if choice == "tiktok":
+        from sharetui.sources.tiktok import TikTokSource, credentials
+        from sharetui.sources.tiktok.client import RateLimiter
+
+        limiter = RateLimiter()
+        return [TikTokSource.from_config(config, name, limiter)
+                for name in credentials.names() or [credentials.DEFAULT_ACCOUNT]]
+    from sharetui.sources.demo import DemoSource
+
+    return [DemoSource(seed=config["demo.seed"], videos=config["demo.videos"],
+                       history_days=config["demo.history_days"])]
+
+
+def _cache_has_imports() -> bool:
+    cache = locations.cache_file()
+    if not cache.exists():
+        return False
+    try:
+        with Reader(cache) as reader:
+            return has_imports(reader)
+    except StoreError:
+        return False  # an unusable cache is reported when it is opened for real
+
+
+@dataclass(frozen=True)
+class AccountOutcome:
+    """One account's part of a poll cycle."""
+
+    label: str
+    result: SweepResult | None
+    error: str | None = None
+    needs_login: bool = False
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    outcomes: list[AccountOutcome]
+
+    @property
+    def result(self) -> SweepResult | None:
+        """The sweeps that worked, as one result: the last one's figures, every account's alerts."""
+        results = [o.result for o in self.outcomes if o.result is not None]
+        if not results:
+            return None
+        return dataclasses.replace(results[-1], alerts=tuple(a for r in results for a in r.alerts),
+                                   alert_problems=tuple(p for r in results for p in r.alert_problems))
+
+    @property
+    def error(self) -> str | None:
+        several = len(self.outcomes) > 1
+        return "; ".join(f"{o.label}: {o.error}" if several else o.error
+                         for o in self.outcomes if o.error) or None
+
+    @property
+    def needs_login(self) -> bool:
+        return any(o.needs_login for o in self.outcomes) and not any(o.result for o in self.outcomes)
+
+
+class MonitorService:
+    """Sources, role, poll cycle and dashboard assembly for one process (see the module's docstring)."""
+
+    def __init__(self, config: Config, *, store: Store | None = None, sources: list[Source] | None = None,
+                 force_demo: bool = False, clock: Callable[[], float] = time.time,
+                 lock: WriterLock | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = store if store is not None else Store(locations.cache_file())
+        self.sources = sources if sources is not None else open_sources(config, force_demo=force_demo)
+        self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
+        # Each account's usual shares and views by age, once computed: {account key: (shares, views)}.
+        self.baselines: dict[str, tuple[Baseline, Baseline]] = {}
+        self._readers: dict[str, Reader | Store] = {}
+        self._readers_lock = threading.Lock()
+
+    def reader(self, name: str = "data") -> Reader | Store:
+        """A read connection of its own per user (the screens, the workers): none waits for another, and
+        none waits for the writer."""
+        with self._readers_lock:
+            found = self._readers.get(name)
+            if found is None:
+                found = self._readers[name] = self.store.reader()
+            return found
+
+    @functools.cached_property
+    def pollers(self) -> list[Poller]:
+        """One per account; built on first use (alert rules and forecasts load with the first poll)."""
+        from sharetui.poller import Poller
+
+        return [Poller.from_config(self.store, s, self.config, clock=self.clock) for s in self.sources]
+
+    @property
+    def live(self) -> bool:
+        """False for an account fed only by imports: there is nothing to poll."""
+        return any(source.live for source in self.sources)
+
+    def take_role(self) -> Role:
+        if not self.live:
+            return Role.IMPORTED
+        return Role.WRITER if self.lock.acquire() else Role.READER
+
+    @property
+    def fed_by(self) -> int | None:
+        """The pid of the process that polls for this one (a reader's poller)."""
+        return self.lock.holder()
+
+    def stop(self) -> None:
+        """Ask a running poll cycle to stop at the next safe point (between two committed batches)."""
+        if "pollers" in self.__dict__:
+            for poller in self.pollers:
+                poller.stop.set()
+
+    def poll_cycle(self, each: Callable[[AccountOutcome], None] | None = None) -> CycleResult:
+        """Sweep every account, one after the other (they share the rate limiter)."""
+        from sharetui.poller import Stopped
+
+        outcomes = []
+        for poller in self.pollers:
+            if poller.stop.is_set():
+                break
+            label = poller.source.account().label
+            try:
+                outcome = AccountOutcome(label, poller.sweep())
+            except SourceError as exc:
+                outcome = AccountOutcome(label, None, str(exc), exc.needs_login)
+            except Stopped as exc:
+                outcome = AccountOutcome(label, None, str(exc))
+            except StoreError as exc:
+                # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
+                # half-written; the next cycle tries again, since space may come back.
+                outcome = AccountOutcome(label, None, f"cannot write the cache: {exc}")
+            outcomes.append(outcome)
+            if each is not None:
+                each(outcome)
+        return CycleResult(outcomes)
+
+    # -- the dashboard ----------------------------------------------------------------------------
+
+    def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
+        found = self.baselines.get(account_key)
+        return None if found is None else found[0 if metric == "shares" else 1]
+
+    def dashboard(self, view: int | None, *, with_baseline: bool = True, first_rows: int | None = None,
+                  reader: str = "data") -> DashboardData:
+        """Everything the dashboard shows, for one account (`view`) or all of them (None).
+
+        `first_rows`: gains and trends only for the rows a fresh table shows first, this many; the rest
+        follows right after the first frame."""
+        now = int(self.clock())
+        bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
+        shown = range(len(self.sources)) if view is None else [view]
+        parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader)) for i in shown]
+        if len(parts) == 1:
+            return parts[0]
+        # All accounts together: rows side by side, totals added up.
+        first = parts[0].shares_series
+        values = [sum(v or 0 for v in column) for column in zip(*(p.shares_series.values for p in parts), strict=True)]
+        gains = [sum(column) for column in zip(*(p.shares_series.gains for p in parts), strict=True)]
+        followers = [p.account.followers for p in parts if p.account.followers is not None]
+        return DashboardData(
+            account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",
+                            followers=sum(followers) if followers else None),
+            rows=[row for p in parts for row in p.rows],
+            shares_series=dataclasses.replace(first, values=values, gains=gains),
+            last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
+            now=now,
+        )
+
+    def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
+                      first_rows: int | None, reader: Reader | Store) -> DashboardData:
+        placeholder = self.sources[index].account()
+        key = placeholder.key
+        account = reader.account(key) or placeholder
+        rows = reader.dashboard(key, now, history=first_rows is None)
+        if first_rows is not None:
+            reader.fill_history(first_screenful(rows, first_rows), now)
+        label = account.label
+        for row in rows:
+            row.account, row.account_label = key, label
+        if with_baseline and rows:
+            self._add_baselines(index, key, now, rows)
+        return DashboardData(
+            account=account,
+            rows=rows,
+            shares_series=reader.total_series(key, bounds),
+            daily_shares=(reader.daily_shares(key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
+                          if reader.has_daily_totals(key) else None),
+            last_sweep=reader.last_sweep(key),
+            now=now,
+        )
+
+    def _add_baselines(self, index: int, key: str, now: int, rows: list[VideoRow]) -> None:
+        poller = self.pollers[index]
+        shares = poller.baseline(key, now, video_count=len(rows))
+        self.baselines[key] = (shares, poller.baseline(key, now, "views", video_count=len(rows)))
+        forecasts = poller.forecasts(key, now, len(rows))
+        for row in rows:
+            row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
+            row.forecast = forecasts.get(row.id)
+
+    def close(self) -> None:
+        self.lock.release()
+        for source in self.sources:
+            source.close()
+        for reader in self._readers.values():
+            if reader is not self.store:
+                reader.close()
+        self.store.close()

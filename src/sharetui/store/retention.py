@@ -1,0 +1,39 @@
+"""Retention: old history rolled up to hours, then days, at the boundaries charts read."""
+
+from __future__ import annotations
+
+from sharetui.store.connection import Connection
+from sharetui.timeseries import DAY, HOUR
+
+
+class Retention(Connection):
+    def roll_up(self, now: int, raw_days: int, hourly_days: int) -> int:
+        """Thin old history: every snapshot up to `raw_days` old, one per hour up to `hourly_days`, one per
+        day beyond. What is kept is the last point at or before each whole hour (day), i.e. the value at
+        every hour (day) boundary, so totals and deltas at that resolution never change. Returns rows removed.
+        """
+        raw_cut = (now - raw_days * DAY) // HOUR * HOUR
+        hourly_cut = (now - hourly_days * DAY) // DAY * DAY
+        removed = 0
+        with self._transaction() as db:
+            done = {key: int(value) for key, value in db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('rollup.hourly', 'rollup.daily')")}
+            zones = [(HOUR, done.get("rollup.hourly", 0), raw_cut, "rollup.hourly"),
+                     (DAY, done.get("rollup.daily", 0), hourly_cut, "rollup.daily")]
+            vids = [row[0] for row in db.execute("SELECT vid FROM videos")]
+            for grain, low, high, key in zones:
+                if high <= low:
+                    continue
+                for vid in vids:  # per video: the primary key (vid, at) makes each delete a range seek
+                    removed += db.execute(
+                        """DELETE FROM snapshots WHERE vid = ? AND at >= ? AND at < ? AND EXISTS (
+                               SELECT 1 FROM snapshots later WHERE later.vid = snapshots.vid
+                               AND later.at > snapshots.at AND later.at <= (snapshots.at + ? - 1) / ? * ?)""",
+                        (vid, low, high, grain, grain, grain)).rowcount
+                removed += db.execute(
+                    """DELETE FROM sweeps WHERE at >= ? AND at < ? AND EXISTS (
+                           SELECT 1 FROM sweeps later WHERE later.account = sweeps.account
+                           AND later.at > sweeps.at AND later.at <= (sweeps.at + ? - 1) / ? * ?)""",
+                    (low, high, grain, grain, grain)).rowcount
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(high)))
+        return removed

@@ -1,0 +1,213 @@
+"""Writes: sweeps (live polls and back-fills) and TikTok Studio imports."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sharetui.models import Account, SweepResult, VideoCounts
+from sharetui.store.connection import Connection
+
+if TYPE_CHECKING:
+    from sharetui.studio import DayTotals, VideoTotals
+
+
+@dataclass(slots=True)
+class _Known:
+    """What a sweep needs to know about a stored video while recording."""
+
+    vid: int
+    counts: tuple[int, int, int, int]
+    gone: bool
+    meta: VideoCounts | None  # the latest report of it in this write, if any
+    seen_at: int | None
+
+
+class Writes(Connection):
+    def delete_account(self, key: str) -> None:
+        """Remove everything stored for one account (used for the simulated demo account only)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM snapshots WHERE vid IN (SELECT vid FROM videos WHERE account = ?)", (key,))
+            db.execute("DELETE FROM videos WHERE account = ?", (key,))
+            db.execute("DELETE FROM sweeps WHERE account = ?", (key,))
+            db.execute("DELETE FROM accounts WHERE key = ?", (key,))
+
+    @staticmethod
+    def _upsert_account(db: sqlite3.Connection, account: Account, at: int) -> None:
+        db.execute(
+            """INSERT INTO accounts (key, source, display_name, username, followers, likes, video_count,
+                                     updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (key) DO UPDATE SET source = excluded.source,
+                   display_name = excluded.display_name, username = excluded.username,
+                   followers = excluded.followers, likes = excluded.likes,
+                   video_count = excluded.video_count, updated_at = excluded.updated_at""",
+            (account.key, account.source, account.display_name, account.username, account.followers,
+             account.likes, account.video_count, at),
+        )
+
+    def record_sweep(self, account: Account, at: int, videos: list[VideoCounts],
+                     complete: bool = True) -> SweepResult:
+        """Store one sweep in one transaction: upsert videos, snapshot the ones whose counts changed."""
+        return self.record_history(account, [(at, videos)], complete=complete)[-1]
+
+    def record_history(self, account: Account, sweeps: Iterable[tuple[int, list[VideoCounts]]],
+                       complete: bool = True) -> list[SweepResult]:
+        """Store many sweeps (oldest first) in one transaction; the demo backfill uses this.
+
+        Snapshots and per-sweep totals are written for every sweep; the videos table only needs each
+        video's final state, so it is written once at the end.
+        """
+        results: list[SweepResult] = []
+        with self._transaction() as db:
+            self._upsert_account(db, account, 0)
+            known: dict[str, _Known] = {
+                vid_id: _Known(vid, (v, li, c, s), gone is not None, None, None)
+                for vid, vid_id, v, li, c, s, gone in db.execute(
+                    "SELECT vid, id, views, likes, comments, shares, gone_at FROM videos WHERE account = ?",
+                    (account.key,),
+                )
+            }
+            gone_at: dict[int, int] = {}
+            for at, videos in sweeps:
+                results.append(self._apply_sweep(db, account.key, at, videos, complete, known, gone_at))
+            updates = [(k.meta.title, k.meta.posted_at, k.meta.share_url, *k.counts, k.seen_at, k.vid)
+                       for k in known.values() if k.meta is not None and k.seen_at is not None]
+            db.executemany(
+                """UPDATE videos SET title = ?, posted_at = ?, share_url = ?, views = ?, likes = ?,
+                       comments = ?, shares = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
+                updates,
+            )
+            still_gone = {k.vid for k in known.values() if k.gone}
+            db.executemany("UPDATE videos SET gone_at = ? WHERE vid = ?",
+                           [(at, vid) for vid, at in gone_at.items() if vid in still_gone])
+            db.execute("UPDATE accounts SET updated_at = ? WHERE key = ?",
+                       (results[-1].at if results else 0, account.key))
+        return results
+
+    def _apply_sweep(self, db: sqlite3.Connection, account_key: str, at: int, videos: list[VideoCounts],
+                     complete: bool, known: dict[str, _Known], gone_at: dict[int, int]) -> SweepResult:
+        new = changed = 0
+        snapshot_rows: list[tuple[int, int, int, int, int, int]] = []
+        seen: set[str] = set()
+        append = snapshot_rows.append  # this loop runs once per video per sweep: keep it lean
+        for video in videos:
+            video_id = video.id
+            if video_id in seen:
+                continue  # a source that repeats a video across pages must not double-count it
+            seen.add(video_id)
+            counts = (video.views, video.likes, video.comments, video.shares)
+            entry = known.get(video_id)
+            if entry is None:
+                cursor = db.execute(
+                    """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
+                                           shares, first_seen, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (account_key, video.id, video.title, video.posted_at, video.share_url, *counts, at, at),
+                )
+                entry = known[video.id] = _Known(int(cursor.lastrowid or 0), counts, False, video, at)
+                new += 1
+                snapshot_rows.append((entry.vid, at, *counts))
+                continue
+            if counts != entry.counts:
+                changed += 1
+                append((entry.vid, at, *counts))
+                entry.counts = counts
+            entry.meta = video
+            entry.seen_at = at
+            entry.gone = False
+        if snapshot_rows:
+            db.executemany(
+                "INSERT OR REPLACE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
+                snapshot_rows,
+            )
+        gone = 0
+        if complete:
+            for vid_id, entry in known.items():
+                if vid_id not in seen and not entry.gone:
+                    entry.gone = True
+                    gone_at[entry.vid] = at
+                    gone += 1
+        totals = [0, 0, 0, 0]
+        listed = 0
+        for entry in known.values():
+            if entry.gone:
+                continue
+            listed += 1
+            views, likes, comments, shares = entry.counts
+            totals[0] += views
+            totals[1] += likes
+            totals[2] += comments
+            totals[3] += shares
+        db.execute(
+            """INSERT OR REPLACE INTO sweeps (account, at, videos, changed, views, likes, comments, shares)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (account_key, at, listed, changed + new, *totals),
+        )
+        return SweepResult(at=at, videos=listed, new=new, changed=changed, gone=gone,
+                           totals=(totals[0], totals[1], totals[2], totals[3]))
+
+    # -- TikTok Studio imports -------------------------------------------------------------------
+
+    def import_days(self, account: Account, days: list[DayTotals]) -> int:
+        """Store daily account totals (one transaction); returns how many rows were new or different."""
+        changed = 0
+        with self._transaction() as db:
+            self._ensure_account(db, account)
+            for item in days:
+                row = (item.views, item.profile_views, item.likes, item.comments, item.shares)
+                old = db.execute("SELECT views, profile_views, likes, comments, shares FROM daily_totals "
+                                 "WHERE account = ? AND day = ?", (account.key, item.day.isoformat())).fetchone()
+                if old != row:
+                    db.execute("INSERT OR REPLACE INTO daily_totals VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               (account.key, item.day.isoformat(), *row))
+                    changed += 1
+        return changed
+
+    def import_videos(self, account: Account, rows: list[VideoTotals]) -> tuple[int, int, int]:
+        """Store per-video totals as snapshots at their day (one transaction), keeping the series change-only.
+
+        A missing count carries the video's previous value; a row with nothing known is skipped.
+        Returns (snapshots added, videos added, rows skipped). Importing the same file again adds nothing.
+        """
+        added = new_videos = skipped = 0
+        with self._transaction() as db:
+            self._ensure_account(db, account)
+            for item in sorted(rows, key=lambda r: r.at):
+                found = db.execute("SELECT vid, updated_at FROM videos WHERE account = ? AND id = ?",
+                                   (account.key, item.video_id)).fetchone()
+                previous = None
+                if found:
+                    previous = db.execute(
+                        "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
+                        "ORDER BY at DESC LIMIT 1", (found[0], item.at)).fetchone()
+                reported = (item.views, item.likes, item.comments, item.shares)
+                if previous is None and None in reported:
+                    skipped += 1  # unknown is not zero: nothing to carry over yet
+                    continue
+                counts = tuple(v if v is not None else previous[i] for i, v in enumerate(reported))  # type: ignore[index]
+                if not found:
+                    cursor = db.execute(
+                        """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
+                                               shares, first_seen, updated_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (account.key, item.video_id, item.title, item.posted_at, item.link, *counts, item.at,
+                         item.at))
+                    found = (int(cursor.lastrowid or 0), item.at)
+                    new_videos += 1
+                elif item.at >= found[1]:
+                    db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
+                                  updated_at = ? WHERE vid = ?""", (item.title, *counts, item.at, found[0]))
+                if previous == counts:
+                    continue  # change-only: the same counts are already recorded
+                added += db.execute(
+                    "INSERT OR IGNORE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
+                    (found[0], item.at, *counts)).rowcount
+        return added, new_videos, skipped
+
+    @staticmethod
+    def _ensure_account(db: sqlite3.Connection, account: Account) -> None:
+        db.execute("INSERT OR IGNORE INTO accounts (key, source, display_name, username) VALUES (?, ?, ?, ?)",
+                   (account.key, account.source, account.display_name, account.username))
