@@ -290,3 +290,32 @@ def test_monitor_on_a_corrupt_cache_says_so_in_one_line(data_dir: Path) -> None:
     text = output.decode(errors="replace")
     assert os.waitstatus_to_exitcode(status) == 1
     assert "cannot open the cache" in text and "--reset-cache" in text and "Traceback" not in text
+
+
+def test_sigterm_ends_a_long_first_back_fill_promptly_and_keeps_what_it_stored(data_dir: Path) -> None:
+    """A first back-fill of a large demo commits a day at a time: SIGTERM ends it at the next batch (not
+    minutes later), with every committed day intact; the next run resumes from there."""
+    small_demo(videos=3_000, days=60)
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--once"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cache = data_dir / "sharetui.sqlite3"
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and not stored:
+        time.sleep(0.2)
+        if cache.exists():
+            try:
+                stored = sqlite3.connect(cache, timeout=5).execute("SELECT COUNT(*) FROM sweeps").fetchone()[0]
+            except sqlite3.OperationalError:
+                stored = 0  # the schema is still being created
+    assert stored, "no batch was committed within a minute"
+    process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    out, err = process.communicate(timeout=30)
+    assert time.monotonic() - started < 10, "SIGTERM took too long to honour"
+    assert process.returncode == 0, err
+    assert "stopped during the back-fill" in err and "Traceback" not in err
+    db = sqlite3.connect(cache)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    kept = db.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0]
+    assert kept >= stored and kept < 60 * 24 + 7 * 96  # stopped part-way

@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
-DAILY_SPAN = 60  # days in the header's long-range sparkline when TikTok Studio daily totals exist
-HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
-HEADER_BUCKETS = 48  # ...in 30-minute bars
 
 
 def _video_commands():  # noqa: ANN202 - the palette module loads when the palette first opens

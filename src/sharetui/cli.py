@@ -254,7 +254,7 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _poll(config: Config, args: argparse.Namespace) -> int:
-    from sharetui.poller import Poller
+    from sharetui.monitor import AccountOutcome, MonitorService
 
     interval = args.interval if args.interval is not None else config["poll.interval"]
     if interval < 1:
@@ -263,17 +263,28 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
                         "so there is no need for a second poller")
     store = open_store()
     try:
-        sources = open_sources_or_fail(config, args.demo)
+        service = MonitorService(config, store=store, sources=open_sources_or_fail(config, args.demo), lock=lock)
     except CliError:
         store.close()
         lock.release()
         raise
-    # One poller per account, one after the other: they share the client-side rate limiter.
-    pollers = [Poller.from_config(store, source, config) for source in sources]
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
         stop.set()
+        service.stop()  # a long back-fill ends at its next committed batch
+
+    def report(outcome: AccountOutcome) -> None:
+        if outcome.result is None:
+            _error(f"poll failed ({outcome.label}): {outcome.error}")
+            return
+        result = outcome.result
+        stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        print(f"{stamp} {outcome.label}: {result.summary()}", flush=True)
+        for alert in result.alerts:
+            print(alert.line(outcome.label), flush=True)
+        for problem in result.alert_problems:
+            _error(problem)
 
     # A signal only sets a flag: the sweep in progress finishes its transaction first.
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -281,48 +292,17 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     try:
         while True:
             started = time.monotonic()
-            for poller in pollers:
-                if stop.is_set():
-                    break
-                failed |= not _sweep_once(poller, store, args.once)
+            cycle = service.poll_cycle(each=report)
+            failed |= any(o.result is None for o in cycle.outcomes)
             if args.once or stop.is_set():
-                return EXIT_FAIL if failed else EXIT_OK
+                return EXIT_FAIL if failed and not stop.is_set() else EXIT_OK
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
             if stop.is_set():
                 return EXIT_OK
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        for source in sources:
-            source.close()
-        store.close()
-        lock.release()
-
-
-def _sweep_once(poller, store, once: bool) -> bool:  # noqa: ANN001
-    """One sweep of one account, reported as lines; False when it failed."""
-
-    from sharetui.sources import SourceError
-    from sharetui.store import StoreError
-
-    label = poller.source.account().label
-    try:
-        result = poller.sweep()
-    except SourceError as exc:
-        _error(f"poll failed ({label}): {exc}")
-        return False
-    except StoreError as exc:
-        # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
-        # half-written. A daemon keeps trying, since space may come back.
-        _error(f"cannot write the cache {store.path}: {exc}")
-        return False
-    stamp = datetime.fromtimestamp(result.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    print(f"{stamp} {poller.source.account().label}: {result.summary()}", flush=True)
-    for alert in result.alerts:
-        print(alert.line(label), flush=True)
-    for problem in result.alert_problems:
-        _error(problem)
-    return True
+        service.close()
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:
