@@ -23,9 +23,17 @@ from textual.worker import get_current_worker
 
 from sharetui import config as config_module
 from sharetui.config import ThemeError
-from sharetui.messages import DashboardLoaded, DataChanged, PollFinished
+from sharetui.messages import (
+    DashboardLoaded,
+    DashboardReady,
+    DataChanged,
+    OpenVideo,
+    PollFinished,
+    ShowAccount,
+    StatusWanted,
+)
 from sharetui.models import DashboardData, VideoRow
-from sharetui.monitor import MonitorService
+from sharetui.monitor import MonitorService, ScreenData
 from sharetui.screens.dashboard import DashboardScreen
 from sharetui.sources import Source
 from sharetui.store import Reader, Store, StoreError
@@ -95,7 +103,7 @@ class ShareApp(App[int]):
         self.lock = self.service.lock
         self.view: int | None = 0  # which account the dashboard shows; None: all of them together
         self.interval: int = self.config["poll.interval"]
-        self.latest_rows: dict[str, VideoRow] = {}
+        self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None
@@ -123,6 +131,10 @@ class ShareApp(App[int]):
         return self.service.reader("ui")
 
     @property
+    def latest_rows(self) -> dict[str, VideoRow]:
+        return self.screen_data.rows
+
+    @property
     def source(self) -> Source:
         """The account on screen (the first one in the all-accounts view)."""
         return self.sources[self.view or 0]
@@ -136,7 +148,7 @@ class ShareApp(App[int]):
         return self.baseline_for(self.source.account().key)
 
     def get_default_screen(self) -> DashboardScreen:
-        return DashboardScreen()
+        return DashboardScreen(self.screen_data)
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -178,8 +190,8 @@ class ShareApp(App[int]):
 
         self.set_interval(2.0, check)
 
-    def dashboard_ready(self) -> None:
-        """Called by the dashboard once mounted: apply data that arrived before it could be shown."""
+    def on_dashboard_ready(self, _message: DashboardReady) -> None:
+        """The dashboard is mounted: apply data that arrived before it could be shown."""
         self._dashboard_ready = True
         if self._pending is not None:
             pending, self._pending = self._pending, None
@@ -312,7 +324,7 @@ class ShareApp(App[int]):
         if not self._dashboard_ready:
             self._pending = data
             return
-        self.latest_rows = {row.id: row for row in data.rows}
+        self.screen_data.rows = {row.id: row for row in data.rows}
         self._partial = data.partial
         self._shown_sweep = data.last_sweep
         if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
@@ -433,6 +445,15 @@ class ShareApp(App[int]):
 
     # -- navigation -----------------------------------------------------------------------------
 
+    def on_open_video(self, message: OpenVideo) -> None:
+        self.open_video(message.video_id)
+
+    def on_show_account(self, message: ShowAccount) -> None:
+        self.show_account(message.view)
+
+    def on_status_wanted(self, _message: StatusWanted) -> None:
+        self.refresh_status()
+
     def open_video(self, video_id: str) -> None:
         row = self.latest_rows.get(video_id)
         if row is None:
@@ -442,7 +463,7 @@ class ShareApp(App[int]):
         self.dashboard.table.move_to(video_id)
         from sharetui.screens.video import VideoScreen
 
-        self.push_screen(VideoScreen(row))
+        self.push_screen(VideoScreen(row, self.screen_data))
 
     def action_help(self) -> None:
         from sharetui.screens.help import HelpScreen

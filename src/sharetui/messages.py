@@ -25,3 +25,27 @@ class PollFinished(Message):
 
 class DataChanged(Message):
     """Sent to every open screen after new data was stored, so open views refresh themselves."""
+
+
+class OpenVideo(Message):
+    """Open one video's screen (from the table, the palette or the alerts list)."""
+
+    def __init__(self, video_id: str) -> None:
+        super().__init__()
+        self.video_id = video_id
+
+
+class ShowAccount(Message):
+    """Show one account (its index) or all of them (None) on the dashboard."""
+
+    def __init__(self, view: int | None) -> None:
+        super().__init__()
+        self.view = view
+
+
+class StatusWanted(Message):
+    """A screen or widget changed what the status line shows (sort, filter, a new screen): repaint it."""
+
+
+class DashboardReady(Message):
+    """The dashboard's widgets are mounted: data that arrived before can be shown now."""

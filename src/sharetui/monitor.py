@@ -274,3 +274,27 @@ class MonitorService:
             if reader is not self.store:
                 reader.close()
         self.store.close()
+
+
+@dataclass
+class ScreenData:
+    """What screens read, handed down to them: the latest rows, the usual curves, history queries through
+    the screens' own read connection, and the clock. Screens never reach up into the app for these."""
+
+    service: MonitorService
+    clock: Callable[[], float]
+    rows: dict[str, VideoRow] = dataclasses.field(default_factory=dict)
+
+    @property
+    def reader(self) -> Reader | Store:
+        return self.service.reader("ui")
+
+    def row(self, video_id: str) -> VideoRow | None:
+        return self.rows.get(video_id)
+
+    def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
+        return self.service.baseline_for(account_key, metric)
+
+    @property
+    def accounts(self) -> list[Account]:
+        return [source.account() for source in self.service.sources]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,13 +12,13 @@ from textual.widgets import Static
 
 from sharetui import text as fmt
 from sharetui.errors import StoreError
-from sharetui.messages import DataChanged
+from sharetui.messages import DataChanged, StatusWanted
 from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from sharetui.app import ShareApp
+    from sharetui.monitor import ScreenData
 
 MAX_POINTS = 100
 
@@ -30,9 +30,10 @@ class CompareScreen(Screen):
     CompareScreen #compare-list { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, video_ids: list[str]) -> None:
+    def __init__(self, video_ids: list[str], data: ScreenData) -> None:
         super().__init__()
         self.video_ids = video_ids
+        self.data = data
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-head")
@@ -43,19 +44,19 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         self.load()
-        cast("ShareApp", self.app).refresh_status()
+        self.post_message(StatusWanted())
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
 
     def load(self) -> None:
-        app = cast("ShareApp", self.app)
-        now = int(app.clock())
-        rows = [app.latest_rows[i] for i in self.video_ids if i in app.latest_rows]
+        view = self.data
+        now = int(view.clock())
+        rows = [row for i in self.video_ids if (row := view.row(i)) is not None]
         curves: list[Curve] = []
         try:
             for row in rows:
-                ages, values = app.reader.age_curve(row.vid, row.posted_at, now, MAX_POINTS)
+                ages, values = view.reader.age_curve(row.vid, row.posted_at, now, MAX_POINTS)
                 curves.append(Curve(row.title, ages, [float(v) for v in values]))
         except StoreError as exc:
             self.notify(f"cannot read history: {exc}", severity="error", markup=False)
@@ -64,7 +65,7 @@ class CompareScreen(Screen):
         self.query_one("#compare-head", Static).update(Content.styled(
             f"Comparing {len(rows)} videos by age · esc: back · m on the dashboard marks and unmarks", "bold"))
         # The usual of the first video's account (the accounts may differ in the all-accounts view).
-        usual = app.baseline_for(rows[0].account) if rows and rows[0].account else app.baseline
+        usual = view.baseline_for(rows[0].account or view.accounts[0].key) if rows else None
         self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest),
                                       title="cumulative shares by hours since posting")
         width = max(16, min(60, self.app.size.width - 37))  # the title takes what the numbers leave

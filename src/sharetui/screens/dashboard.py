@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sharetui.messages import DashboardData
+from sharetui.messages import DashboardReady, OpenVideo, StatusWanted
+from sharetui.models import DashboardData
 from sharetui.widgets.account_header import AccountHeader
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
@@ -17,7 +18,7 @@ from sharetui.widgets.video_table import VideoTable
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from sharetui.app import ShareApp
+    from sharetui.monitor import ScreenData
 
 
 class DashboardScreen(Screen):
@@ -31,6 +32,10 @@ class DashboardScreen(Screen):
         Binding("c", "compare", "Compare", id="compare"),
     ]
 
+    def __init__(self, data: ScreenData) -> None:
+        super().__init__()
+        self.data = data
+
     def compose(self) -> ComposeResult:
         yield AccountHeader()
         yield VideoTable(id="videos")  # the filter box is mounted above it on first use
@@ -42,7 +47,7 @@ class DashboardScreen(Screen):
         return self.query_one(VideoTable)
 
     def on_mount(self) -> None:
-        cast("ShareApp", self.app).dashboard_ready()  # children are mounted: data can be shown now
+        self.post_message(DashboardReady())  # children are mounted: data can be shown now
 
     def apply(self, data: DashboardData) -> None:
         self.query_one(AccountHeader).show(data)
@@ -92,11 +97,11 @@ class DashboardScreen(Screen):
 
     def action_cycle_sort(self) -> None:
         self.table.cycle_sort()
-        cast("ShareApp", self.app).refresh_status()
+        self.post_message(StatusWanted())
 
     def action_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
-        cast("ShareApp", self.app).refresh_status()
+        self.post_message(StatusWanted())
 
     def action_mark(self) -> None:
         row = self.table.cursor_row
@@ -113,10 +118,10 @@ class DashboardScreen(Screen):
             return
         from sharetui.screens.compare import CompareScreen
 
-        self.app.push_screen(CompareScreen(marked))
+        self.app.push_screen(CompareScreen(marked, self.data))
 
     def on_video_table_selected(self, event: VideoTable.Selected) -> None:
-        cast("ShareApp", self.app).open_video(event.row.id)
+        self.post_message(OpenVideo(event.row.id))
 
     def on_video_table_changed(self, event: VideoTable.Changed) -> None:
-        cast("ShareApp", self.app).refresh_status()
+        self.post_message(StatusWanted())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import webbrowser
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,14 +15,14 @@ from textual.widgets import Sparkline, Static
 
 from sharetui import text as fmt
 from sharetui.errors import StoreError
-from sharetui.messages import DataChanged
+from sharetui.messages import DataChanged, StatusWanted
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from sharetui.app import ShareApp
+    from sharetui.monitor import ScreenData
 
 CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
 RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
@@ -113,9 +113,10 @@ class VideoScreen(Screen):
         Binding("g", "toggle_chart", "Chart", id="chart"),
     ]
 
-    def __init__(self, row: VideoRow) -> None:
+    def __init__(self, row: VideoRow, data: ScreenData) -> None:
         super().__init__()
         self.row = row
+        self.data = data
         self.range_index = 1  # 24 h: the question people ask first
         self._data: VideoData | None = None
         self.chart_mode = False
@@ -143,7 +144,7 @@ class VideoScreen(Screen):
         self._show_mode()
         self._show_head()
         self.load()
-        cast("ShareApp", self.app).refresh_status()
+        self.post_message(StatusWanted())
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -153,17 +154,17 @@ class VideoScreen(Screen):
         History is read for one range only (a few thousand rows at most after roll-ups: milliseconds), so
         it runs right here: a worker thread would add a second layout pass and a thread hop for nothing.
         """
-        app = cast("ShareApp", self.app)
-        row = app.latest_rows.get(self.row.id, self.row)
-        now = int(app.clock())
+        view = self.data
+        row = view.row(self.row.id) or self.row
+        now = int(view.clock())
         name, span = RANGES[self.range_index]
         if not span:
-            first = app.reader.first_snapshot_at(row.vid)
+            first = view.reader.first_snapshot_at(row.vid)
             span = max(3600, now - min(row.posted_at, first if first is not None else now))
         width = max(12, min(120, self.app.size.width - 52))
         bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
         try:
-            series = app.reader.video_series(row.vid, bounds)
+            series = view.reader.video_series(row.vid, bounds)
         except StoreError as exc:
             self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
             return
@@ -206,17 +207,18 @@ class VideoScreen(Screen):
         self.query_one("#spark-rate", Sparkline).data = rates
         self.query_one("#scale-rate", Static).update(
             Content(f"peak {max(rates, default=0):.1f}‰\nshares/1k views"))
-        first = cast("ShareApp", self.app).reader.first_snapshot_at(data.row.vid)
+        first = self.data.reader.first_snapshot_at(data.row.vid)
         note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"
         self.query_one("#video-note", Static).update(note)
 
     def _usual_line(self, row: VideoRow) -> str:
-        app = cast("ShareApp", self.app)
-        baseline = app.baseline_for(row.account) if row.account else app.baseline
-        views_baseline = app.baseline_for(row.account, "views") if row.account else None
-        age_hours = (app.clock() - row.posted_at) / 3600
+        view = self.data
+        account = row.account or view.accounts[0].key
+        baseline = view.baseline_for(account)
+        views_baseline = view.baseline_for(account, "views")
+        age_hours = (view.clock() - row.posted_at) / 3600
         if baseline is None:
             return "vs usual: waiting for the first poll to compare with your other videos"
         ratio = baseline.ratio(row.shares, age_hours)
@@ -225,7 +227,7 @@ class VideoScreen(Screen):
         rank = baseline.rank(row.shares, age_hours)
         median = baseline.median_at(age_hours) or 0
         views = views_baseline.ratio(row.views, age_hours) if views_baseline else None
-        return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, app.clock())} old "
+        return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, view.clock())} old "
                 f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
                 + (f" · views {fmt.ratio(views)}" if views is not None else ""))
 
@@ -239,12 +241,12 @@ class VideoScreen(Screen):
 
     def _show_head(self) -> None:
         row = self.row
-        app = cast("ShareApp", self.app)
+        view = self.data
         title = fmt.safe_text(row.title) or "(untitled)"
         self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
         self.query_one("#video-meta", Static).update(Content(
             f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
-            f"({fmt.age(row.posted_at, app.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}\n"
+            f"({fmt.age(row.posted_at, view.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}\n"
             + self._usual_line(row) + "\n" + self._forecast_line(row)
         ))
         parts = []
@@ -275,15 +277,15 @@ class VideoScreen(Screen):
             self._apply(self._data)
 
     def _show_chart(self, data: VideoData) -> None:
-        app = cast("ShareApp", self.app)
+        view = self.data
         row = data.row
-        now = int(app.clock())
+        now = int(view.clock())
         age_hours = max(0.0, (now - row.posted_at) / 3600)
         from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves, forecast_curves
 
-        ages, values = app.reader.age_curve(row.vid, row.posted_at, now)
+        ages, values = view.reader.age_curve(row.vid, row.posted_at, now)
         curve = Curve("this video", ages, [float(v) for v in values])
-        usual = app.baseline_for(row.account) if row.account else app.baseline
+        usual = view.baseline_for(row.account or view.accounts[0].key)
         band = forecast_curves(row.forecast, age_hours)
         horizon = max((c.ages[-1] for c in band), default=age_hours)
         self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
