@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -71,6 +72,21 @@ class ShareApp(App[int]):
         Binding("minus", "interval(-1)", "Poll more often", id="faster", key_display="-", show=False),
     ]
 
+    # What the status line shows: any change repaints it.
+    paused: reactive[bool] = reactive(False, init=False)
+    polling: reactive[bool] = reactive(False, init=False)
+    last_ok: reactive[float | None] = reactive(None, init=False)
+    last_error: reactive[str | None] = reactive(None, init=False)
+    needs_login: reactive[bool] = reactive(False, init=False)
+    fed_by: reactive[int | None] = reactive(None, init=False)  # pid of the process polling for us (reader)
+    interval: reactive[int] = reactive(60, init=False)
+
+    def _status_changed(self) -> None:
+        self.refresh_status()
+
+    watch_paused = watch_polling = watch_last_ok = watch_last_error = _status_changed
+    watch_needs_login = watch_fed_by = watch_interval = _status_changed
+
     def __init__(
         self,
         config: config_module.Config | None = None,
@@ -102,13 +118,8 @@ class ShareApp(App[int]):
         self.sources = self.service.sources
         self.lock = self.service.lock
         self.view: int | None = 0  # which account the dashboard shows; None: all of them together
-        self.interval: int = self.config["poll.interval"]
+        self.set_reactive(ShareApp.interval, self.config["poll.interval"])
         self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
-        self.paused = False
-        self.polling = False
-        self.last_ok: float | None = None
-        self.last_error: str | None = None
-        self.needs_login = False
         self._poll_on_start = poll_on_start
         self._next_poll_at: float | None = None  # monotonic
         self._poll_timer: Timer | None = None
@@ -116,7 +127,6 @@ class ShareApp(App[int]):
         self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
         self._pending: DashboardData | None = None
         self._partial = False  # what is shown is the first frame's partial load
-        self.fed_by: int | None = None  # pid of the process polling for us, in reader mode
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
