@@ -510,11 +510,8 @@ class ShareApp(App[int]):
             source += " · all accounts" if self.view is None else f" · {self.source.account().label}"
         if self.fed_by is not None:
             source += f" · fed by poller (pid {self.fed_by})"
-        fields = dict(
-            source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
-            interval=self.interval, sort=table.sort_label(), shown=len(table.order), total=len(table.rows),
-            error=self.last_error, filter_text=table.filter_text,
-        )
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):
-                status.show(**fields)
+                status.show(source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
+                            interval=self.interval, sort=table.sort_label(), shown=len(table.order),
+                            total=len(table.rows), error=self.last_error, filter_text=table.filter_text)

@@ -131,8 +131,9 @@ def _fill_profile(client: TikTokClient, credentials: creds_store.Credentials) ->
     except SourceError as exc:
         print(f"warning: logged in, but could not read the profile yet: {exc}", file=sys.stderr)
         return
-    credentials.display_name = user.get("display_name") if isinstance(user.get("display_name"), str) else ""
-    credentials.username = user.get("username") if isinstance(user.get("username"), str) else ""
+    name, username = user.get("display_name"), user.get("username")
+    credentials.display_name = name if isinstance(name, str) else ""
+    credentials.username = username if isinstance(username, str) else ""
 
 
 def _status(only: str | None) -> int:

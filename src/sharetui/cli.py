@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sharetui import __version__
 from sharetui.cli_common import open_sources_or_fail, open_store
@@ -450,7 +450,7 @@ def _monitor(config: Config, args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
-def monitor_app(config: Config, **options: object):  # noqa: ANN201 - a ShareApp; Textual loads only here
+def monitor_app(config: Config, **options: Any):  # noqa: ANN201 - a ShareApp; Textual loads only here
     """The monitor as `sharetui` starts it.
 
     Garbage collection is paused from here to the monitor's first frame: start-up creates a few hundred

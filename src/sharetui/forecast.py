@@ -183,8 +183,9 @@ class Model:
                 j = _half(i)
                 pairs = [(_recent(start, None if j is None else values[j]), math.log((end + 1) / (start + 1)))
                          for values, end in at_horizon
-                         if (start := values[i]) is not None and (j is None or values[j] is not None)]
-                row.append(_fit(pairs) if pairs else None)  # type: ignore[arg-type]
+                         if (start := values[i]) is not None and end is not None
+                         and (j is None or values[j] is not None)]
+                row.append(_fit(pairs) if pairs else None)
             self.growth[name] = row
         # Growth from the first horizon to each later one, for chaining (below) when too few videos have
         # history reaching from a young age all the way to the later horizon.

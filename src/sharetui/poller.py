@@ -118,7 +118,8 @@ class Poller:
                 videos: list[VideoCounts], complete: bool) -> SweepResult:
         assert self.rules is not None
         window = self.rules.velocity_window
-        values = self.store.shares_at(account.key, [now - window, now - window - 86_400])
+        moments = self.store.shares_at(account.key, [now - window, now - window - 86_400])
+        values = {vid: (at[0], at[1]) for vid, at in moments.items()}
         baseline = self.baseline(account.key, now, video_count=len(before)) if self.rules.beat_p90 else None
         forecasts = self.forecasts(account.key, now, len(before)) if self.rules.forecast else None
         raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,

@@ -123,7 +123,7 @@ def _lives(seed: int, videos: int, anchor: int) -> list[_Life]:
         reach = 10 ** rng.uniform(3.3, 5.6)
         tail = reach * rng.uniform(0.0005, 0.004)
         tau = rng.uniform(6, 60)
-        spike: dict[str, float] = {}
+        spike: dict[str, float] = {}  # spike_at, spike_size, spike_width
         if kind == "viral":
             reach *= 0.6
             spike = {"spike_at": age_hours + 1.5, "spike_size": reach * 25, "spike_width": 2.5}
@@ -148,7 +148,8 @@ def _lives(seed: int, videos: int, anchor: int) -> list[_Life]:
             kind=kind, reach=reach, tau=tau, tail=tail,
             like_ratio=rng.uniform(0.04, 0.12), comment_ratio=rng.uniform(0.002, 0.01),
             share_ratio=0.02 if kind == "milestone" else rng.uniform(0.003, 0.02) * (2.0 if kind == "viral" else 1.0),
-            **spike, **extra,
+            spike_at=spike.get("spike_at", 0.0), spike_size=spike.get("spike_size", 0.0),
+            spike_width=spike.get("spike_width", 1.0), gone_at=extra.get("gone_at", 0),
         ))
     return lives
 
@@ -158,7 +159,7 @@ class DemoSource:
 
     kind = "demo"
     live = True
-    meta_keys = ("demo.anchor", "demo.signature")
+    meta_keys: tuple[str, ...] = ("demo.anchor", "demo.signature")
 
     def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 60) -> None:
         self.seed = seed

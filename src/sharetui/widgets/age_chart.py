@@ -77,5 +77,5 @@ class GainsChart(PlotextPlot):
             every = max(1, len(gains) // 6)
             ticks = positions[::every]
             fmt_time = "%H:%M" if step < 86_400 / 4 else "%b %d"
-            plt.xticks(ticks, [time.strftime(fmt_time, time.localtime(start + i * step)) for i in ticks])
+            plt.xticks([float(t) for t in ticks], [time.strftime(fmt_time, time.localtime(start + i * step)) for i in ticks])
         self.refresh()

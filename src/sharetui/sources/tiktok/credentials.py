@@ -11,6 +11,7 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sharetui import locations
 
@@ -82,7 +83,7 @@ def load(path: Path | None = None) -> Credentials | None:
         raise damaged from None
     if not isinstance(data, dict):
         raise damaged
-    values = {}
+    values: dict[str, Any] = {}
     for name, spec in Credentials.__dataclass_fields__.items():
         value = data.get(name, "" if spec.type == "str" and name in ("display_name", "username") else None)
         wanted = (int, float) if spec.type == "float" else str

@@ -166,8 +166,10 @@ class TikTokSource:
         for _page in range(MAX_PAGES):
             page_cursor = cursor
             try:
-                credentials, (page, cursor, has_more) = self._call(
-                    credentials, lambda token, c=page_cursor: self.client.video_list(token, VIDEO_FIELDS, c, PAGE_SIZE))
+                def list_page(token: str, c: int | None = page_cursor) -> tuple[list[dict], int | None, bool]:
+                    return self.client.video_list(token, VIDEO_FIELDS, c, PAGE_SIZE)
+
+                credentials, (page, cursor, has_more) = self._call(credentials, list_page)
             except SourceError as exc:
                 if not videos:
                     raise
