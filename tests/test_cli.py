@@ -226,6 +226,7 @@ def test_serve_warns_when_not_on_localhost() -> None:
         process.communicate(timeout=20)
 
 
+@pytest.mark.integration
 def test_served_tabs_share_one_poller(data_dir: Path) -> None:
     """Two browser tabs: both show the monitor, only one polls; the other says who feeds it."""
     import asyncio

@@ -62,6 +62,7 @@ def test_second_poller_is_refused_with_the_pid(data_dir: Path) -> None:
     assert run_cli("poll", "--once", "--demo").returncode == 0  # the lock went with the process
 
 
+@pytest.mark.integration
 def test_readers_never_see_database_is_locked(data_dir: Path) -> None:
     small_demo(videos=200)
     poller = start_poller("--interval", "1")
@@ -91,6 +92,7 @@ def test_readers_never_see_database_is_locked(data_dir: Path) -> None:
     sweeps_are_consistent(data_dir / "sharetui.sqlite3")
 
 
+@pytest.mark.integration
 def test_kill_9_mid_write_leaves_every_committed_sweep_intact(data_dir: Path) -> None:
     small_demo(videos=400, days=2)
     rng = random.Random(5)
@@ -119,6 +121,7 @@ def test_sigint_stops_after_the_current_transaction(data_dir: Path) -> None:
     sweeps_are_consistent(data_dir / "sharetui.sqlite3")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("ignore_hangup", [False, True])
 def test_monitor_exits_when_its_terminal_goes_away(ignore_hangup: bool) -> None:
     small_demo(videos=20, days=0)

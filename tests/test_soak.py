@@ -71,6 +71,7 @@ def soak(fake: FakeTikTok, tmp_path: Path, sweeps: int) -> None:
     store.close()
 
 
+@pytest.mark.integration
 def test_soak_short(fake: FakeTikTok, tmp_path: Path) -> None:
     soak(fake, tmp_path, sweeps=40)
 
