@@ -1,0 +1,90 @@
+"""Snapshot tests of the main screens (pytest-textual-snapshot): the demo with a fixed seed and clock, so any
+change to what a person sees shows up as a diff. After an intended UI change:
+`pytest tests/test_snapshots.py --snapshot-update`, then look at the report and the new SVGs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sharetui.app import ShareApp
+from sharetui.config import Config
+from sharetui.sources.demo import DemoSource
+from sharetui.store import Store
+
+NOW = 1_790_000_000 + 5 * 3600  # a few hours into the demo's viral spike
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local times on screen (the status line's last poll) in UTC, whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def demo_app(tmp_path: Path) -> ShareApp:
+    store = Store(tmp_path / "cache.sqlite3")
+    store.set_meta("demo.anchor", str(NOW - 5 * 3600))
+    store.set_meta("demo.signature", "7:40")
+    return ShareApp(Config(), source=DemoSource(seed=7, videos=40, history_days=60), store=store,
+                    clock=lambda: float(NOW))
+
+
+async def settle(pilot) -> None:  # noqa: ANN001
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    app._next_poll_at = None  # no live countdown in a still image
+    app.refresh_status()
+
+
+def test_dashboard(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=settle)
+
+
+def test_dashboard_at_80_columns(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=settle)
+
+
+def test_video_screen(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_top_gainer(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("s", "s", "home", "enter")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_top_gainer)
+
+
+def test_video_screen_with_charts(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_top_gainer(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("s", "s", "home", "enter")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 48), run_before=open_top_gainer)
+
+
+def test_help(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_help(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_help)
+
+
+def test_compare(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def compare_three(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("home", "m", "m", "m", "c")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=compare_three)
+
