@@ -67,7 +67,8 @@ def build_cache(path: Path, videos: int, days: int) -> float:
 
 # -- items ----------------------------------------------------------------------------------------
 
-def startup(cache: Path, runs: int) -> float:
+def startup(cache: Path, runs: int, item: str = "1", budget: float = 1.4, rss_item: str = "6",
+            rss_budget: float = 150, label: str = "") -> float:
     # Both sides start from bytecode, as after any install: pip compiles Textual in site-packages, and
     # an editable install (or PYTHONDONTWRITEBYTECODE) would otherwise compile sharetui on every start.
     compileall.compile_dir(str(ROOT / "src" / "sharetui"), quiet=1)
@@ -80,11 +81,11 @@ def startup(cache: Path, runs: int) -> float:
     bare = statistics.median(bare_runs)
     ours = statistics.median(r["painted"] for r in results)
     ratio = ours / bare
-    row("1", "start to full table painted", f"{ours:.3f} s", f"bare app {bare:.3f} s", "≤ 1.4×",
-        ratio <= 1.4)
-    ROWS[-1] = (*ROWS[-1][:2], f"{ours:.3f} s ({ratio:.2f}×)", *ROWS[-1][3:])
+    row(item, f"start to full table painted{label}", f"{ours:.3f} s ({ratio:.2f}×)", f"bare app {bare:.3f} s",
+        f"≤ {budget}×", ratio <= budget)
     peak = max(r["rss_mb"] for r in results)
-    row("6", "peak memory (table + 30-day video screen)", f"{peak:.0f} MB", "—", "≤ 150 MB", peak <= 150)
+    row(rss_item, f"peak memory (table + 30-day video screen){label}", f"{peak:.0f} MB", "—",
+        f"≤ {rss_budget:.0f} MB", peak <= rss_budget)
     return ours
 
 
@@ -132,7 +133,7 @@ def write_throughput(videos: int, tmp: Path) -> None:
     ROWS[-1] = (ROWS[-1][0], ROWS[-1][1], f"{len(rows) / ours:,.0f} rows/s ({ratio:.2f}×)", *ROWS[-1][3:])
 
 
-def in_app(cache: Path) -> None:
+def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None = "5") -> None:
     """Items 4 and 5: the event-loop stall of a poll landing, and opening a video on 30 days."""
     from sharetui.app import ShareApp
     from sharetui.config import Config
@@ -192,10 +193,71 @@ def in_app(cache: Path) -> None:
             return stall, baseline, max(opened, thirty)
 
     stall, baseline, opened = asyncio.run(measure())
-    row("4", f"{videos:,}-video poll landing: longest event-loop stall", f"{stall * 1000:.1f} ms",
+    row(item, f"{videos:,}-video poll landing: longest event-loop stall{label}", f"{stall * 1000:.1f} ms",
         f"idle loop {baseline * 1000:.1f} ms", "≤ 50 ms", stall <= 0.050)
-    row("5", "open a video screen / switch to 30 days, to painted sparklines", f"{opened * 1000:.0f} ms", "—",
-        "≤ 100 ms", opened <= 0.100)
+    if open_item:
+        row(open_item, "open a video screen / switch to 30 days, to painted sparklines", f"{opened * 1000:.0f} ms",
+            "—", "≤ 100 ms", opened <= 0.100)
+
+
+def browse_while_writing(cache: Path) -> None:
+    """Item 11: open videos, switch them to 30 days and go back while the first poll sweeps and runs a
+    retention pass (the reference cache's 30 days of 15-minute history rolled up past 7 days): the
+    event loop's longest stall. The screens read through their own connection, never the writer's."""
+    from sharetui.app import ShareApp
+    from sharetui.config import Config
+    from sharetui.screens.video import VideoScreen
+    from sharetui.widgets.video_table import VideoTable
+
+    store = Store(cache)
+    last = store.last_sweep("demo") or 0
+    now = [float(last)]
+    videos = int(store.get_meta("demo.signature").split(":")[1])  # type: ignore[union-attr]
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=30), store=store,
+                   clock=lambda: now[0], poll_on_start=False)
+
+    async def measure() -> tuple[float, int, float]:
+        async with app.run_test(size=(120, 36)) as pilot:
+            table = app.dashboard.query_one(VideoTable)
+            while not table.order:
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+            worst, running = 0.0, True
+
+            async def watch() -> None:
+                nonlocal worst
+                previous = time.perf_counter()
+                while running:
+                    await asyncio.sleep(0.001)
+                    current = time.perf_counter()
+                    worst = max(worst, current - previous - 0.001)
+                    previous = current
+
+            watcher = asyncio.create_task(watch())
+            now[0] += 900
+            started = time.perf_counter()
+            app.poll_now()  # the first sweep of this poller also runs the hourly retention pass
+            opened = 0
+            keys = table.order[:50]
+            while app.polling:
+                app.open_video(keys[opened % len(keys)])
+                await pilot.pause(0)
+                screen = app.screen
+                assert isinstance(screen, VideoScreen)
+                screen.action_range(3)
+                await pilot.pause(0)
+                app.pop_screen()
+                await pilot.pause(0)
+                opened += 1
+            busy = time.perf_counter() - started
+            await pilot.pause()
+            running = False
+            await watcher
+            return worst, opened, busy
+
+    stall, opened, busy = asyncio.run(measure())
+    row("11", f"browse while a poll and a retention pass land ({opened} videos opened in {busy:.1f} s): "
+        "longest event-loop stall", f"{stall * 1000:.0f} ms", "—", "≤ 100 ms", stall <= 0.100 and opened > 0)
 
 
 def idle_cpu(cache: Path, seconds: float) -> None:
@@ -305,10 +367,20 @@ def main() -> int:
         disk_for_a_year(tmp, 10 if args.quick else 50, videos)
         api_requests(videos)
         forecast_all(cache, runs)
+        browse_while_writing(cache)  # last on this cache: its retention pass thins the history
+        agency = tmp / "agency.sqlite3"
+        agency_videos, agency_days = (2_000, 2) if args.quick else (10_000, 7)
+        print(f"building the agency cache ({agency_videos:,} videos, {agency_days} days)…", flush=True)
+        built = build_cache(agency, agency_videos, agency_days)
+        print(f"  built in {built:.1f} s: {agency.stat().st_size / 1e6:.0f} MB", flush=True)
+        os.sync()
+        scale = f" ({agency_videos:,} videos)"
+        startup(agency, 3 * runs, item="12a", budget=1.5, rss_item="12c", rss_budget=200, label=scale)
+        in_app(agency, item="12b", open_item=None)
     print()
     print("| # | what | measured | reference | target | |")
     print("|---|---|---|---|---|---|")
-    for item, what, measured, reference, target, ok in sorted(ROWS, key=lambda r: (len(r[0].rstrip('ab')), r[0])):
+    for item, what, measured, reference, target, ok in sorted(ROWS, key=lambda r: (int(r[0].rstrip('abc')), r[0])):
         print(f"| {item} | {what} | {measured} | {reference} | {target} | {'pass' if ok else '**FAIL**'} |")
     return 0 if all(r[5] for r in ROWS) else 1
 

@@ -57,9 +57,12 @@ def test_dashboard_gains(store: Store) -> None:
     store.record_sweep(ACCOUNT, now - 1_800, [video("a", 55), video("new", 3, posted_at=now - 2_000)])
     store.record_sweep(ACCOUNT, now, [video("a", 70), video("new", 9, posted_at=now - 2_000)])
     rows = {r.id: r for r in store.dashboard(ACCOUNT.key, now)}
-    assert rows["a"].gain_1h == 70 - 40  # value an hour ago was the one recorded 2 h ago
-    assert rows["a"].gain_24h == 70 - 10
-    assert rows["new"].gain_1h == 9  # posted within the hour: everything is a gain
+    # An hour ago falls in a 90-minute gap between polls: the value then is not known, so +1h is a lower
+    # bound counted from the first poll after it (55 → 70), never the 2-hour gain presented as one hour.
+    assert (rows["a"].gain_1h, rows["a"].gain_1h_lower) == (70 - 55, True)
+    # A day ago sits an hour after a poll: close enough (a quarter of the window) to place it.
+    assert (rows["a"].gain_24h, rows["a"].gain_24h_lower) == (70 - 10, False)
+    assert (rows["new"].gain_1h, rows["new"].gain_1h_lower) == (9, False)  # posted within the hour: all of it
     assert sum(rows["a"].trend) == 60
     assert rows["a"].share_rate == pytest.approx(70.0)
 
@@ -81,12 +84,27 @@ def test_history_for_chosen_rows_matches_the_full_dashboard(store: Store) -> Non
     assert bare["a"].trend == [] and full["a"].gain_24h == 24 * 3
 
 
-def test_gain_unknown_when_history_starts_inside_the_window(store: Store) -> None:
+def test_gain_is_a_lower_bound_when_history_starts_inside_the_window(store: Store) -> None:
+    """A video first seen 10 minutes ago, long after it was posted: what it gained before is unknown, so
+    +1h and +24h count only from the first sighting and say so; its 50 shares are never a gain."""
     now = 200_000
     store.record_sweep(ACCOUNT, now - 600, [video("a", 50, posted_at=1_000)])
+    store.record_sweep(ACCOUNT, now, [video("a", 58, posted_at=1_000)])
     row = store.dashboard(ACCOUNT.key, now)[0]
-    assert row.gain_1h is None and row.gain_24h is None
-    assert sum(row.trend) == 0
+    assert (row.gain_1h, row.gain_1h_lower) == (8, True)
+    assert (row.gain_24h, row.gain_24h_lower) == (8, True)
+    assert sum(row.trend) == 8
+
+
+def test_gain_is_unknown_when_nothing_was_observed_in_the_window(store: Store) -> None:
+    """Imported daily data seen last two days ago: no gain over the last hour or day can be claimed."""
+    from sharetui.figures import Gain, window_gain
+
+    now = 200_000
+    gain = window_gain(start=now - 3600, end_value=50, end_seen=now - 2 * 86_400, posted_at=1_000, first_at=5_000,
+                       start_value=50, seen_before_start=now - 2 * 86_400, seen_after_start=None,
+                       value_after_start=None)
+    assert gain == Gain(None)
 
 
 def test_video_series_buckets(store: Store) -> None:

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from sharetui import config as config_module
+from sharetui import text as fmt
 from sharetui.config import ThemeError
 from sharetui.messages import (
     DashboardLoaded,
@@ -110,6 +111,7 @@ class ShareApp(App[int]):
                 )
             self.theme = theme
         self.clock = clock
+        fmt.set_zone(self.config["ui.timezone"])
         if sources is None and source is not None:
             sources = [source]
         self.service = MonitorService(self.config, store=store, sources=sources, force_demo=force_demo, clock=clock,

@@ -59,6 +59,18 @@ def _positive_ints(value: Any) -> str | None:
     return None if ok else "must be a list of positive integers, e.g. [1000, 10000]"
 
 
+def _zone(value: Any) -> str | None:
+    if value == "local" or value.upper() == "UTC":
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return "must be local, UTC or a time zone name such as Europe/Lisbon"
+    return None
+
+
 def _http_url(value: Any) -> str | None:
     return None if value.startswith(("http://", "https://")) else "must start with http:// or https://"
 
@@ -95,6 +107,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("alerts.bell", bool, True, "ring the terminal bell on an alert in the monitor"),
         Setting("alerts.command", str, "",
                 "program run per alert, alert as JSON on stdin and SHARETUI_ALERT_* env (no shell)"),
+        Setting("ui.timezone", str, "local",
+                "times on screen: local (this machine's zone), UTC, or a zone name such as Europe/Lisbon",
+                _zone),
         Setting("ui.theme", str, "textual-dark", "Textual theme name (e.g. ansi-dark, nord, gruvbox)"),
         Setting("tiktok.client_key", str, "", "client key of your TikTok developer app"),
         Setting("tiktok.client_secret", str, "", "client secret of your TikTok developer app", secret=True),

@@ -100,8 +100,10 @@ class VideoRow:
     shares: int
     updated_at: int
     gone: bool = False
-    gain_1h: int | None = None
+    gain_1h: int | None = None  # shares gained in the last hour (sharetui.figures.window_gain)...
     gain_24h: int | None = None
+    gain_1h_lower: bool = False  # ...where True, only a lower bound ("≥": history or a poll gap cuts in)
+    gain_24h_lower: bool = False
     trend: list[int] = field(default_factory=list)
     vs_usual: float | None = None  # shares now / the account's median shares at the same age
     forecast: Forecast | None = None  # shares at 7 and 30 days (sharetui.forecast), once computed

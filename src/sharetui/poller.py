@@ -108,7 +108,7 @@ class Poller:
             result = self._alerts(result, sweep.account, now, before, sweep.videos, sweep.complete)
         if self.retention is not None and now - self._rolled_up_at >= ROLL_UP_EVERY:
             self._rolled_up_at = now
-            self.store.roll_up(now, *self.retention)
+            self.store.roll_up(now, *self.retention, stop=self.stop)
         if sweep.error:
             # The pages that arrived are stored; the failure is still reported.
             raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 _BIDI_CONTROLS = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
 _WHITESPACE = re.compile(r"[\t\n\r\v\f]+")
@@ -47,12 +47,12 @@ def count(n: int | None) -> str:
     return f"{sign}{n / 1e9:.2f}B"
 
 
-def gain(n: int | None) -> str:
+def gain(n: int | None, lower: bool = False) -> str:
+    """+1,234; "≥+1,234" where only a lower bound is known (sharetui.figures); "–" where unknown."""
     if n is None:
         return "–"
-    if n == 0:
-        return "0"
-    return ("+" if n > 0 else "") + count(n)
+    shown = "0" if n == 0 else ("+" if n > 0 else "") + count(n)
+    return "≥" + shown if lower else shown
 
 
 def ratio(value: float | None) -> str:
@@ -76,15 +76,62 @@ def age(posted_at: int, now: float) -> str:
     return datetime.fromtimestamp(posted_at, UTC).strftime("%Y-%m")
 
 
-def clock(ts: float | None) -> str:
-    """A local wall-clock time for the status line."""
+# Times on screen follow one rule: the zone of `ui.timezone` (the machine's own by default), always named,
+# with the date whenever it is not today. Files and machine output (exports, JSON, logs) use UTC.
+_zone: tzinfo | None = None  # None: the machine's local zone
+
+
+def set_zone(name: str) -> None:
+    """"local", "UTC" or an IANA zone name (checked by the config)."""
+    global _zone
+    if name == "local":
+        _zone = None
+    elif name.upper() == "UTC":
+        _zone = UTC
+    else:
+        from zoneinfo import ZoneInfo
+
+        _zone = ZoneInfo(name)
+
+
+def _local(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, _zone) if _zone is not None else datetime.fromtimestamp(ts).astimezone()
+
+
+def _zone_name(moment: datetime) -> str:
+    name = moment.tzname() or ""
+    return name if name and not name.startswith(("+", "-")) else moment.strftime("UTC%z")
+
+
+def when(ts: float, now: float | None = None, *, seconds: bool = False) -> str:
+    """A moment for a person: "14:05 CET" today, "18 Nov 14:05 CET" this year, else with the year."""
+    moment = _local(ts)
+    today = _local(time.time() if now is None else now)
+    shown = moment.strftime("%H:%M:%S" if seconds else "%H:%M") + " " + _zone_name(moment)
+    if moment.date() == today.date():
+        return shown
+    if moment.year == today.year:
+        return f"{moment.day} {moment.strftime('%b')} {shown}"
+    return f"{moment.day} {moment.strftime('%b %Y')} {shown}"
+
+
+def clock(ts: float | None, now: float | None = None) -> str:
+    """The status line's "last poll" time (with seconds, and the date when not today)."""
     if ts is None:
         return "never"
-    return time.strftime("%H:%M:%S", time.localtime(ts))
+    return when(ts, now, seconds=True)
 
 
-def stamp(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+def stamp(ts: float) -> str:
+    """A full date and time in the display zone: "2026-11-18 14:05 CET"."""
+    moment = _local(ts)
+    return moment.strftime("%Y-%m-%d %H:%M ") + _zone_name(moment)
+
+
+def chart_time(ts: float, with_date: bool) -> str:
+    """An axis label in the display zone."""
+    moment = _local(ts)
+    return f"{moment.day} {moment.strftime('%b')}" if with_date else moment.strftime("%H:%M")
 
 
 def duration(seconds: float) -> str:

@@ -73,5 +73,5 @@ class CompareScreen(Screen):
         for row in rows:
             lines.append(Content(
                 f"{fmt.safe_text(row.title, width):<{width}} {fmt.age(row.posted_at, now):>6} "
-                f"{fmt.count(row.shares):>8} {fmt.gain(row.gain_24h):>8} {fmt.ratio(row.vs_usual):>7}"))
+                f"{fmt.count(row.shares):>8} {fmt.gain(row.gain_24h, row.gain_24h_lower):>8} {fmt.ratio(row.vs_usual):>7}"))
         self.query_one("#compare-list", Static).update(Content("\n").join(lines))

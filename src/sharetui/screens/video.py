@@ -15,6 +15,7 @@ from textual.widgets import Sparkline, Static
 
 from sharetui import text as fmt
 from sharetui.errors import StoreError
+from sharetui.figures import Gain
 from sharetui.messages import DataChanged, StatusWanted
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.timeseries import bucket_bounds
@@ -35,6 +36,7 @@ class VideoData:
     start: int
     end: int
     series: dict[str, Series]
+    changes: dict[str, Gain]  # over the exact range, by the same definition as the table's +1h / +24h
 
 
 class VideoScreen(Screen):
@@ -165,10 +167,11 @@ class VideoScreen(Screen):
         bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
         try:
             series = view.reader.video_series(row.vid, bounds)
+            changes = {metric: view.reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
         except StoreError as exc:
             self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
             return
-        self._apply(VideoData(row, name, bounds[0], bounds[-1], series))
+        self._apply(VideoData(row, name, bounds[0], bounds[-1], series, changes))
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
@@ -183,11 +186,11 @@ class VideoScreen(Screen):
         for metric in METRICS:
             series = data.series[metric]
             current = getattr(data.row, metric)
-            change = series.change
+            change = data.changes[metric]
             label = Content.assemble(
                 (f"{metric.capitalize():<9}", "bold"),
                 (f"{fmt.count(current):>8}", "bold $text-success" if metric == "shares" else "bold"),
-                (f" {fmt.gain(change) if change is not None else '–':>9}", "$text-muted"),
+                (f" {change.text():>9}", "$text-muted"),
             )
             self.query_one(f"#label-{metric}", Static).update(label)
             self.query_one(f"#spark-{metric}", Sparkline).data = list(series.gains)
@@ -211,6 +214,9 @@ class VideoScreen(Screen):
         note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"
+        bounded = data.changes["shares"]
+        if bounded.lower and bounded.since is not None:
+            note += f" · ≥: counted from {fmt.when(bounded.since)} (before it the cache did not watch)"
         self.query_one("#video-note", Static).update(note)
 
     def _usual_line(self, row: VideoRow) -> str:
@@ -246,7 +252,7 @@ class VideoScreen(Screen):
         self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
         self.query_one("#video-meta", Static).update(Content(
             f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
-            f"({fmt.age(row.posted_at, view.clock())} ago) · counts confirmed {fmt.clock(row.updated_at)}\n"
+            f"({fmt.age(row.posted_at, view.clock())} ago) · counts confirmed {fmt.when(row.updated_at, view.clock())}\n"
             + self._usual_line(row) + "\n" + self._forecast_line(row)
         ))
         parts = []

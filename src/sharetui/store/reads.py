@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from sharetui.figures import HOUR, Gain, window_gain
 from sharetui.models import METRICS, Account, AgedVideo, Series, VideoRow
 from sharetui.store.connection import Connection
 from sharetui.timeseries import DAY, bucket, bucket_bounds
@@ -63,20 +66,81 @@ class Reads(Connection):
         `where`. The moments read: an hour ago, then the trend's edges from 24 h ago (its last edge is now,
         the latest count, already known)."""
         bounds = _trend_bounds(now)
-        moments = [now - 3600, *bounds[:-1]]
-        history = self._shares_at(moments, where, params, key="vid")
-        missing = (None,) * len(moments)
+        windows = [now - HOUR, now - DAY]
+        account = rows[0].account if rows and rows[0].account else None
+        gains = self._window_gains(windows, where, params, account)
+        history = self._shares_at(bounds[:-1], where, params, key="vid")
+        missing = (None,) * (len(bounds) - 1)
         for row in rows:
-            hour_ago, *at_bounds = history.get(row.vid) or missing
-            row.gain_1h = _gain(row, hour_ago, now - 3600)
-            row.gain_24h = _gain(row, at_bounds[0], bounds[0])
+            at_bounds = history.get(row.vid) or missing
+            hour, day = gains.of(row)
+            row.gain_1h, row.gain_1h_lower = hour.value, hour.lower
+            row.gain_24h, row.gain_24h_lower = day.value, day.lower
             known = [_known_value(row, value, t) for value, t in zip(at_bounds, bounds, strict=False)]
             known.append(row.shares)
-            # Before the first recorded snapshot the count is unknown: draw it flat, not as a jump.
+            # Before the first recorded point the count is unknown: nothing is drawn there, and the bar the
+            # history starts in counts from that first point (never from zero, never the whole count).
+            first = gains.first_value(row)
             for i in range(len(known) - 2, -1, -1):
                 if known[i] is None:
-                    known[i] = known[i + 1]
+                    known[i] = first if first is not None else known[i + 1]
             row.trend = [max(0, b - a) for a, b in zip(known, known[1:], strict=False)]  # type: ignore[operator]
+
+    def window_gains(self, row: VideoRow, starts: list[int], metric: str = "shares") -> list[Gain]:
+        """One video's gain of `metric` from each of `starts` to now: the same definition as the table's."""
+        with self._reading():
+            return self._window_gains(starts, "v.vid = ?", [row.vid], row.account or None, metric).of(row)
+
+    def _window_gains(self, starts: list[int], where: str, params: list,
+                      account: str | None, metric: str = "shares") -> _WindowGains:
+        """Each row's share gain from each of `starts` to now (sharetui.figures.window_gain): the values the
+        history holds at the start and at the first observation after it, and when the account was
+        observed around it (its sweeps; for an account fed only by imports, each video's own points)."""
+        if account is None:
+            account = self._db.execute(f"SELECT v.account FROM videos v WHERE {where} LIMIT 1", params).fetchone()
+            account = account[0] if account else ""
+        seen = []
+        for start in starts:
+            before, after = self._db.execute(
+                "SELECT (SELECT MAX(at) FROM sweeps WHERE account = ? AND at <= ?), "
+                "(SELECT MIN(at) FROM sweeps WHERE account = ? AND at > ?)", (account, start, account, start)).fetchone()
+            seen.append((before, after))
+        polled = any(before is not None or after is not None for before, after in seen)
+        if metric not in METRICS:
+            raise ValueError(metric)
+        value = ("(SELECT s." + metric + " FROM snapshots s WHERE s.vid = v.vid AND s.at <= {at} "
+                 "ORDER BY s.at DESC LIMIT 1)")
+        columns = ["(SELECT MIN(s.at) FROM snapshots s WHERE s.vid = v.vid)",
+                   f"(SELECT s.{metric} FROM snapshots s WHERE s.vid = v.vid ORDER BY s.at LIMIT 1)"]
+        values: list[object] = []
+        for start, (_before, after) in zip(starts, seen, strict=True):
+            if polled:
+                columns += [value.format(at="?"), value.format(at="?")]
+                values += [start, after if after is not None else -1]
+            else:  # points are the observations: the ones around the start, and the value after it
+                before_at = "(SELECT MAX(s.at) FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?)"
+                after_at = "(SELECT MIN(s.at) FROM snapshots s WHERE s.vid = v.vid AND s.at > ?)"
+                columns += [value.format(at="?"), before_at, after_at, value.format(at=after_at)]
+                values += [start, start, start, start]
+        found = {row[0]: row[1:] for row in self._db.execute(
+            f"SELECT v.vid, {', '.join(columns)} FROM videos v WHERE {where}", (*values, *params))}
+
+        def gains(row: VideoRow) -> list[Gain]:
+            first_at, first_value, *rest = found.get(row.vid) or (None,) * (2 + (2 if polled else 4) * len(starts))
+            out = []
+            for i, (start, (before, after)) in enumerate(zip(starts, seen, strict=True)):
+                if polled:
+                    at_start, at_after = rest[2 * i], rest[2 * i + 1]
+                else:
+                    at_start, before, after, at_after = rest[4 * i:4 * i + 4]
+                out.append(window_gain(start=start, end_value=getattr(row, metric), end_seen=row.updated_at,
+                                       posted_at=row.posted_at, first_at=first_at, start_value=at_start,
+                                       seen_before_start=before, seen_after_start=after,
+                                       value_after_start=at_after if after is not None else None,
+                                       first_value=first_value))
+            return out
+
+        return _WindowGains(gains, lambda row: (found.get(row.vid) or (None, None))[1])
 
     def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
         """The account's total of `metric` at each boundary, from the per-sweep totals."""
@@ -265,10 +329,12 @@ def _daily_video(row: tuple, points: list[tuple[int, int]], ages_hours: list[flo
     return AgedVideo(video_id, title, posted_at, points[-1][1], points[0][0], points[-1][0], known)
 
 
-def _gain(row: VideoRow, then: int | None, at: int) -> int | None:
-    if then is None:
-        return row.shares if row.posted_at >= at else None
-    return row.shares - then
+@dataclass(frozen=True)
+class _WindowGains:
+    """Per row: its gains over each window, and the value of its first recorded point."""
+
+    of: Callable[[VideoRow], list[Gain]]
+    first_value: Callable[[VideoRow], int | None]
 
 
 def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:

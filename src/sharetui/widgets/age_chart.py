@@ -3,7 +3,6 @@ usual (median and p90 at the same age), and shares gained per interval with date
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from textual_plotext import PlotextPlot
@@ -76,6 +75,5 @@ class GainsChart(PlotextPlot):
         if gains:
             every = max(1, len(gains) // 6)
             ticks = positions[::every]
-            fmt_time = "%H:%M" if step < 86_400 / 4 else "%b %d"
-            plt.xticks([float(t) for t in ticks], [time.strftime(fmt_time, time.localtime(start + i * step)) for i in ticks])
+            plt.xticks([float(t) for t in ticks], [fmt.chart_time(start + i * step, step >= 86_400 / 4) for i in ticks])
         self.refresh()
