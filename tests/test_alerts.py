@@ -11,7 +11,7 @@ import pytest
 from sharetui import alerts
 from sharetui.alerts import Alert, Before, Rules
 from sharetui.baseline import build, percentile
-from sharetui.models import Account, VideoCounts
+from sharetui.models import Account, Sweep, VideoCounts
 from sharetui.poller import Poller
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
@@ -149,3 +149,46 @@ def test_forecast_rule_fires_once_a_milestone_is_in_reach(store: Store, tmp_path
         assert band is not None and band.p50 >= int(alert.detail)
         assert "on track to pass" in alert.message
     assert len({(a.video_id, a.detail) for a in raised}) == len(raised)
+
+
+def test_no_velocity_alert_over_a_polling_gap(store: Store, tmp_path: Path) -> None:
+    """Two days without polling, then 300 shares more: that is not "300 in the last hour"."""
+    clock = FakeClock()
+    account = Account("tiktok:x", "tiktok", "X")
+    posted = int(clock()) - 10 * 86_400
+    poller = Poller(store, _Fixed(account, posted), clock=clock, rules=Rules(), alerts_log=tmp_path / "a.log")
+    for _ in range(3):
+        poller.sweep()
+        clock.advance(60)
+    clock.advance(2 * 86_400)
+    poller.source.shares += 300  # type: ignore[attr-defined]
+    assert [a for a in poller.sweep().alerts if a.rule == "velocity"] == []
+    # The same jump inside a watched hour does raise it.
+    for _ in range(61):
+        clock.advance(60)
+        poller.sweep()
+    poller.source.shares += 300  # type: ignore[attr-defined]
+    assert [a.rule for a in poller.sweep().alerts] == ["velocity"]
+
+
+class _Fixed:
+    """One video whose shares the test sets."""
+
+    kind = "tiktok"
+    live = True
+    meta_keys: tuple[str, ...] = ()
+
+    def __init__(self, account: Account, posted: int) -> None:
+        self._account, self.posted, self.shares = account, posted, 100
+
+    def account(self) -> Account:
+        return self._account
+
+    def backfill(self, now: int, state: object) -> None:
+        return None
+
+    def fetch(self, now: int, full: bool = True) -> Sweep:
+        return Sweep(self._account, [VideoCounts("v", "t", self.posted, "", 10_000, 10, 1, self.shares)])
+
+    def close(self) -> None:
+        return None

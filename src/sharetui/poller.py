@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sharetui import alerts as alert_rules
 from sharetui.baseline import BaselineCache
+from sharetui.figures import gap_tolerance
 from sharetui.forecast import Forecast, ForecastCache
 from sharetui.models import Account, SweepResult, VideoCounts
 from sharetui.sources import BackfillState, Source, SourceError
@@ -119,7 +120,11 @@ class Poller:
         assert self.rules is not None
         window = self.rules.velocity_window
         moments = self.store.shares_at(account.key, [now - window, now - window - 86_400])
-        values = {vid: (at[0], at[1]) for vid, at in moments.items()}
+        # A window that starts in a polling gap cannot place its start: its gain would be days of shares
+        # presented as an hour's, so the velocity rule sees it as unknown (sharetui.figures).
+        seen = self.store.last_sweep_before(account.key, now - window)
+        placed = seen is not None and (now - window) - seen <= gap_tolerance(window)
+        values = {vid: (at[0] if placed else None, at[1]) for vid, at in moments.items()}
         baseline = self.baseline(account.key, now, video_count=len(before)) if self.rules.beat_p90 else None
         forecasts = self.forecasts(account.key, now, len(before)) if self.rules.forecast else None
         raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,

@@ -32,6 +32,12 @@ class Reads(Connection):
         with self._reading():
             return [row[0] for row in self._db.execute("SELECT key FROM accounts ORDER BY key")]
 
+    def last_sweep_before(self, account_key: str, moment: int) -> int | None:
+        """The account's last sweep at or before `moment`."""
+        with self._reading() as db:
+            return db.execute("SELECT MAX(at) FROM sweeps WHERE account = ? AND at <= ?",
+                              (account_key, moment)).fetchone()[0]
+
     def last_sweep(self, account_key: str) -> int | None:
         with self._reading():
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
