@@ -192,3 +192,16 @@ class _Fixed:
 
     def close(self) -> None:
         return None
+
+
+def test_hooks_get_the_alert_but_never_our_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", "hunter2")
+    monkeypatch.setenv("SOME_TOKEN", "also-private")
+    out = tmp_path / "env.json"
+    script = tmp_path / "hook.py"
+    script.write_text(f"import json, os\nopen({str(out)!r}, 'w').write(json.dumps(dict(os.environ)))\n")
+    alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
+    assert alerts.deliver([alert], tmp_path / "a.log", f"{sys.executable} {script}") == []
+    env = json.loads(out.read_text())
+    assert "hunter2" not in json.dumps(env) and "SOME_TOKEN" not in env
+    assert env["SHARETUI_ALERT_RULE"] == "gone" and "PATH" in env

@@ -87,7 +87,8 @@ def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
     latest = json.loads(run_cli("export", "--format", "json", "--demo").stdout)
     assert len(latest) == 6
     assert set(latest[0]) == {"account", "id", "title", "posted_at", "views", "likes", "comments", "shares",
-                              "updated_at"}
+                              "updated_at", "gone"}
+    assert {row["gone"] for row in latest} <= {True, False}
     assert latest[0]["account"] == "sharetui.demo"
     assert latest[0]["posted_at"].endswith("Z") and "T" in latest[0]["posted_at"]
 
@@ -97,7 +98,8 @@ def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
     assert len(history) == db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
 
     rows = list(csv.reader(io.StringIO(run_cli("export", "--demo").stdout)))
-    assert rows[0] == ["account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at"]
+    assert rows[0] == ["account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at",
+                       "gone"]
     assert len(rows) == 7
 
     target = tmp_path / "out.csv"
@@ -287,3 +289,38 @@ def test_demo_flag_before_or_after_the_command() -> None:
     for argv in (["--demo", "poll", "--once"], ["poll", "--once", "--demo"]):
         result = run_cli(*argv)
         assert result.returncode == 0 and "DEMO" in result.stdout, (argv, result.stderr)
+
+
+def test_export_never_replaces_a_link_or_a_pipe_and_csv_cells_stay_one_row(tmp_path: Path, data_dir: Path) -> None:
+    from sharetui.models import Account, VideoCounts
+    from sharetui.store import Store
+
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        store.record_sweep(Account("demo", "demo", "Demo"), 1_790_000_000,
+                           [VideoCounts("1", "half\rof a row\n=cmd|' /C calc'!A0\x1b[31m", 1_789_000_000, "", 5, 1, 1, 2)])
+    real = tmp_path / "real.csv"
+    real.write_text("keep me")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    for target in (link, fifo):
+        result = run_cli("export", "--demo", "--output", str(target))
+        assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert real.read_text() == "keep me" and link.is_symlink() and not (tmp_path / "fifo.csv.part").exists()
+    out = run_cli("export", "--demo").stdout
+    lines = out.splitlines()
+    assert len(lines) == 2 and "\x1b" not in out
+    title = next(csv.reader(io.StringIO(out)))  # header
+    row = list(csv.reader(io.StringIO(lines[1])))[0]
+    assert title[2] == "title" and row[2] == "half of a row =cmd|' /C calc'!A0 [31m" and row[-1] == "false"
+
+
+def test_config_set_checks_what_loading_checks(config_path: Path) -> None:
+    for key, value in (("ui.theme", "nosuchtheme"), ("alerts.command", "notify 'unbalanced"),
+                       ("tiktok.api_base_url", "http://[::1"), ("ui.timezone", "Mars/Olympus")):
+        result = run_cli("config", "set", key, value)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and key in result.stderr, result.stderr
+    assert not config_path.exists()  # nothing was written
+    assert run_cli("config", "set", "tiktok.client_secret", "s3cret").returncode == 0
+    assert (config_path.stat().st_mode & 0o777) == 0o600

@@ -23,6 +23,7 @@ from sharetui.forecast import Forecast
 from sharetui.models import VideoCounts
 
 COMMAND_TIMEOUT = 10
+HOOK_ENVIRONMENT = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SHELL", "TERM"}
 BEAT_P90_MAX_AGE = 7 * 86_400
 
 
@@ -163,7 +164,9 @@ def deliver(alerts: list[Alert], log_path: Path, command: str) -> list[str]:
 
 
 def _run(argv: list[str], alert: Alert) -> str | None:
-    env = {**os.environ, **{f"SHARETUI_ALERT_{k.upper()}": str(v) for k, v in alert.as_json().items()}}
+    # Only what a program needs to run, and the alert: never our secrets (SHARETUI_TIKTOK_CLIENT_SECRET…).
+    env = {k: v for k, v in os.environ.items() if k in HOOK_ENVIRONMENT or k.startswith("LC_")}
+    env.update({f"SHARETUI_ALERT_{k.upper()}": str(v) for k, v in alert.as_json().items()})
     try:
         finished = subprocess.run(argv, input=json.dumps(alert.as_json(), ensure_ascii=False), text=True, env=env,
                                   capture_output=True, timeout=COMMAND_TIMEOUT, check=False)

@@ -227,6 +227,15 @@ def _reset_cache() -> None:
         lock.release()
 
 
+def _check_theme(name: str) -> None:
+    """ui.theme is checked exactly as the monitor checks it, before it is written."""
+    from textual.theme import BUILTIN_THEMES
+
+    if name not in BUILTIN_THEMES:
+        raise CliError(f"config: ui.theme {name!r} is not a theme; try one of: {', '.join(sorted(BUILTIN_THEMES))}",
+                       EXIT_USAGE)
+
+
 def _config(args: argparse.Namespace) -> int:
     from sharetui import locations
     from sharetui.config import SETTINGS, display_value, load, set_value
@@ -239,6 +248,8 @@ def _config(args: argparse.Namespace) -> int:
         print(path)
         return EXIT_OK
     if args.config_command == "set":
+        if args.key == "ui.theme":
+            _check_theme(args.value)
         value = set_value(path, args.key, args.value)
         print(f"{args.key} = {display_value(args.key, value)}")
         return EXIT_OK
@@ -399,12 +410,16 @@ def _export(config: Config, args: argparse.Namespace) -> int:
     try:
         if args.output:
             target = Path(args.output)
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                raise CliError(f"{target}: not a regular file (a link, a pipe or a folder); give a file name "
+                               "to write, or use stdout (`> {target}`) to write through it", EXIT_USAGE)
             tmp = target.with_name(target.name + ".part")
             try:
                 with open(tmp, "w", encoding="utf-8", newline="") as out:
                     count = export.write(out, rows, history=args.history, fmt=args.format)
                 os.replace(tmp, target)
             except OSError as exc:
+                tmp.unlink(missing_ok=True)
                 raise CliError(f"{target}: cannot write the export: {exc.strerror}") from None
             print(f"wrote {count} rows to {target}", file=sys.stderr)
         else:

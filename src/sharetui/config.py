@@ -72,7 +72,27 @@ def _zone(value: Any) -> str | None:
 
 
 def _http_url(value: Any) -> str | None:
-    return None if value.startswith(("http://", "https://")) else "must start with http:// or https://"
+    from urllib.parse import urlsplit
+
+    if not value.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    return None if parts.hostname else "must name a host, e.g. https://open.tiktokapis.com"
+
+
+def _command_line(value: Any) -> str | None:
+    """Split as the alert hook will be (no shell): unbalanced quotes are caught now, not at the first alert."""
+    import shlex
+
+    try:
+        shlex.split(value)
+    except ValueError as exc:
+        return f"cannot be split into a command line ({exc})"
+    return None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -106,7 +126,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("alerts.gone", bool, True, "alert when a video disappears (made private or removed)"),
         Setting("alerts.bell", bool, True, "ring the terminal bell on an alert in the monitor"),
         Setting("alerts.command", str, "",
-                "program run per alert, alert as JSON on stdin and SHARETUI_ALERT_* env (no shell)"),
+                "program run per alert, alert as JSON on stdin and SHARETUI_ALERT_* env (no shell)",
+                _command_line),
         Setting("ui.timezone", str, "local",
                 "times on screen: local (this machine's zone), UTC, or a zone name such as Europe/Lisbon",
                 _zone),
@@ -287,14 +308,17 @@ def write_file(path: Path, values: dict[str, Any]) -> None:
         table[name] = values[key]
     import tomli_w  # only writing needs it
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        with open(tmp, "wb") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # 0600 from the start: the file may hold the client secret.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
             tomli_w.dump(document, handle)
         os.replace(tmp, path)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write config file: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot write the config file: {exc.strerror}") from None
 
 
 def display_value(key: str, value: Any) -> str:

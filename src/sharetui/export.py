@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
-LATEST_COLUMNS = ("account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at")
+LATEST_COLUMNS = ("account", "id", "title", "posted_at", "views", "likes", "comments", "shares", "updated_at", "gone")
 HISTORY_COLUMNS = ("account", "id", "at", "views", "likes", "comments", "shares")
 _TIME_COLUMNS = {"posted_at", "updated_at", "at"}
 
@@ -19,12 +19,23 @@ def iso(ts: int) -> str:
 
 def _records(columns: tuple[str, ...], rows: Iterable[tuple]) -> Iterable[dict]:
     for row in rows:
-        yield {c: (iso(v) if c in _TIME_COLUMNS else v) for c, v in zip(columns, row, strict=True)}
+        yield {c: (iso(v) if c in _TIME_COLUMNS else bool(v) if c == "gone" else v)
+               for c, v in zip(columns, row, strict=True)}
+
+
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F], " ")
 
 
 def neutralise_formula(value: object) -> object:
-    """A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: quote it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """A CSV cell a spreadsheet can only take as data: line breaks and other control characters become
+    spaces (a bare carriage return would split the row, and its second half could start a formula), and a
+    cell that starts with = + - @ is quoted with '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        return value
+    value = value.translate(_CONTROL)
+    if value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 

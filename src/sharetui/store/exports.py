@@ -12,12 +12,13 @@ ACCOUNT_NAME = "COALESCE(NULLIF(a.username, ''), v.account)"
 
 class ExportQueries(Connection):
     def latest(self, account_keys: list[str]) -> Iterator[tuple]:
-        """account, id, title, posted_at, views, likes, comments, shares, updated_at per video (export)."""
+        """account, id, title, posted_at, views, likes, comments, shares, updated_at, gone per video
+        (export)."""
         marks = ", ".join("?" * len(account_keys))
         with self._reading():
             rows = self._db.execute(
                 f"""SELECT {ACCOUNT_NAME}, v.id, v.title, v.posted_at, v.views, v.likes, v.comments, v.shares,
-                           v.updated_at FROM videos v LEFT JOIN accounts a ON a.key = v.account
+                           v.updated_at, v.gone_at IS NOT NULL FROM videos v LEFT JOIN accounts a ON a.key = v.account
                     WHERE v.account IN ({marks}) ORDER BY v.account, v.posted_at DESC, v.id""",
                 account_keys).fetchall()
         yield from rows
