@@ -229,3 +229,22 @@ def test_roll_ups_keep_every_total_and_delta_at_their_resolution(tmp_path: Path)
     assert snapshot_count(store) < rows_before / 3
     # A second pass over the same time removes nothing more.
     assert store.roll_up(now, raw_days=2, hourly_days=5) == 0
+
+
+def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite3"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (body TEXT)")
+    other.execute("INSERT INTO notes VALUES ('mine')")
+    other.commit()
+    other.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a sharetui cache"):
+        Store(path)
+    assert path.read_bytes() == before and not (tmp_path / "cache.sqlite3-wal").exists()
+    # A cache of ours is marked, so the check never depends on guessing from table names.
+    fresh = Store(tmp_path / "ours.sqlite3")
+    fresh.close()
+    assert sqlite3.connect(tmp_path / "ours.sqlite3").execute("PRAGMA application_id").fetchone()[0] != 0
