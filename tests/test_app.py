@@ -491,3 +491,33 @@ async def test_a_theme_change_repaints_the_cached_lines(store: Store, clock: Fak
         await pilot.pause()
         after = colours()
         assert after[0] != before[0] and after[1] != before[1]
+
+
+async def test_a_gone_video_is_marked_counted_alike_everywhere_and_can_be_hidden(store: Store, clock: FakeClock) -> None:
+    """The demo turns one video private ten minutes in: its row says so, the header and the status line
+    count the same videos, the header's last bar still shows the others' gains, and h hides it."""
+    app = demo_app(store, clock, videos=40, days=1)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(app, pilot)
+        for _ in range(12):
+            clock.advance(60)
+            app.poll_now()
+            await settle(app, pilot)
+        table = app.dashboard.table
+        gone = [r for r in table.rows.values() if r.gone]
+        assert len(gone) == 1
+        header = "\n".join(app.dashboard.query_one(AccountHeader).plain_lines())
+        status = app.dashboard.query_one("#status").render().plain  # type: ignore[attr-defined]
+        assert "39 videos · 1 gone" in header and "39 videos · 1 gone" in status
+        shown = [line for y in range(1, len(table.order) + 1) if "(gone)" in (line := table.render_line(y).text)]
+        assert shown or gone[0].id not in table.order[:30]  # marked where it is on screen
+        header_widget = app.dashboard.query_one(AccountHeader)
+        assert header_widget.trend_values[-1] > 0  # the vanished video does not blank the others' gains
+        await pilot.press("h")
+        await pilot.pause()
+        assert gone[0].id not in table.order and len(table.order) == 39
+        status = app.dashboard.query_one("#status").render().plain  # type: ignore[attr-defined]
+        assert "(hidden: h)" in status
+        await pilot.press("h")
+        await pilot.pause()
+        assert gone[0].id in table.order

@@ -516,4 +516,5 @@ class ShareApp(App[int]):
             for status in screen.query(StatusLine):
                 status.show(source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
                             interval=self.interval, sort=table.sort_label(), shown=len(table.order),
-                            total=len(table.rows), error=self.last_error, filter_text=table.filter_text)
+                            total=len(table.rows), error=self.last_error, filter_text=table.filter_text,
+                            gone=table.gone_count, gone_hidden=table.hide_gone)

@@ -30,6 +30,7 @@ class DashboardScreen(Screen):
         Binding("r", "reverse", "Reverse", id="reverse", show=False),
         Binding("m", "mark", "Mark", id="mark"),
         Binding("c", "compare", "Compare", id="compare"),
+        Binding("h", "toggle_gone", "Hide gone", id="toggle-gone", show=False),
     ]
 
     def __init__(self, data: ScreenData) -> None:
@@ -101,6 +102,13 @@ class DashboardScreen(Screen):
 
     def action_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
+        self.post_message(StatusWanted())
+
+    def action_toggle_gone(self) -> None:
+        """Hide or show videos gone from TikTok (made private or removed); their history stays."""
+        self.table.hide_gone = not self.table.hide_gone
+        gone = self.table.gone_count
+        self.notify(f"{'Hiding' if self.table.hide_gone else 'Showing'} {gone} gone video{'s' * (gone != 1)}.")
         self.post_message(StatusWanted())
 
     def action_mark(self) -> None:

@@ -18,6 +18,7 @@ KEYS = [
         ("r", "reverse the sort"),
         ("m", "mark / unmark a video for comparison"),
         ("c", "compare the marked videos by age"),
+        ("h", "hide / show videos gone from TikTok (made private or removed)"),
     ]),
     ("Everywhere", [
         ("space", "pause / resume live polling"),

@@ -130,21 +130,28 @@ class Writes(Connection):
                     entry.gone = True
                     gone_at[entry.vid] = at
                     gone += 1
-        totals = [0, 0, 0, 0]
+        totals = [0, 0, 0, 0]  # the videos still listed: the sweep's summary
+        every = [0, 0, 0, 0]  # every video ever seen, gone ones at their last count: the stored series
         listed = 0
         for entry in known.values():
+            views, likes, comments, shares = entry.counts
+            every[0] += views
+            every[1] += likes
+            every[2] += comments
+            every[3] += shares
             if entry.gone:
                 continue
             listed += 1
-            views, likes, comments, shares = entry.counts
             totals[0] += views
             totals[1] += likes
             totals[2] += comments
             totals[3] += shares
+        # The per-sweep series feeds the header's gains: a video that vanishes must not read as shares lost
+        # (which would blank the other videos' gains in that bar), so it counts every video ever seen.
         db.execute(
             """INSERT OR REPLACE INTO sweeps (account, at, videos, changed, views, likes, comments, shares)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (account_key, at, listed, changed + new, *totals),
+            (account_key, at, listed, changed + new, *every),
         )
         return SweepResult(at=at, videos=listed, new=new, changed=changed, gone=gone,
                            totals=(totals[0], totals[1], totals[2], totals[3]))

@@ -64,8 +64,9 @@ class AccountHeader(Widget):
         self.name_text = fmt.safe_text(account.label, 60)
         live = [r for r in data.rows if not r.gone]
         followers = f" · {account.followers:,} followers" if account.followers is not None else ""
+        gone = len(data.rows) - len(live)
         self.totals = (
-            f"{len(live)} videos{followers}",
+            f"{len(live)} videos{f' · {gone} gone' if gone else ''}{followers}",
             f"{fmt.count(sum(r.shares for r in live))} shares · {fmt.count(sum(r.views for r in live))} views"
             f" · {fmt.count(sum(r.likes for r in live))} likes",
         )

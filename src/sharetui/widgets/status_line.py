@@ -16,7 +16,8 @@ class StatusLine(Static):
     _shown: tuple | None = None
 
     def show(self, *, source: str, state: str, last_ok: float | None, next_in: float | None,
-             interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str) -> None:
+             interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str,
+             gone: int = 0, gone_hidden: bool = False) -> None:
         styles = {"LIVE": "bold $success", "POLLING": "bold $success", "PAUSED": "bold $warning",
                   "OFFLINE": "bold $error", "LOGIN": "bold $error"}
         parts: list[Content] = [
@@ -30,7 +31,10 @@ class StatusLine(Static):
         if filter_text:
             parts.append(Content(f"filter “{fmt.safe_text(filter_text, 40)}”: {shown} of {total}"))
         else:
-            parts.append(Content(f"{total} videos"))
+            videos = f"{total - gone} videos" if gone else f"{total} videos"
+            if gone:  # the same count as the header's: listed videos, and the gone ones apart
+                videos += f" · {gone} gone" + (" (hidden: h)" if gone_hidden else "")
+            parts.append(Content(videos))
         if error:
             parts.append(Content.styled(fmt.safe_text(error, 200), "$text-error"))
         line = Content(" · ").join(parts)

@@ -118,6 +118,7 @@ class VideoTable(ScrollView, can_focus=True):
     sort_key: reactive[str] = reactive(DEFAULT_SORT, init=False)
     sort_reverse: reactive[bool] = reactive(True, init=False)
     filter_text: reactive[str] = reactive("", init=False)
+    hide_gone: reactive[bool] = reactive(False, init=False)  # videos gone from TikTok (private, removed)
 
     class Selected(Message):
         """The user opened a video (enter or double click)."""
@@ -191,7 +192,8 @@ class VideoTable(ScrollView, can_focus=True):
 
     def _reorder(self) -> None:
         needle = self.filter_text.casefold()
-        shown = [r for r in self._rows.values() if not needle or self._matches(r, needle)]
+        shown = [r for r in self._rows.values()
+                 if (not needle or self._matches(r, needle)) and not (self.hide_gone and r.gone)]
         keys = [r.id for r in sort_rows(shown, self.sort_key, self.sort_reverse)]
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
         self._order = keys
@@ -213,6 +215,13 @@ class VideoTable(ScrollView, can_focus=True):
 
     def watch_filter_text(self) -> None:
         self._reorder()
+
+    def watch_hide_gone(self) -> None:
+        self._reorder()
+
+    @property
+    def gone_count(self) -> int:
+        return sum(1 for r in self._rows.values() if r.gone)
 
     def cycle_sort(self) -> str:
         index = SORTABLE.index(self.sort_key)
