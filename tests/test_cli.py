@@ -324,3 +324,15 @@ def test_config_set_checks_what_loading_checks(config_path: Path) -> None:
     assert not config_path.exists()  # nothing was written
     assert run_cli("config", "set", "tiktok.client_secret", "s3cret").returncode == 0
     assert (config_path.stat().st_mode & 0o777) == 0o600
+
+
+def test_version_on_every_command_and_alert_limits_checked() -> None:
+    from sharetui import __version__
+
+    for command in (["poll"], ["export"], ["alerts"], ["forecast"], ["config", "show"], ["auth", "status"],
+                    ["import"], ["serve"], ["locate"]):
+        result = run_cli(*command, "--version")
+        assert result.returncode == 0 and result.stdout.strip() == f"sharetui {__version__}", command
+    for limit in ("0", "-1"):
+        wrong = run_cli("alerts", "--limit", limit)
+        assert wrong.returncode == 2 and "--limit must be at least 1" in wrong.stderr and not wrong.stdout

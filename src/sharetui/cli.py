@@ -76,9 +76,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="when the export was made, to infer the years (default: the file's date)")
 
     alerts = commands.add_parser("alerts", help="list the alerts raised so far",
-                                 description="The alerts raised by polls (newest first). They are also "
+                                 description="The most recent alerts raised by polls, oldest of them first "
+                                 "(the newest at the bottom, where a terminal leaves you). They are also "
                                  "appended, one JSON object a line, to alerts.log in the data directory.")
-    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
+    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="how many of the newest (default 50)")
     alerts.add_argument("--json", action="store_true", help="one JSON object per line")
     alerts.add_argument("--demo", action="store_true", help="the demo account's alerts")
     alerts.add_argument("--all", action="store_true", help="every account's alerts")
@@ -126,7 +127,17 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("locate", help="print where the config, data and cache live",
                         description="Print the config file, data directory and cache database paths.")
+    _version_everywhere(parser)
     return parser
+
+
+def _version_everywhere(parser: argparse.ArgumentParser) -> None:
+    """`--version` answers on every command, as `--help` does (`sharetui poll --version`)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.add_argument("--version", action="version", version=f"sharetui {__version__}")
+                _version_everywhere(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -386,7 +397,9 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
     store = open_store()
     try:
         keys = None if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
-        found = store.alerts(keys, limit=max(1, args.limit))
+        if args.limit < 1:
+            raise CliError(f"--limit must be at least 1 (got {args.limit})", EXIT_USAGE)
+        found = store.alerts(keys, limit=args.limit)
         labels: dict[str, str] = {}
         for alert in found:
             if alert.account not in labels:
