@@ -87,6 +87,9 @@ class FakeTikTok:
         self.access_ttl = 86_400
         self.refresh_ttl = 31_536_000
         self.short_pages = True
+        # Misbehaving lists: "truncated" answers an empty first page with has_more false; "stuck" sends
+        # empty pages with has_more true forever (each with a slightly older cursor).
+        self.list_mode: str | None = None
         self.faults: deque[str] = deque()  # upcoming injected faults for API/token calls
         self.fault_rate = 0.0  # or: this share of calls gets a random fault from RANDOM_FAULTS
         self.rng = random.Random(1)
@@ -417,6 +420,10 @@ class FakeTikTok:
                 videos = sorted(fake.users[token.open_id].videos, key=lambda v: v.create_time, reverse=True)
                 if cursor is not None:
                     videos = [v for v in videos if v.create_time * 1000 < cursor]
+                if fake.list_mode == "truncated":
+                    return self._ok({"videos": [], "cursor": 0, "has_more": False})
+                if fake.list_mode == "stuck":
+                    return self._ok({"videos": [], "cursor": (cursor or 1_800_000_000_000) - 1_000, "has_more": True})
                 size = max_count
                 if fake.short_pages and len(videos) > max_count:
                     size = max(1, max_count - 7)  # TikTok may return fewer than max_count with has_more true

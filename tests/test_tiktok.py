@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import math
 import time
 from collections.abc import Iterator
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sharetui.models import COUNT_MAX, UNKNOWN, Account
 from sharetui.poller import Poller
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
@@ -188,8 +190,41 @@ def test_parse_video_tolerates_odd_shapes() -> None:
     video = parse_video({"id": 123, "create_time": "soon", "share_count": "12", "view_count": 2**70,
                          "video_description": "first line\nsecond"})
     assert video is not None
+    # A string count is unknown (the previous value is kept), never 0; an absurd one is saturated.
     assert (video.id, video.posted_at, video.shares, video.views, video.title) == (
-        "123", 0, 0, 2**63 - 1, "first line")
+        "123", 0, UNKNOWN, COUNT_MAX, "first line")
+
+
+def test_hostile_values_are_data_and_the_rest_of_the_sweep_is_kept(store: Store) -> None:
+    """Half an emoji, a NUL, milliseconds for seconds, 2**63-1 shares on two videos, null and negative
+    counts, the same video twice under two spellings: one sweep stores all of it, and nothing is 0."""
+    from sharetui.export import write
+
+    items = [
+        {"id": "007300000000000000001", "title": "half \ud83d emoji\x00", "create_time": 1_789_000_000_000,
+         "share_count": 2**63 - 1, "view_count": 10**30, "like_count": 1, "comment_count": 1},
+        {"id": 7300000000000000002, "title": "fine", "create_time": 1_789_000_000, "share_count": 2**63 - 1,
+         "view_count": 5, "like_count": 1, "comment_count": 1},
+        {"id": "7300000000000000003", "title": "first", "create_time": 1_789_000_000, "share_count": 5,
+         "view_count": 50, "like_count": 1, "comment_count": 1},
+        {"id": " 7300000000000000003 ", "title": "fresher copy", "create_time": 1_789_000_000,
+         "share_count": 7, "view_count": 60, "like_count": 1, "comment_count": 1},
+    ]
+    account = Account("tiktok:x", "tiktok", "X")
+    videos = [v for v in map(parse_video, items) if v is not None]
+    store.record_sweep(account, 1_790_000_000, videos)
+    rows = {r.id: r for r in store.dashboard(account.key, 1_790_000_000)}
+    assert set(rows) == {"7300000000000000001", "7300000000000000002", "7300000000000000003"}
+    assert rows["7300000000000000001"].title == "half \ufffd emoji\ufffd"
+    assert rows["7300000000000000001"].posted_at == 1_789_000_000  # milliseconds recognised
+    assert rows["7300000000000000003"].shares == 7 and rows["7300000000000000003"].title == "fresher copy"
+    # Unknown counts later keep the known ones.
+    nulls = [dict(items[2], share_count=None, view_count=-4, like_count="many")]
+    store.record_sweep(account, 1_790_000_060, [v for v in map(parse_video, nulls) if v is not None], complete=False)
+    again = {r.id: r for r in store.dashboard(account.key, 1_790_000_060)}["7300000000000000003"]
+    assert (again.shares, again.views, again.likes) == (7, 60, 1)
+    out = io.StringIO()
+    assert write(out, store.latest([account.key]), history=False, fmt="csv") == 3
 
 
 def test_video_query_limits_and_ownership(fake: FakeTikTok, tmp_path: Path) -> None:
@@ -257,3 +292,21 @@ def test_loopback_listener_binds_localhost_answers_once_and_times_out() -> None:
     assert quiet.done.is_set() and quiet.result is None
     with pytest.raises(httpx.TransportError):
         httpx.get(quiet.redirect_uri, timeout=2)
+
+
+def test_answers_that_fall_short_are_incomplete_and_bounded(fake: FakeTikTok, tmp_path: Path, store: Store) -> None:
+    """An empty list while the profile says 45 videos marks nothing gone; a server stuck on empty pages with
+    has_more true is left after a few requests, not hundreds."""
+    source, _ = login(fake, tmp_path)
+    poller = Poller(store, source, clock=time.time)
+    assert poller.sweep().videos == 45
+    fake.list_mode = "truncated"
+    result = poller.sweep()
+    assert result.gone == 0 and store.alerts() == []
+    assert not any(r.gone for r in store.dashboard(source.account().key, int(time.time())))
+    fake.list_mode = "stuck"
+    before = len(fake.requests)
+    with pytest.raises(SourceError, match="empty pages"):
+        poller.sweep()
+    assert len(fake.requests) - before <= 6  # user info + three empty pages (+ a token refresh at most)
+    assert not any(r.gone for r in store.dashboard(source.account().key, int(time.time())))

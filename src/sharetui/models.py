@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from sharetui.forecast import Forecast
 
 METRICS = ("shares", "views", "likes", "comments")
+UNKNOWN = -1  # a count a source could not tell (null, missing, not a number): the previous value is kept
+COUNT_MAX = 10**15  # counts are saturated here: sums over any account stay inside SQLite's 64-bit integers
 
 
 @dataclass(frozen=True, slots=True)

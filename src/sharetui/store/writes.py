@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sharetui.models import Account, SweepResult, VideoCounts
+from sharetui.models import UNKNOWN, Account, SweepResult, VideoCounts
 from sharetui.store.connection import Connection
 
 if TYPE_CHECKING:
@@ -93,13 +93,17 @@ class Writes(Connection):
         snapshot_rows: list[tuple[int, int, int, int, int, int]] = []
         seen: set[str] = set()
         append = snapshot_rows.append  # this loop runs once per video per sweep: keep it lean
-        for video in videos:
-            video_id = video.id
-            if video_id in seen:
-                continue  # a source that repeats a video across pages must not double-count it
+        # A video repeated across pages counts once, as its last (freshest) copy.
+        latest = {video.id: video for video in videos}
+        for video_id, video in latest.items():
             seen.add(video_id)
             counts = (video.views, video.likes, video.comments, video.shares)
             entry = known.get(video_id)
+            if UNKNOWN in counts:
+                # Unknown is not zero: keep what was known; a new video waits until its counts are known.
+                if entry is None:
+                    continue
+                counts = tuple(c if c != UNKNOWN else old for c, old in zip(counts, entry.counts, strict=True))  # type: ignore[assignment]
             if entry is None:
                 cursor = db.execute(
                     """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,

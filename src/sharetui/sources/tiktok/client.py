@@ -8,6 +8,7 @@ exponential backoff and jitter, a bounded number of times. Secrets never appear 
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import deque
@@ -19,6 +20,8 @@ import httpx
 
 from sharetui import __version__
 from sharetui.sources import SourceError
+
+MAX_BODY = 32 * 2**20  # no answer of TikTok's comes near this; a bigger one is refused, not inflated
 
 USER_AGENT = f"sharetui/{__version__}"
 RATE_LIMIT = 600  # requests per endpoint per sliding minute, as documented
@@ -91,6 +94,7 @@ class TikTokClient:
         self._client_secret = client_secret
         self._http = http or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
         self.max_attempts = max_attempts
+        self.deadline = max(timeout, 2 * timeout)  # a whole answer, however slowly it trickles in
         self.backoff = backoff
         self.sleep = sleep
         self.limiter = limiter or RateLimiter(sleep=sleep)
@@ -112,9 +116,12 @@ class TikTokClient:
             self.limiter.acquire(path)
             self.requests_sent += 1
             try:
-                response = self._http.request(method, url, **kwargs)
+                response, content = self._read(method, url, path, **kwargs)
             except httpx.TimeoutException:
                 last = TikTokError(f"TikTok did not answer in time ({path})", transient=True)
+                continue
+            except httpx.DecodingError:
+                last = TikTokError(f"TikTok {path}: a garbled compressed response", transient=True)
                 continue
             except httpx.TransportError as exc:
                 last = TikTokError(f"cannot reach TikTok at {self.api_base_url}: {type(exc).__name__}",
@@ -122,7 +129,8 @@ class TikTokClient:
                 continue
             log_id = response.headers.get("x-tt-logid", "")
             try:
-                body = response.json()
+                # A stray non-UTF-8 byte is data damage in one field, not a reason to lose the whole page.
+                body = json.loads(content.decode("utf-8", "replace")) if content else None
             except ValueError:
                 body = None
             if response.status_code == 429 or response.status_code >= 500 or body is None:
@@ -137,6 +145,22 @@ class TikTokClient:
             return response, body
         assert last is not None
         raise last
+
+    def _read(self, method: str, url: str, path: str, **kwargs: Any) -> tuple[httpx.Response, bytes]:
+        """The response and its body, within a total deadline and a size cap: a server that trickles a
+        byte every few seconds, or a small gzip body that inflates to gigabytes, is cut off."""
+        started = time.monotonic()
+        with self._http.stream(method, url, **kwargs) as response:
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise TikTokError(f"TikTok {path}: the response is larger than {MAX_BODY // 2**20} MB; "
+                                      "stopped reading it", transient=True)
+                if time.monotonic() - started > self.deadline:
+                    raise httpx.ReadTimeout(f"no complete answer within {self.deadline:.0f} s")
+                chunks.append(chunk)
+        return response, b"".join(chunks)
 
     # -- OAuth ----------------------------------------------------------------------------------
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from sharetui.config import Config
-from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.models import COUNT_MAX, UNKNOWN, Account, Sweep, VideoCounts
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError, TokenResponse
@@ -27,6 +28,8 @@ FRESH_AGE = 7 * 86_400  # videos younger than this are re-read on every sweep, l
 REFRESH_MARGIN = 300  # refresh this many seconds before the access token expires
 LOGIN_AGAIN = "run `sharetui auth login` again"
 INT64 = 2**63 - 1
+EMPTY_PAGES = 3  # pages in a row with no video while has_more stays true: the server is stuck
+SHORT_SWEEP = 0.8  # a sweep with fewer than this share of the profile's video_count is not complete
 
 
 def user_fields(scopes: set[str]) -> list[str]:
@@ -163,6 +166,7 @@ class TikTokSource:
         self._account = account
         videos: list[VideoCounts] = []
         cursor: int | None = None
+        empty = 0
         for _page in range(MAX_PAGES):
             page_cursor = cursor
             try:
@@ -177,6 +181,10 @@ class TikTokSource:
                 return Sweep(account=account, videos=videos, complete=False, error=str(exc))
             parsed = [v for v in (parse_video(item) for item in page) if v is not None]
             videos.extend(parsed)
+            empty = empty + 1 if not parsed else 0
+            if has_more and empty >= EMPTY_PAGES:
+                return Sweep(account=account, videos=videos, complete=False,
+                             error=f"TikTok sent {EMPTY_PAGES} empty pages in a row while saying there are more")
             if not has_more or cursor is None or (page_cursor is not None and cursor >= page_cursor):
                 break
             if not full and parsed and min(v.posted_at for v in parsed) < now - FRESH_AGE:
@@ -185,7 +193,9 @@ class TikTokSource:
         else:
             return Sweep(account=account, videos=videos, complete=False,
                          error=f"stopped after {MAX_PAGES} pages of videos")
-        return Sweep(account=account, videos=videos, complete=True)
+        # A list that ends far short of the profile's own count is an incomplete answer, not 45 videos gone.
+        short = account.video_count is not None and len({v.id for v in videos}) < SHORT_SWEEP * account.video_count
+        return Sweep(account=account, videos=videos, complete=not short)
 
 
 def _explain(exc: TikTokError) -> SourceError:
@@ -195,29 +205,50 @@ def _explain(exc: TikTokError) -> SourceError:
     return exc
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates (half an emoji): valid JSON, not text
+
+
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """Text from TikTok as data: what cannot be stored or shown (NUL, half a surrogate pair) is replaced."""
+    return _UNSTORABLE.sub("\ufffd", value) if isinstance(value, str) else ""
 
 
 def _count(value: Any) -> int:
-    """A count as TikTok reports it; anything that is not an integer counts as 0."""
+    """A count as TikTok reports it. Not a whole number ≥ 0 (null, missing, a string, negative): unknown,
+    never 0, so the previous known value is kept. Absurd ones are saturated, so no sum overflows."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return UNKNOWN
+    return min(COUNT_MAX, value)
+
+
+def _posted_at(value: Any) -> int:
+    """create_time in Unix seconds; milliseconds are recognised, and anything outside 2000-2100 is unknown."""
     if isinstance(value, bool) or not isinstance(value, int):
         return 0
-    return max(-INT64, min(INT64, value))  # SQLite stores 64-bit integers
+    if value > 10**11:
+        value //= 1000
+    return value if 946_684_800 <= value <= 4_102_444_800 else 0
+
+
+def video_key(value: Any) -> str | None:
+    """A video id as one spelling: "0073…", " 73… " and 73… are the same video."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = _text(value).strip()
+    return str(int(value)) if value.isdigit() else value.lower()
 
 
 def parse_video(item: dict[str, Any]) -> VideoCounts | None:
     """One entry of data.videos, or None when it has no usable id."""
-    video_id = item.get("id")
-    if isinstance(video_id, int) and not isinstance(video_id, bool):
-        video_id = str(video_id)
-    if not isinstance(video_id, str) or not video_id.strip():
+    video_id = video_key(item.get("id"))
+    if video_id is None:
         return None
     title = _text(item.get("title")) or _text(item.get("video_description")).split("\n", 1)[0]
-    created = item.get("create_time")
-    posted_at = created if isinstance(created, int) and not isinstance(created, bool) else 0
     return VideoCounts(
-        id=video_id.strip(), title=title, posted_at=posted_at, share_url=_text(item.get("share_url")),
+        id=video_id, title=title, posted_at=_posted_at(item.get("create_time")),
+        share_url=_text(item.get("share_url")),
         views=_count(item.get("view_count")), likes=_count(item.get("like_count")),
         comments=_count(item.get("comment_count")), shares=_count(item.get("share_count")),
     )
