@@ -248,3 +248,22 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path) -> None:  # noqa: 
     fresh = Store(tmp_path / "ours.sqlite3")
     fresh.close()
     assert sqlite3.connect(tmp_path / "ours.sqlite3").execute("PRAGMA application_id").fetchone()[0] != 0
+
+
+def test_a_clock_behind_the_stored_history_writes_nothing(store: Store) -> None:
+    from sharetui.poller import Poller
+    from sharetui.sources import SourceError
+    from sharetui.sources.demo import DemoSource
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    poller = Poller(store, DemoSource(seed=7, videos=5, history_days=0), clock=clock)
+    poller.sweep()
+    stored = store.last_sweep("demo")
+    clock.advance(-3600)  # the clock jumps an hour back
+    with pytest.raises(SourceError, match="earlier than the last stored sweep"):
+        poller.sweep()
+    assert store.last_sweep("demo") == stored
+    clock.advance(3660)
+    poller.sweep()
+    assert store.last_sweep("demo") == stored + 60

@@ -310,3 +310,31 @@ def test_answers_that_fall_short_are_incomplete_and_bounded(fake: FakeTikTok, tm
         poller.sweep()
     assert len(fake.requests) - before <= 6  # user info + three empty pages (+ a token refresh at most)
     assert not any(r.gone for r in store.dashboard(source.account().key, int(time.time())))
+
+
+def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path: Path, store: Store) -> None:
+    """TikTok rotates the refresh token on every refresh; when saving it fails (disk full), the new token
+    is kept in memory, every sweep still works and says so in one line, and it is saved once space is back."""
+    import errno
+
+    fake.access_ttl = 1  # every sweep refreshes
+    source, path = login(fake, tmp_path)
+    real_save = source._save
+    full = [True]
+
+    def save(credentials):  # noqa: ANN001, ANN202
+        if full[0]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(credentials)
+
+    source._save = save
+    poller = Poller(store, source, clock=time.time)
+    for _ in range(3):
+        with pytest.raises(SourceError, match="kept in memory") as caught:
+            poller.sweep()
+        assert "\n" not in str(caught.value) and "Traceback" not in str(caught.value)
+        time.sleep(1.1)
+    assert store.last_sweep(source.account().key) is not None  # the counts were stored all the same
+    full[0] = False
+    poller.sweep()  # no error: the login is on disk again
+    assert creds_store.load(path).refresh_token == source._credentials().refresh_token  # type: ignore[union-attr]

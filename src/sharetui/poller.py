@@ -22,6 +22,12 @@ Clock = Callable[[], float]
 ROLL_UP_EVERY = 3600  # seconds between retention passes
 
 
+def _utc(ts: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
 class Stopped(Exception):
     """A stop was requested while the poller was storing a back-fill (everything committed stays)."""
 
@@ -98,6 +104,12 @@ class Poller:
         to stop during the back-fill."""
         self.prepare()
         now = self.now()
+        last = self.store.last_sweep(self.source.account().key)
+        if last is not None and now < last:
+            # Written now, this sweep would sit before history already stored: out of order, and the
+            # gains between would be nonsense. Nothing is written until the clock is right again.
+            raise SourceError(f"this machine's clock ({_utc(now)}) is earlier than the last stored sweep "
+                              f"({_utc(last)}); nothing was written: check the system clock")
         full = self.sweeps % self.full_sweep_every == 0
         sweep = self.source.fetch(now, full=full)
         if not sweep.error:

@@ -73,6 +73,8 @@ class TikTokSource:
         self._load = load or (lambda: creds_store.load(path))
         self._save = save or (lambda credentials: creds_store.save(credentials, path))
         self._account: Account | None = None
+        self._unsaved: Credentials | None = None  # rotated tokens not on disk yet
+        self.save_problem: str | None = None  # one line, while tokens are held in memory only
 
     @classmethod
     def from_config(cls, config: Config, name: str = creds_store.DEFAULT_ACCOUNT,
@@ -80,6 +82,11 @@ class TikTokSource:
         return cls(client_from_config(config, limiter=limiter), name=name)
 
     def _credentials(self) -> Credentials:
+        unsaved = self._unsaved
+        if unsaved is not None:
+            # A login TikTok issued that could not be saved yet (disk full): it is the only valid one.
+            self._keep(unsaved)
+            return unsaved
         try:
             credentials = self._load()
         except CredentialsError as exc:
@@ -121,9 +128,21 @@ class TikTokSource:
                                   needs_login=True) from None
             raise
         fresh = credentials_from(token, now, credentials)
-        # The old refresh token stopped working the moment TikTok answered: store the new one first.
-        self._save(fresh)
+        # The old refresh token stopped working the moment TikTok answered: store the new one first, and
+        # if the disk refuses, keep it in memory (and retry every sweep) rather than lose the login.
+        self._keep(fresh)
         return fresh
+
+    def _keep(self, credentials: Credentials) -> None:
+        try:
+            self._save(credentials)
+        except OSError as exc:
+            self._unsaved = credentials
+            self.save_problem = (f"cannot save the renewed TikTok login ({exc.strerror}); it is kept in memory "
+                                 "and saved as soon as the disk allows: free some space, and keep sharetui running")
+            return
+        self._unsaved = None
+        self.save_problem = None
 
     def _fresh_credentials(self) -> Credentials:
         credentials = self._credentials()
@@ -162,7 +181,7 @@ class TikTokSource:
             account = _account_from(user, credentials)
             if (account.display_name, account.username) != (credentials.display_name, credentials.username):
                 credentials.display_name, credentials.username = account.display_name, account.username
-                self._save(credentials)
+                self._keep(credentials)
         self._account = account
         videos: list[VideoCounts] = []
         cursor: int | None = None
@@ -195,7 +214,7 @@ class TikTokSource:
                          error=f"stopped after {MAX_PAGES} pages of videos")
         # A list that ends far short of the profile's own count is an incomplete answer, not 45 videos gone.
         short = account.video_count is not None and len({v.id for v in videos}) < SHORT_SWEEP * account.video_count
-        return Sweep(account=account, videos=videos, complete=not short)
+        return Sweep(account=account, videos=videos, complete=not short, error=self.save_problem)
 
 
 def _explain(exc: TikTokError) -> SourceError:
