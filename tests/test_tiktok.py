@@ -338,3 +338,20 @@ def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path
     full[0] = False
     poller.sweep()  # no error: the login is on disk again
     assert creds_store.load(path).refresh_token == source._credentials().refresh_token  # type: ignore[union-attr]
+
+
+def test_the_listener_refuses_a_foreign_answer_and_keeps_waiting_for_the_real_one() -> None:
+    import httpx as http
+
+    from sharetui.sources.tiktok.auth import LoopbackListener
+
+    listener = LoopbackListener(timeout=10, state="the-real-state").start()
+    try:
+        forged = http.get(f"{listener.redirect_uri}?code=evil&state=forged", timeout=5)
+        assert forged.status_code == 400 and "not the answer" in forged.text
+        assert not listener.done.is_set() and listener.result is None
+        real = http.get(f"{listener.redirect_uri}?code=good&state=the-real-state", timeout=5)
+        assert real.status_code == 200
+        assert listener.done.wait(5) and "code=good" in (listener.result or "")
+    finally:
+        listener.close()

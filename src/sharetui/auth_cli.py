@@ -78,7 +78,7 @@ def _login(config: Config, args: argparse.Namespace) -> int:
     name = creds_store.check_name(args.account)
     client = client_from_config(config)
     verifier, state = make_verifier(), make_state()
-    listener = LoopbackListener(timeout=args.timeout).start()
+    listener = LoopbackListener(timeout=args.timeout, state=state).start()
     try:
         url = authorize_url(config["tiktok.auth_base_url"], client_key=client.client_key, scopes=SCOPES,
                             redirect_uri=listener.redirect_uri, state=state, challenge=code_challenge(verifier))

@@ -76,8 +76,9 @@ def parse_callback(text: str, expected_state: str) -> Callback:
 class LoopbackListener:
     """Waits for exactly one request to http://127.0.0.1:<port>/callback/ in a background thread."""
 
-    def __init__(self, timeout: float = 300.0) -> None:
+    def __init__(self, timeout: float = 300.0, state: str | None = None) -> None:
         self.timeout = timeout
+        self.state = state  # when set, only an answer carrying this state ends the wait
         self.result: str | None = None
         self.done = threading.Event()
         listener = self
@@ -87,15 +88,26 @@ class LoopbackListener:
                 if urlsplit(self.path).path != CALLBACK_PATH:
                     self.send_error(404)
                     return
+                states = parse_qs(urlsplit(self.path).query).get("state", [])
+                if listener.state is not None and states != [listener.state]:
+                    # Any local program can call this port: an answer that is not ours is refused, and the
+                    # real redirect is still awaited until the timeout.
+                    self._page(400, b"<p>This is not the answer to the sharetui login that is waiting "
+                                    b"(its state does not match). Nothing was done.")
+                    return
                 listener.result = self.path
-                body = (b"<!doctype html><meta charset=utf-8><title>sharetui</title>"
-                        b"<p>sharetui received TikTok's answer. You can close this tab and go back to the terminal.")
-                self.send_response(200)
+                self._page(200, b"<p>sharetui received TikTok's answer. You can close this tab and go back "
+                                b"to the terminal.")
+                listener.done.set()
+
+            def _page(self, status: int, text: bytes) -> None:
+                body = b"<!doctype html><meta charset=utf-8><title>sharetui</title>" + text
+                self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-                listener.done.set()
+
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 """Quiet: the request line holds the authorization code."""
