@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharetui import __version__
 from sharetui.cli_common import open_sources_or_fail, open_store
-from sharetui.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError
+from sharetui.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError, SharetuiError
 
 if TYPE_CHECKING:
     from sharetui.config import Config
@@ -155,7 +155,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args.demo = args.global_demo or getattr(args, "demo", False)
     # Loaded after parsing: `--version` and `--help` answer without them.
     from sharetui import locations
-    from sharetui.config import ConfigError, load
+    from sharetui.config import load
 
     try:
         if args.command == "config":
@@ -189,12 +189,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return auth_cli.run(config, args)
         return _monitor(config, args)
-    except ConfigError as exc:
+    except SharetuiError as exc:  # config, cache, source or the command itself: one line, its exit code
         _error(str(exc))
-        return EXIT_USAGE
-    except CliError as exc:
-        _error(str(exc))
-        return exc.code
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sharetui import locations
+from sharetui.errors import EXIT_USAGE, SharetuiError
 
 
-class ConfigError(Exception):
-    """A problem with the config file or a value; the message is one line meant for the user."""
+class ConfigError(SharetuiError):
+    """A problem with the config file or a value (exit code 2, like any usage error)."""
+
+    exit_code = EXIT_USAGE
 
 
 class ThemeError(ConfigError):

@@ -1,4 +1,4 @@
-"""sharetui's errors: each carries a one-line message for the user; CliError also the exit code to leave with.
+"""sharetui's errors: one base, each a one-line message for the user and the exit code to leave with.
 StoreError lives here (not in the store package) so the UI can catch it without importing the store."""
 
 from __future__ import annotations
@@ -6,13 +6,20 @@ from __future__ import annotations
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-class CliError(Exception):
-    """A failure reported as one line on stderr with a non-zero exit code."""
+class SharetuiError(Exception):
+    """A failure reported as one line (stderr, the status line) with the exit code a command ends with."""
 
-    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
+    exit_code = EXIT_FAIL
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
-        self.code = code
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
-class StoreError(Exception):
-    """The cache cannot be used; the message is one line meant for the user."""
+class CliError(SharetuiError):
+    """A command's own failure (usage errors carry EXIT_USAGE)."""
+
+
+class StoreError(SharetuiError):
+    """The cache cannot be used."""

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sharetui.errors import SharetuiError
 from sharetui.models import Account, Sweep, VideoCounts
 
 
-class SourceError(Exception):
+class SourceError(SharetuiError):
     """A fetch failed; the message is one line for the user (with TikTok's log_id where there is one).
 
     `needs_login` means retrying is pointless until the user logs in again.
