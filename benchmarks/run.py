@@ -133,19 +133,25 @@ def write_throughput(videos: int, tmp: Path) -> None:
     ROWS[-1] = (ROWS[-1][0], ROWS[-1][1], f"{len(rows) / ours:,.0f} rows/s ({ratio:.2f}×)", *ROWS[-1][3:])
 
 
-def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None = "5") -> None:
-    """Items 4 and 5: the event-loop stall of a poll landing, and opening a video on 30 days."""
+def reference_app(cache: Path):  # noqa: ANN201 - (ShareApp, its clock cell, its number of videos)
+    """The monitor on `cache`, polling only when told, with a clock the measurement moves by hand."""
     from sharetui.app import ShareApp
     from sharetui.config import Config
-    from sharetui.screens.video import VideoScreen
-    from sharetui.widgets.video_table import VideoTable
 
     store = Store(cache)
-    last = store.last_sweep("demo") or 0
-    now = [float(last)]
+    now = [float(store.last_sweep("demo") or 0)]
     videos = int(store.get_meta("demo.signature").split(":")[1])  # type: ignore[union-attr]
     app = ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=30), store=store,
                    clock=lambda: now[0], poll_on_start=False)
+    return app, now, videos
+
+
+def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None = "5") -> None:
+    """Items 4 and 5: the event-loop stall of a poll landing, and opening a video on 30 days."""
+    from sharetui.screens.video import VideoScreen
+    from sharetui.widgets.video_table import VideoTable
+
+    app, now, videos = reference_app(cache)
 
     async def measure() -> tuple[float, float, float]:
         async with app.run_test(size=(120, 36)) as pilot:
@@ -204,17 +210,10 @@ def browse_while_writing(cache: Path) -> None:
     """Item 11: open videos, switch them to 30 days and go back while the first poll sweeps and runs a
     retention pass (the reference cache's 30 days of 15-minute history rolled up past 7 days): the
     event loop's longest stall. The screens read through their own connection, never the writer's."""
-    from sharetui.app import ShareApp
-    from sharetui.config import Config
     from sharetui.screens.video import VideoScreen
     from sharetui.widgets.video_table import VideoTable
 
-    store = Store(cache)
-    last = store.last_sweep("demo") or 0
-    now = [float(last)]
-    videos = int(store.get_meta("demo.signature").split(":")[1])  # type: ignore[union-attr]
-    app = ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=30), store=store,
-                   clock=lambda: now[0], poll_on_start=False)
+    app, now, videos = reference_app(cache)
 
     async def measure() -> tuple[float, int, float]:
         async with app.run_test(size=(120, 36)) as pilot:

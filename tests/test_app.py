@@ -367,7 +367,8 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
     async with app.run_test(size=(130, 46), notifications=True) as pilot:
         await settle(app, pilot)
         table = table_of(app)
-        assert app.baseline is not None and app.baseline.ages
+        usual = app.baseline_for(app.source.account().key)
+        assert usual is not None and usual.ages
         ratios = [table.rows[k].vs_usual for k in table.order]
         assert sum(r is not None for r in ratios) >= 10
         assert "×Usual" in table.render_line(0).text

@@ -116,7 +116,6 @@ def test_video_series_buckets(store: Store) -> None:
     assert series["shares"].values == [0, 4, 4, 10, 10]
     assert series["shares"].gains == [4, 0, 6, 0]
     assert series["views"].gains == [100, 0, 200, 0]
-    assert series["shares"].change == 10
 
 
 def test_total_series_from_sweeps(store: Store) -> None:

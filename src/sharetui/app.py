@@ -154,11 +154,6 @@ class ShareApp(App[int]):
     def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
         return self.service.baseline_for(account_key, metric)
 
-    @property
-    def baseline(self) -> Baseline | None:
-        """The usual of the account on screen (used by charts that compare against one account)."""
-        return self.baseline_for(self.source.account().key)
-
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(self.screen_data)
 

@@ -129,12 +129,6 @@ class Series:
     gains: list[int]
     step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
 
-    @property
-    def change(self) -> int | None:
-        known = [v for v in self.values if v is not None]
-        if not known:
-            return None
-        return known[-1] - (self.values[0] if self.values[0] is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
