@@ -133,6 +133,28 @@ def write_throughput(videos: int, tmp: Path) -> None:
     ROWS[-1] = (ROWS[-1][0], ROWS[-1][1], f"{len(rows) / ours:,.0f} rows/s ({ratio:.2f}×)", *ROWS[-1][3:])
 
 
+class StallWatch:
+    """The event loop's longest stall, sampled every millisecond from creation until stop()."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._running = True
+        self._task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        previous = time.perf_counter()
+        while self._running:
+            await asyncio.sleep(0.001)
+            current = time.perf_counter()
+            self.worst = max(self.worst, current - previous - 0.001)
+            previous = current
+
+    async def stop(self) -> float:
+        self._running = False
+        await self._task
+        return self.worst
+
+
 def reference_app(cache: Path):  # noqa: ANN201 - (ShareApp, its clock cell, its number of videos)
     """The monitor on `cache`, polling only when told, with a clock the measurement moves by hand."""
     from sharetui.app import ShareApp
@@ -159,31 +181,17 @@ def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None 
             while not table.order:
                 await asyncio.sleep(0.005)
             await pilot.pause()
-            worst = 0.0
-            running = True
-
-            async def watch() -> None:
-                nonlocal worst
-                previous = time.perf_counter()
-                while running:
-                    await asyncio.sleep(0.001)
-                    current = time.perf_counter()
-                    worst = max(worst, current - previous - 0.001)
-                    previous = current
-
-            watcher = asyncio.create_task(watch())
+            watch = StallWatch()
             await asyncio.sleep(0.2)
-            baseline = worst
-            worst = 0.0
+            baseline = watch.worst
+            watch.worst = 0.0
             now[0] += 900  # every video has moved on: a full keyed update of 2,000 rows
             app.poll_now()
             while app.polling:
                 await asyncio.sleep(0.005)
             await pilot.pause()
             await asyncio.sleep(0.1)
-            running = False
-            await watcher
-            stall = worst
+            stall = await watch.stop()
             # Actions are called directly: Pilot.press adds ~40 ms of its own waiting for idle.
             started = time.perf_counter()
             app.open_video(table.cursor_key)
@@ -221,18 +229,7 @@ def browse_while_writing(cache: Path) -> None:
             while not table.order:
                 await asyncio.sleep(0.005)
             await pilot.pause()
-            worst, running = 0.0, True
-
-            async def watch() -> None:
-                nonlocal worst
-                previous = time.perf_counter()
-                while running:
-                    await asyncio.sleep(0.001)
-                    current = time.perf_counter()
-                    worst = max(worst, current - previous - 0.001)
-                    previous = current
-
-            watcher = asyncio.create_task(watch())
+            watch = StallWatch()
             now[0] += 900
             started = time.perf_counter()
             app.poll_now()  # the first sweep of this poller also runs the hourly retention pass
@@ -250,9 +247,7 @@ def browse_while_writing(cache: Path) -> None:
                 opened += 1
             busy = time.perf_counter() - started
             await pilot.pause()
-            running = False
-            await watcher
-            return worst, opened, busy
+            return await watch.stop(), opened, busy
 
     stall, opened, busy = asyncio.run(measure())
     row("11", f"browse while a poll and a retention pass land ({opened} videos opened in {busy:.1f} s): "

@@ -12,6 +12,8 @@ import bisect
 import math
 from dataclasses import dataclass
 
+from sharetui.slow_cache import SlowCache
+
 AGES_HOURS = [1, 2, 3, 4, 6, 8, 12, 18, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160]
 MIN_PEERS = 5  # fewer videos known at an age: no baseline there (not enough to call anything "usual")
 
@@ -90,16 +92,11 @@ class BaselineCache:
     def __init__(self, store: object, account_key: str, max_age: int = 900) -> None:
         self.store = store
         self.account_key = account_key
-        self.max_age = max_age
-        self._built_at: int | None = None
-        self._count = -1
-        self._baselines: dict[str, Baseline] = {}
+        self._cache: SlowCache[dict[str, Baseline]] = SlowCache(self._build, max_age)
+
+    def _build(self, now: int) -> dict[str, Baseline]:
+        samples = self.store.age_samples(self.account_key, now, AGES_HOURS)  # type: ignore[attr-defined]
+        return {m: build(m, by_age) for m, by_age in samples.items()}
 
     def get(self, now: int, metric: str = "shares", video_count: int | None = None) -> Baseline:
-        stale = self._built_at is None or now - self._built_at >= self.max_age or now < self._built_at
-        if stale or (video_count is not None and video_count != self._count):
-            samples = self.store.age_samples(self.account_key, now, AGES_HOURS)  # type: ignore[attr-defined]
-            self._baselines = {m: build(m, by_age) for m, by_age in samples.items()}
-            self._built_at = now
-            self._count = video_count if video_count is not None else -1
-        return self._baselines[metric]
+        return self._cache.get(now, video_count)[metric]

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sharetui.models import AgedVideo
+from sharetui.slow_cache import SlowCache
 
 HOUR, DAY = 3600, 86_400
 HORIZONS: tuple[tuple[str, int], ...] = (("7d", 168), ("30d", 720))  # name, hours after posting
@@ -278,18 +279,14 @@ class ForecastCache:
     def __init__(self, store: object, account_key: str, max_age: int = 900) -> None:
         self.store = store
         self.account_key = account_key
-        self.max_age = max_age
-        self._built_at: int | None = None
-        self._count = -1
-        self._by_id: dict[str, Forecast] = {}
+        self._cache: SlowCache[dict[str, Forecast]] = SlowCache(self._build, max_age)
+
+    def _build(self, now: int) -> dict[str, Forecast]:
+        as_of = default_as_of(self.store, self.account_key, now)
+        return {f.id: f for f in forecasts(self.store, self.account_key, as_of)}
 
     def get(self, now: int, video_count: int = -1) -> dict[str, Forecast]:
-        built = self._built_at
-        if built is None or not 0 <= now - built < self.max_age or video_count != self._count:
-            as_of = default_as_of(self.store, self.account_key, now)
-            self._by_id = {f.id: f for f in forecasts(self.store, self.account_key, as_of)}
-            self._built_at, self._count = now, video_count
-        return self._by_id
+        return self._cache.get(now, video_count)
 
 
 def forecasts(store: object, account_key: str, as_of: int) -> list[Forecast]:
