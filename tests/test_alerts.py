@@ -11,7 +11,7 @@ import pytest
 from sharetui import alerts
 from sharetui.alerts import Alert, Before, Rules
 from sharetui.baseline import build, percentile
-from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.models import UNKNOWN, Account, Sweep, VideoCounts
 from sharetui.poller import Poller
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
@@ -180,6 +180,7 @@ class _Fixed:
 
     def __init__(self, account: Account, posted: int) -> None:
         self._account, self.posted, self.shares = account, posted, 100
+        self.extra = False  # a second video "w", with the same shares
 
     def account(self) -> Account:
         return self._account
@@ -188,7 +189,10 @@ class _Fixed:
         return None
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
-        return Sweep(self._account, [VideoCounts("v", "t", self.posted, "", 10_000, 10, 1, self.shares)])
+        videos = [VideoCounts("v", "t", self.posted, "", 10_000, 10, 1, self.shares)]
+        if self.extra:
+            videos.append(VideoCounts("w", "u", self.posted, "", 10_000, 10, 1, self.shares))
+        return Sweep(self._account, videos)
 
     def close(self) -> None:
         return None
@@ -205,3 +209,24 @@ def test_hooks_get_the_alert_but_never_our_secrets(tmp_path: Path, monkeypatch: 
     env = json.loads(out.read_text())
     assert "hunter2" not in json.dumps(env) and "SOME_TOKEN" not in env
     assert env["SHARETUI_ALERT_RULE"] == "gone" and "PATH" in env
+
+
+def test_a_count_first_unknown_then_known_passes_no_milestone(store: Store, tmp_path: Path) -> None:
+    """A new video whose shares TikTok leaves null is stored with shares unknown (never 0): when they arrive,
+    1,200 shares is where the history starts, not 1,200 gained, and no milestone was "passed"."""
+    clock = FakeClock()
+    account = Account("tiktok:x", "tiktok", "X")
+    source = _Fixed(account, int(clock()) - 86_400)
+    poller = Poller(store, source, clock=clock, rules=Rules(), alerts_log=tmp_path / "a.log")
+    poller.sweep()  # the baseline sweep: a known video
+    source.shares = UNKNOWN
+    source.extra = True  # a second, new video whose shares are null
+    poller.sweep()
+    row = {r.id: r for r in store.dashboard(account.key, int(clock()))}["w"]
+    assert (row.known("shares"), row.known("views"), row.gain_1h) == (None, 10_000, None)
+    clock.advance(60)
+    source.shares = 1_200
+    raised = [(a.video_id, a.rule) for a in poller.sweep().alerts]
+    assert raised == [("v", "milestone")]  # v went from a known 100 to 1,200; w only from unknown
+    row = {r.id: r for r in store.dashboard(account.key, int(clock()))}["w"]
+    assert row.known("shares") == 1_200 and not (row.gain_1h and not row.gain_1h_lower and row.gain_1h > 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import zipfile
@@ -87,7 +88,7 @@ def test_import_zip_then_again_changes_nothing(tmp_path: Path, data_dir: Path) -
     first = run_cli("import", str(archive), "--export-date", EXPORTED)
     assert first.returncode == 0, first.stderr
     assert "4 days of account totals, 4 new or updated" in first.stdout
-    assert "3 video rows, 2 new videos, 2 new snapshots, 1 rows with unknown counts skipped" in first.stdout
+    assert "3 video rows, 3 new videos, 2 new snapshots, 1 with some counts unknown (shown as –)" in first.stdout
     assert "skipped (follower history" in first.stderr
     before = db_rows(data_dir)
     again = run_cli("import", str(archive), "--export-date", EXPORTED)
@@ -98,6 +99,9 @@ def test_import_zip_then_again_changes_nothing(tmp_path: Path, data_dir: Path) -
     assert "=SUM(A1) [bold]not bold[/bold]" in exported.stdout  # the imported account is what auto shows now
     csv_out = run_cli("export")
     assert "'=SUM(A1)" in csv_out.stdout
+    # The video whose shares were `undefined` keeps its known counts; its shares stay unknown, not 0.
+    second = next(v for v in json.loads(exported.stdout) if v["id"] == "7400000000000000002")
+    assert (second["views"], second["likes"], second["comments"], second["shares"]) == (900, 50, 2, None)
 
 
 def test_a_bad_file_writes_nothing_and_others_still_import(tmp_path: Path, data_dir: Path) -> None:
@@ -161,7 +165,7 @@ async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.dashboard.query_one(VideoTable)
-        assert len(table.order) == 2
+        assert len(table.order) == 3  # the one with `undefined` shares too, its shares shown as unknown
         assert app.state == "IMPORTED"
         assert "TikTok Studio import" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         assert "shares per day" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
@@ -174,7 +178,115 @@ async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -
         assert run_cli("import", str(tmp_path / "Content.csv"), "--export-date", EXPORTED).returncode == 0
         for _ in range(50):
             await pilot.pause(0.1)
-            if len(table.order) == 3:
+            if len(table.order) == 4:
                 break
-        assert len(table.order) == 3
+        assert len(table.order) == 4
     assert os.environ.get("SHARETUI_TIKTOK_CLIENT_KEY") is None
+
+
+def content_row(video: str, shares: str, views: str = "900", day: str = "January 2", title: str = "T") -> str:
+    return f"{day},{title},https://www.tiktok.com/@me/video/{video},January 1,50,2,{shares},{views}\n"
+
+
+def content(*rows: str) -> str:
+    return BOM + ",".join(studio.CONTENT_HEADER) + "\n" + "".join(rows)
+
+
+def test_unknown_counts_fill_in_later_and_never_read_as_gains(tmp_path: Path, data_dir: Path) -> None:
+    first = tmp_path / "Content.csv"
+    first.write_text(content(content_row("7400000000000000009", "undefined", day="January 1")))
+    assert run_cli("import", str(first), "--export-date", EXPORTED).returncode == 0
+    assert db_rows(data_dir)["snapshots"] == []  # a snapshot holds four known counts: none yet
+    first.write_text(content(content_row("7400000000000000009", "410", views="undefined")))
+    result = run_cli("import", str(first), "--export-date", EXPORTED)
+    assert result.returncode == 0, result.stderr
+    rows = db_rows(data_dir)
+    assert [s[2:] for s in rows["snapshots"]] == [(900, 50, 2, 410)]  # views carried from the first row
+    latest = json.loads(run_cli("export", "--format", "json").stdout)
+    assert latest[0]["shares"] == 410 and latest[0]["views"] == 900
+
+
+def test_a_partial_row_shows_dashes_not_zero(tmp_path: Path, data_dir: Path) -> None:
+    from sharetui.store import Store
+
+    path = tmp_path / "Content.csv"
+    path.write_text(content(content_row("7400000000000000009", "undefined")))
+    assert run_cli("import", str(path), "--export-date", EXPORTED).returncode == 0
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        row = store.dashboard("studio", 1_799_100_000)[0]
+    assert (row.known("views"), row.known("shares"), row.share_rate) == (900, None, None)
+    assert row.gain_24h is None  # no history at all: unknown, never "+0" or "+total"
+    assert "900," in run_cli("export").stdout.splitlines()[1]  # CSV: views there, shares empty
+
+
+def test_todays_export_is_never_dated_after_it_was_made(tmp_path: Path, data_dir: Path) -> None:
+    import time
+
+    path = tmp_path / "Content.csv"
+    today = time.strftime("%B %d", time.gmtime())
+    path.write_text(content(content_row("7400000000000000009", "5", day=today)))
+    made = int(time.time()) - 3600
+    os.utime(path, (made, made))  # downloaded an hour ago
+    assert run_cli("import", str(path)).returncode == 0
+    [(_vid, at, *_counts)] = db_rows(data_dir)["snapshots"]
+    assert at <= made
+
+
+def test_import_into_a_live_account_keeps_live_counts_and_titles(tmp_path: Path, data_dir: Path) -> None:
+    from sharetui.models import Account, VideoCounts
+    from sharetui.store import Store
+
+    account = Account("tiktok:me", "tiktok", "Me")
+    live_at = 1_799_000_000  # 2027-01-03 08:13 UTC
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        store.record_sweep(account, live_at, [VideoCounts("7400000000000000009", "Live title", 1_798_000_000,
+                                                          "", 1000, 60, 3, 500)])
+        rows = [studio.VideoTotals(at=at, video_id="7400000000000000009", title="Export title", link="",
+                                   posted_at=1_798_000_000, likes=50, comments=2, shares=shares, views=900)
+                for at, shares in ((live_at - 86_400, 400), (live_at - 43_200, 400), (live_at + 3600, 450))]
+        done = store.import_videos(account, rows)
+        assert (done.snapshots, done.covered) == (1, 1)  # the repeat adds nothing; the later one is live's
+        row = store.dashboard(account.key, live_at + 7200)[0]
+        assert (row.title, row.shares) == ("Live title", 500)
+        history = [s[2:] for s in db_rows(data_dir)["snapshots"]]
+        assert history == [(900, 50, 2, 400), (1000, 60, 3, 500)]
+        assert store.import_videos(account, rows).snapshots == 0
+
+
+@pytest.mark.parametrize(("cell", "why"), [("¹²³", "is not a count"), ("٣", "is not a count"),
+                                           ("12345678901234567890123", "larger than any TikTok count")])
+def test_counts_that_are_not_counts_stop_that_file_only(tmp_path: Path, data_dir: Path, cell: str,
+                                                        why: str) -> None:
+    bad = tmp_path / "Content.csv"
+    bad.write_text(content(content_row("7400000000000000009", cell)))
+    good = tmp_path / "Overview.csv"
+    good.write_text(OVERVIEW)
+    result = run_cli("import", str(bad), str(good), "--export-date", EXPORTED)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{bad}:2:" in result.stderr and why in result.stderr
+    assert len(db_rows(data_dir)["daily_totals"]) == 4  # the later file still imported
+
+
+def test_hostile_archives_get_one_line_and_the_next_file_imports(tmp_path: Path, data_dir: Path) -> None:
+    good = tmp_path / "Overview.csv"
+    good.write_text(OVERVIEW)
+    zero_date = tmp_path / "zero.zip"
+    with zipfile.ZipFile(zero_date, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("Content.csv", date_time=(1980, 0, 0, 0, 0, 0)),
+                         content(content_row("7400000000000000009", "5")))
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Content.csv", b"0" * (studio.MAX_TABLE_BYTES + 1))
+    long_line = tmp_path / "Long.csv"
+    long_line.write_text(",".join(studio.CONTENT_HEADER) + "\n" + "x" * 200_000 + "\n")
+    escape = tmp_path / "esc.zip"
+    with zipfile.ZipFile(escape, "w") as archive:
+        archive.writestr("\x1b]0;pwned\x07.csv", "nothing,here\n")
+    result = run_cli("import", str(zero_date), str(bomb), str(long_line), str(escape), str(good),
+                     "--export-date", EXPORTED)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "zero.zip:Content.csv: 1 video rows" in result.stdout  # a zero date falls back to the file's
+    assert "bomb.zip:Content.csv:" in result.stderr and "far larger than any TikTok Studio export" in result.stderr
+    assert "Long.csv:2:" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout and "\x07" not in result.stderr
+    assert len(db_rows(data_dir)["daily_totals"]) == 4

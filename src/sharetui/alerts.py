@@ -20,7 +20,7 @@ from typing import Any
 from sharetui import text as fmt
 from sharetui.baseline import Baseline
 from sharetui.forecast import Forecast
-from sharetui.models import VideoCounts
+from sharetui.models import COUNT_MAX, VideoCounts
 
 COMMAND_TIMEOUT = 10
 HOOK_ENVIRONMENT = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SHELL", "TERM"}
@@ -76,7 +76,7 @@ class Rules:
 class Before:
     """A video as stored before this sweep."""
 
-    shares: int
+    shares: int | None  # None while no source has told it: no milestone is "passed" from an unknown
     gone: bool
     title: str
 
@@ -95,8 +95,9 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
         previous = before.get(video.id)
         if previous is None:
             continue  # first sight: nothing to compare with (and never an alert on history)
+        before_shares = previous.shares if previous.shares is not None else COUNT_MAX  # unknown: none passed
         for milestone in rules.milestones:
-            if previous.shares < milestone <= video.shares:
+            if before_shares < milestone <= video.shares:
                 alerts.append(Alert(now, account, video.id, video.title, "milestone", str(milestone),
                                     f"“{title}” passed {milestone:,} shares", video.shares))
         start, trailing_start = window_values.get(video.id, (None, None))
@@ -135,7 +136,7 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
                 title = fmt.safe_text(previous.title, 80) or video_id
                 alerts.append(Alert(now, account, video_id, previous.title, "gone", str(now),
                                     f"“{title}” disappeared from TikTok (made private or removed)",
-                                    previous.shares))
+                                    previous.shares or 0))
     return alerts
 
 

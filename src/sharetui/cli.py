@@ -329,6 +329,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
     from sharetui import studio
     from sharetui.sources.imported import ACCOUNT as STUDIO_ACCOUNT
+    from sharetui.text import safe_text
 
     export_date = None
     if args.export_date:
@@ -358,8 +359,14 @@ def _import(config: Config, args: argparse.Namespace) -> int:
     try:
         for path in args.paths:
             try:
-                for name, data, exported in studio.sources(Path(path)):
-                    parsed = studio.parse(name, data, export_date or exported, args.date_format)
+                for table in studio.sources(Path(path)):
+                    name = table.name
+                    exported_at = table.exported_at
+                    if export_date is not None:  # the export's end of day, or now if that is later
+                        exported_at = int(datetime(export_date.year, export_date.month, export_date.day,
+                                                   23, 59, 59, tzinfo=UTC).timestamp())
+                    parsed = studio.parse(name, table.data, export_date or table.exported, args.date_format,
+                                          exported_at)
                     size = len(parsed.days) + len(parsed.videos)
                     if size >= 10_000:
                         print(f"{name}: importing {size:,} rows…", file=sys.stderr, flush=True)
@@ -369,16 +376,19 @@ def _import(config: Config, args: argparse.Namespace) -> int:
                         changed = store.import_days(account, parsed.days)
                         print(f"{name}: {len(parsed.days)} days of account totals, {changed} new or updated")
                     else:
-                        added, new, skipped = store.import_videos(account, parsed.videos)
-                        note = f", {skipped} rows with unknown counts skipped" if skipped else ""
-                        print(f"{name}: {len(parsed.videos)} video rows, {new} new videos, "
-                              f"{added} new snapshots{note}")
+                        done = store.import_videos(account, parsed.videos)
+                        notes = [f"{done.partial} with some counts unknown (shown as –)" if done.partial else "",
+                                 f"{done.covered} already covered by live polls (kept)" if done.covered else "",
+                                 f"{done.skipped} older than the video's history with unknown counts (skipped)"
+                                 if done.skipped else ""]
+                        print(f"{name}: {len(parsed.videos)} video rows, {done.videos} new videos, "
+                              f"{done.snapshots} new snapshots" + "".join(f", {n}" for n in notes if n))
             except studio.StudioError as exc:
                 failed += 1
                 _error(str(exc))
             except OSError as exc:
                 failed += 1
-                _error(f"{path}: cannot read: {exc.strerror}")
+                _error(f"{safe_text(path, 300)}: cannot read: {exc.strerror}")
     finally:
         store.close()
         lock.release()

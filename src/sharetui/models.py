@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 METRICS = ("shares", "views", "likes", "comments")
 UNKNOWN = -1  # a count a source could not tell (null, missing, not a number): the previous value is kept
 COUNT_MAX = 10**15  # counts are saturated here: sums over any account stay inside SQLite's 64-bit integers
+COUNT_ORDER = ("views", "likes", "comments", "shares")  # the order of VideoCounts.counts() and stored counts
+
+
+def unknown_bits(counts: tuple[int | None, ...]) -> int:
+    """The stored `unknown` mask of a video: bit i set where counts[i] (COUNT_ORDER) is not known yet.
+    Such a video shows "–" for those counts and gets its first snapshot once all four are known."""
+    return sum(1 << i for i, value in enumerate(counts) if value is None or value == UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,7 @@ class VideoRow:
     shares: int
     updated_at: int
     gone: bool = False
+    unknown: int = 0  # counts no source has told yet (models.unknown_bits): stored as 0, shown as "–"
     gain_1h: int | None = None  # shares gained in the last hour (sharetui.figures.window_gain)...
     gain_24h: int | None = None
     gain_1h_lower: bool = False  # ...where True, only a lower bound ("≥": history or a poll gap cuts in)
@@ -112,10 +120,19 @@ class VideoRow:
     account: str = ""  # the account's key
     account_label: str = ""  # how the account is named on screen
 
+    def known(self, metric: str) -> int | None:
+        """The latest count of `metric`, or None while no source has told it."""
+        if self.unknown & (1 << COUNT_ORDER.index(metric)):
+            return None
+        return int(getattr(self, metric))
+
     @property
-    def share_rate(self) -> float:
-        """Shares per 1,000 views: the figure creators compare across videos."""
-        return self.shares * 1000 / self.views if self.views else 0.0
+    def share_rate(self) -> float | None:
+        """Shares per 1,000 views: the figure creators compare across videos (None while either is unknown)."""
+        shares, views = self.known("shares"), self.known("views")
+        if shares is None or views is None:
+            return None
+        return shares * 1000 / views if views else 0.0
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def has_imports(store: Reader | Store) -> bool:
     """Whether the cache holds TikTok Studio data of its own account."""
     from sharetui.sources.imported import ACCOUNT
 
-    return store.newest_snapshot_at(ACCOUNT.key) is not None
+    return store.account(ACCOUNT.key) is not None  # any import made it, even one of unknown counts only
 
 
 def open_sources(config: Config, *, force_demo: bool = False) -> list[Source]:

@@ -12,11 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from sharetui.models import COUNT_MAX
+from sharetui.text import safe_text
 
 OVERVIEW_HEADER = ["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"]
 CONTENT_HEADER = ["Time", "Video title", "Video link", "Post time", "Total likes", "Total comments",
@@ -30,6 +35,9 @@ MONTHS = {name: i for i, names in enumerate(
      ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
      ("november", "nov"), ("december", "dec")], start=1) for name in names}
 VIDEO_ID = re.compile(r"/video/(\d+)")
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: "¹²³" and "١٢٣" pass str.isdigit() but are not counts here
+MAX_TABLE_BYTES = 64 * 1024 * 1024  # a real Content.csv for 10,000 videos is ~2 MB; this stops zip bombs
+MAX_FIELD_CHARS = 64 * 1024  # a title is at most a few thousand characters; a longer field is not an export
 
 
 class StudioError(Exception):
@@ -68,26 +76,69 @@ class ParsedFile:
     note: str = ""
 
 
-def sources(path: Path) -> Iterator[tuple[str, bytes, date]]:
-    """(display name, content, export date) for every table in `path` (a zip, .csv or .xlsx)."""
-    if not path.exists():
-        raise StudioError(f"{path}: no such file")
-    exported = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+@dataclass(frozen=True)
+class Table:
+    """One table of an export: its display name (safe to print), its bytes, and when it was exported."""
+    name: str
+    data: bytes
+    exported: date  # the export's day, for dates without a year
+    exported_at: int  # the latest moment its counts can describe (Unix seconds): never later than now
+
+
+def _shown(path: Path | str) -> str:
+    return safe_text(str(path), 300)  # file and member names are data too: no escape sequence reaches a terminal
+
+
+def _too_big(name: str, size: int) -> StudioError:
+    return StudioError(f"{name}: {size:,} bytes is far larger than any TikTok Studio export "
+                       f"(limit {MAX_TABLE_BYTES // 2**20} MB); check that this is the right file")
+
+
+def sources(path: Path) -> Iterator[Table]:
+    """Every table in `path` (a zip, .csv or .xlsx), each read whole but never past MAX_TABLE_BYTES."""
+    shown = _shown(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise StudioError(f"{shown}: no such file") from None
+    # The file's time is when it was downloaded: no count in it can be newer (nor newer than now).
+    exported_at = int(min(stat.st_mtime, time.time()))
+    exported = datetime.fromtimestamp(exported_at, UTC).date()
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.infolist() if m.filename.lower().endswith((".csv", ".xlsx"))]
-                if not members:
-                    raise StudioError(f"{path}: the zip holds no .csv or .xlsx file")
-                for member in members:
-                    yield f"{path}:{member.filename}", archive.read(member), date(*member.date_time[:3])
-        except zipfile.BadZipFile:
-            raise StudioError(f"{path}: not a readable zip file; download it again from TikTok Studio") from None
+        yield from _zip_tables(path, shown, exported, exported_at)
     elif suffix in (".csv", ".xlsx"):
-        yield str(path), path.read_bytes(), exported
+        if stat.st_size > MAX_TABLE_BYTES:
+            raise _too_big(shown, stat.st_size)
+        yield Table(shown, path.read_bytes(), exported, exported_at)
     else:
-        raise StudioError(f"{path}: expected a .zip, .csv or .xlsx from TikTok Studio's 'Download data'")
+        raise StudioError(f"{shown}: expected a .zip, .csv or .xlsx from TikTok Studio's 'Download data'")
+
+
+def _zip_tables(path: Path, shown: str, exported: date, exported_at: int) -> Iterator[Table]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if m.filename.lower().endswith((".csv", ".xlsx"))]
+            if not members:
+                raise StudioError(f"{shown}: the zip holds no .csv or .xlsx file")
+            for member in members:
+                name = f"{shown}:{_shown(member.filename)}"
+                if member.file_size > MAX_TABLE_BYTES:
+                    raise _too_big(name, member.file_size)
+                with archive.open(member) as stream:
+                    data = stream.read(MAX_TABLE_BYTES + 1)  # the header's size may lie
+                if len(data) > MAX_TABLE_BYTES:
+                    raise _too_big(name, len(data))
+                try:
+                    day = date(*member.date_time[:3])
+                except ValueError:
+                    day = exported  # a zero or impossible date in the zip: the file's own date
+                yield Table(name, data, min(day, exported), exported_at)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        # RuntimeError: encrypted member; NotImplementedError: a compression zipfile cannot read.
+        raise StudioError(f"{shown}: not a readable zip file ({type(exc).__name__}); "
+                          "download it again from TikTok Studio") from None
 
 
 def _table(name: str, data: bytes) -> list[list[str]]:
@@ -97,6 +148,13 @@ def _table(name: str, data: bytes) -> list[list[str]]:
         except ImportError:
             raise StudioError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl), or export CSV") from None
         try:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:  # an .xlsx is a zip: the same bomb check first
+                unpacked = sum(part.file_size for part in book.infolist())
+        except (zipfile.BadZipFile, ValueError):
+            raise StudioError(f"{name}: not a readable .xlsx file") from None
+        if unpacked > MAX_TABLE_BYTES:
+            raise _too_big(name, unpacked)
+        try:
             sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "not a workbook"
             raise StudioError(f"{name}: not a readable .xlsx file ({type(exc).__name__})") from None
@@ -105,7 +163,16 @@ def _table(name: str, data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise StudioError(f"{name}: not UTF-8 text; export the file again as CSV") from None
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise StudioError(f"{name}:{reader.line_num}: not a readable CSV line ({exc})") from None
+    for number, row in enumerate(rows, start=1):
+        if any(len(cell) > MAX_FIELD_CHARS for cell in row):
+            raise StudioError(f"{name}:{number}: a field of over {MAX_FIELD_CHARS:,} characters; "
+                              "this is not a TikTok Studio export")
+    return rows
 
 
 def _number(text: str, where: str) -> int | None:
@@ -114,22 +181,26 @@ def _number(text: str, where: str) -> int | None:
         return None  # unknown is not zero
     if re.fullmatch(r"\d{1,3}([,.']\d{3})+", value):
         value = re.sub(r"[,.']", "", value)
-    if value.endswith(".0") and value[:-2].isdigit():  # spreadsheets hand out floats
+    if value.endswith(".0") and DIGITS.fullmatch(value[:-2]):  # spreadsheets hand out floats
         value = value[:-2]
-    if not value.isdigit():
-        raise StudioError(f"{where}: {text!r} is not a count")
+    if not DIGITS.fullmatch(value):
+        raise StudioError(f"{where}: {safe_text(text, 40)!r} is not a count")
+    if len(value) > 16 or int(value) > COUNT_MAX:
+        raise StudioError(f"{where}: {safe_text(text, 40)!r} is larger than any TikTok count; "
+                          "check the file")
     return int(value)
 
 
 def parse_date(text: str, exported: date, date_format: str | None, where: str) -> date:
     """A day from Studio's text, the year inferred from the export date when the text has none."""
     value = text.strip()
+    shown = safe_text(value, 40)
     month = day = year = None
     if date_format:
         try:
             parsed = datetime.strptime(value, date_format)
         except ValueError:
-            raise StudioError(f"{where}: {value!r} does not match --date-format {date_format!r}") from None
+            raise StudioError(f"{where}: {shown!r} does not match --date-format {date_format!r}") from None
         month, day = parsed.month, parsed.day
         year = parsed.year if "%Y" in date_format or "%y" in date_format else None
     elif match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", value):
@@ -142,12 +213,12 @@ def parse_date(text: str, exported: date, date_format: str | None, where: str) -
         day = int(match[2])
         year = int(match[3]) if match[3] else None
     if month is None or day is None:
-        raise StudioError(f"{where}: cannot read the date {value!r}; pass --date-format (e.g. '%d.%m.')")
+        raise StudioError(f"{where}: cannot read the date {shown!r}; pass --date-format (e.g. '%d.%m.')")
     if year is not None:
         try:
             return date(year, month, day)
         except ValueError:
-            raise StudioError(f"{where}: {value!r} is not a real date") from None
+            raise StudioError(f"{where}: {shown!r} is not a real date") from None
     # No year: the latest such day on or before the export (with a little slack for time zones).
     for candidate in (exported.year, exported.year - 1, exported.year - 2, exported.year - 3, exported.year - 4):
         try:
@@ -156,7 +227,7 @@ def parse_date(text: str, exported: date, date_format: str | None, where: str) -
             continue  # 29 February in a common year
         if found <= exported + timedelta(days=2):
             return found
-    raise StudioError(f"{where}: {value!r} is not a real date")
+    raise StudioError(f"{where}: {shown!r} is not a real date")
 
 
 def _end_of(day: date) -> int:
@@ -167,7 +238,11 @@ def _start_of(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
-def parse(name: str, data: bytes, exported: date, date_format: str | None = None) -> ParsedFile:
+def parse(name: str, data: bytes, exported: date, date_format: str | None = None,
+          exported_at: int | None = None) -> ParsedFile:
+    """One table. A row's totals are dated the end of its day, but never after `exported_at` (nor now):
+    today's export describes today only up to the moment it was made."""
+    latest = int(time.time()) if exported_at is None else min(exported_at, int(time.time()))
     rows = _table(name, data)
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
@@ -194,8 +269,9 @@ def parse(name: str, data: bytes, exported: date, date_format: str | None = None
                 raise StudioError(f"{where}: expected {len(header)} columns, found {len(row)}")
             found = VIDEO_ID.search(row[2])
             if not found:
-                raise StudioError(f"{where}: {row[2]!r} is not a TikTok video link (…/video/<id>)")
-            at = _end_of(parse_date(row[0], exported, date_format, where)) if row[0].strip() else _end_of(exported)
+                raise StudioError(f"{where}: {safe_text(row[2], 80)!r} is not a TikTok video link (…/video/<id>)")
+            day = parse_date(row[0], exported, date_format, where) if row[0].strip() else exported
+            at = min(_end_of(day), latest)
             videos.append(VideoTotals(
                 at=at, video_id=found[1], title=row[1], link=row[2].strip(),
                 posted_at=_start_of(parse_date(row[3], exported, date_format, where)),
@@ -205,4 +281,4 @@ def parse(name: str, data: bytes, exported: date, date_format: str | None = None
     kind = SKIPPED_HEADERS.get(tuple(header))
     if kind:
         return ParsedFile(name, "skipped", [], [], note=f"{kind}: not used by sharetui")
-    raise StudioError(f"{name}: not a TikTok Studio export sharetui knows (header: {', '.join(header[:8])})")
+    raise StudioError(f"{name}: not a TikTok Studio export sharetui knows (header: {safe_text(', '.join(header[:8]), 120)})")

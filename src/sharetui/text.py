@@ -55,6 +55,13 @@ def gain(n: int | None, lower: bool = False) -> str:
     return "≥" + shown if lower else shown
 
 
+def rate(value: float | None, width: int = 0, decimals: int = 1) -> str:
+    """Shares per 1,000 views, right-aligned in `width`; "–" where unknown."""
+    if value is None:
+        return f"{'–':>{width}}"
+    return f"{value:>{width}.{decimals}f}"
+
+
 def ratio(value: float | None) -> str:
     """×3.2, ×0.4, ×12: how many times the usual."""
     if value is None:

@@ -185,7 +185,7 @@ class VideoScreen(Screen):
         step = data.series["shares"].step
         for metric in METRICS:
             series = data.series[metric]
-            current = getattr(data.row, metric)
+            current = data.row.known(metric)
             change = data.changes[metric]
             label = Content.assemble(
                 (f"{metric.capitalize():<9}", "bold"),
@@ -204,7 +204,7 @@ class VideoScreen(Screen):
         total_views = sum(views)
         range_rate = sum(shares) * 1000 / total_views if total_views else 0.0
         self.query_one("#label-rate", Static).update(Content.assemble(
-            (f"{'‰ Shares':<9}", "bold"), (f"{data.row.share_rate:>8.2f}", "bold"),
+            (f"{'‰ Shares':<9}", "bold"), (fmt.rate(data.row.share_rate, 8, 2), "bold"),
             (f" {range_rate:>9.2f}", "$text-muted"),
         ))
         self.query_one("#spark-rate", Sparkline).data = rates

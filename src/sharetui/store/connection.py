@@ -93,6 +93,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account, day)
     ) WITHOUT ROWID;
     """,
+    # 4: counts a source has not told yet (a Studio row with `undefined`, a new video with a null count)
+    """
+    ALTER TABLE videos ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sharetui.models import COUNT_ORDER
 from sharetui.store.connection import Connection
 
 # How an export names an account: its @username when known, else its key ("demo", "tiktok:<open_id>").
 ACCOUNT_NAME = "COALESCE(NULLIF(a.username, ''), v.account)"
+# A count no source has told yet (models.unknown_bits) is exported empty (CSV) or null (JSON), never 0.
+KNOWN_COUNTS = ", ".join(f"CASE WHEN v.unknown & {1 << i} THEN NULL ELSE v.{name} END"
+                         for i, name in enumerate(COUNT_ORDER))
 
 
 class ExportQueries(Connection):
@@ -17,8 +21,7 @@ class ExportQueries(Connection):
         marks = ", ".join("?" * len(account_keys))
         with self._reading():
             rows = self._db.execute(
-                f"""SELECT {ACCOUNT_NAME}, v.id, v.title, v.posted_at, v.views, v.likes, v.comments, v.shares,
-                           v.updated_at, v.gone_at IS NOT NULL FROM videos v LEFT JOIN accounts a ON a.key = v.account
+                f"""SELECT {ACCOUNT_NAME}, v.id, v.title, v.posted_at, {KNOWN_COUNTS}, v.updated_at, v.gone_at IS NOT NULL FROM videos v LEFT JOIN accounts a ON a.key = v.account
                     WHERE v.account IN ({marks}) ORDER BY v.account, v.posted_at DESC, v.id""",
                 account_keys).fetchall()
         yield from rows

@@ -13,6 +13,8 @@ from sharetui.models import METRICS, Account, AgedVideo, Series, VideoRow
 from sharetui.store.connection import Connection
 from sharetui.timeseries import DAY, bucket, bucket_bounds
 
+SHARES_UNKNOWN = 1 << 3  # models.unknown_bits for shares (COUNT_ORDER's last)
+
 if TYPE_CHECKING:
     from sharetui.alerts import Before
 
@@ -49,11 +51,11 @@ class Reads(Connection):
         with self._reading():
             rows = [
                 VideoRow(vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated,
-                         gone is not None)
-                for vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated, gone
+                         gone is not None, unknown)
+                for vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated, gone, unknown
                 in self._db.execute(
                     """SELECT vid, id, title, posted_at, share_url, views, likes, comments, shares,
-                              updated_at, gone_at FROM videos WHERE account = ?""",
+                              updated_at, gone_at, unknown FROM videos WHERE account = ?""",
                     (account_key,),
                 )
             ]
@@ -139,7 +141,7 @@ class Reads(Connection):
                     at_start, at_after = rest[2 * i], rest[2 * i + 1]
                 else:
                     at_start, before, after, at_after = rest[4 * i:4 * i + 4]
-                out.append(window_gain(start=start, end_value=getattr(row, metric), end_seen=row.updated_at,
+                out.append(window_gain(start=start, end_value=row.known(metric), end_seen=row.updated_at,
                                        posted_at=row.posted_at, first_at=first_at, start_value=at_start,
                                        seen_before_start=before, seen_after_start=after,
                                        value_after_start=at_after if after is not None else None,
@@ -256,8 +258,9 @@ class Reads(Connection):
         from sharetui.alerts import Before  # alert rules load with the first sweep, not with the UI
 
         with self._reading():
-            return {vid_id: Before(shares, gone is not None, title) for vid_id, shares, gone, title in self._db.execute(
-                "SELECT id, shares, gone_at, title FROM videos WHERE account = ?", (account_key,))}
+            return {vid_id: Before(None if unknown & SHARES_UNKNOWN else shares, gone is not None, title)
+                    for vid_id, shares, gone, title, unknown in self._db.execute(
+                        "SELECT id, shares, gone_at, title, unknown FROM videos WHERE account = ?", (account_key,))}
 
     def shares_at(self, account_key: str, moments: list[int]) -> dict[str, tuple[int | None, ...]]:
         """Each video's shares (by video id) as last recorded at or before each moment."""

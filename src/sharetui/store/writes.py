@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sharetui.models import UNKNOWN, Account, SweepResult, VideoCounts
+from sharetui.models import UNKNOWN, Account, SweepResult, VideoCounts, unknown_bits
 from sharetui.store.connection import Connection
 
 if TYPE_CHECKING:
@@ -23,6 +23,16 @@ class _Known:
     gone: bool
     meta: VideoCounts | None  # the latest report of it in this write, if any
     seen_at: int | None
+    unknown: int = 0  # counts not told yet (models.unknown_bits); no snapshot exists until this is 0
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    snapshots: int  # new snapshots written
+    videos: int  # videos new to the cache
+    partial: int  # new videos with some counts unknown: stored, those counts shown as unknown
+    skipped: int  # rows that could not be placed (unknown counts older than the video's history)
+    covered: int  # rows inside the time live polls already cover: live counts are finer, they stay
 
 
 class Writes(Connection):
@@ -64,20 +74,20 @@ class Writes(Connection):
         with self._transaction() as db:
             self._upsert_account(db, account, 0)
             known: dict[str, _Known] = {
-                vid_id: _Known(vid, (v, li, c, s), gone is not None, None, None)
-                for vid, vid_id, v, li, c, s, gone in db.execute(
-                    "SELECT vid, id, views, likes, comments, shares, gone_at FROM videos WHERE account = ?",
+                vid_id: _Known(vid, (v, li, c, s), gone is not None, None, None, unknown)
+                for vid, vid_id, v, li, c, s, gone, unknown in db.execute(
+                    "SELECT vid, id, views, likes, comments, shares, gone_at, unknown FROM videos WHERE account = ?",
                     (account.key,),
                 )
             }
             gone_at: dict[int, int] = {}
             for at, videos in sweeps:
                 results.append(self._apply_sweep(db, account.key, at, videos, complete, known, gone_at))
-            updates = [(k.meta.title, k.meta.posted_at, k.meta.share_url, *k.counts, k.seen_at, k.vid)
+            updates = [(k.meta.title, k.meta.posted_at, k.meta.share_url, *k.counts, k.unknown, k.seen_at, k.vid)
                        for k in known.values() if k.meta is not None and k.seen_at is not None]
             db.executemany(
                 """UPDATE videos SET title = ?, posted_at = ?, share_url = ?, views = ?, likes = ?,
-                       comments = ?, shares = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
+                       comments = ?, shares = ?, unknown = ?, updated_at = ?, gone_at = NULL WHERE vid = ?""",
                 updates,
             )
             still_gone = {k.vid for k in known.values() if k.gone}
@@ -99,26 +109,31 @@ class Writes(Connection):
             seen.add(video_id)
             counts = (video.views, video.likes, video.comments, video.shares)
             entry = known.get(video_id)
+            unknown = 0
             if UNKNOWN in counts:
-                # Unknown is not zero: keep what was known; a new video waits until its counts are known.
-                if entry is None:
-                    continue
-                counts = tuple(c if c != UNKNOWN else old for c, old in zip(counts, entry.counts, strict=True))  # type: ignore[assignment]
+                # Unknown is not zero: a count known before keeps its value; one never told stays unknown.
+                base = entry.counts if entry is not None else (0, 0, 0, 0)
+                unknown = unknown_bits(counts) & (entry.unknown if entry is not None else 15)
+                counts = tuple(c if c != UNKNOWN else old for c, old in zip(counts, base, strict=True))  # type: ignore[assignment]
             if entry is None:
                 cursor = db.execute(
                     """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
-                                           shares, first_seen, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (account_key, video.id, video.title, video.posted_at, video.share_url, *counts, at, at),
+                                           shares, first_seen, updated_at, unknown)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (account_key, video.id, video.title, video.posted_at, video.share_url, *counts, at, at,
+                     unknown),
                 )
-                entry = known[video.id] = _Known(int(cursor.lastrowid or 0), counts, False, video, at)
+                entry = known[video.id] = _Known(int(cursor.lastrowid or 0), counts, False, video, at, unknown)
                 new += 1
-                snapshot_rows.append((entry.vid, at, *counts))
+                if not unknown:  # a snapshot holds four known counts: none until then
+                    append((entry.vid, at, *counts))
                 continue
-            if counts != entry.counts:
-                changed += 1
-                append((entry.vid, at, *counts))
+            if counts != entry.counts or unknown != entry.unknown:
+                changed += counts != entry.counts
+                if not unknown:
+                    append((entry.vid, at, *counts))
                 entry.counts = counts
+                entry.unknown = unknown
             entry.meta = video
             entry.seen_at = at
             entry.gone = False
@@ -177,46 +192,77 @@ class Writes(Connection):
                     changed += 1
         return changed
 
-    def import_videos(self, account: Account, rows: list[VideoTotals]) -> tuple[int, int, int]:
-        """Store per-video totals as snapshots at their day (one transaction), keeping the series change-only.
+    def import_videos(self, account: Account, rows: list[VideoTotals]) -> ImportResult:
+        """Store per-video totals as snapshots at their moment (one transaction), keeping series change-only.
 
-        A missing count carries the video's previous value; a row with nothing known is skipped.
-        Returns (snapshots added, videos added, rows skipped). Importing the same file again adds nothing.
+        A missing count carries the video's previous value; a new video with missing counts is stored with
+        those counts unknown. Where live polls of the account already cover a moment, the live counts stay
+        (they are finer and newer); a title from a live poll is never replaced. Importing twice adds nothing.
         """
-        added = new_videos = skipped = 0
+        added = new_videos = partial = skipped = covered = 0
         with self._transaction() as db:
             self._ensure_account(db, account)
+            live_from = db.execute("SELECT MIN(at) FROM sweeps WHERE account = ?", (account.key,)).fetchone()[0]
             for item in sorted(rows, key=lambda r: r.at):
-                found = db.execute("SELECT vid, updated_at FROM videos WHERE account = ? AND id = ?",
-                                   (account.key, item.video_id)).fetchone()
-                previous = None
-                if found:
-                    previous = db.execute(
-                        "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
-                        "ORDER BY at DESC LIMIT 1", (found[0], item.at)).fetchone()
                 reported = (item.views, item.likes, item.comments, item.shares)
-                if previous is None and None in reported:
-                    skipped += 1  # unknown is not zero: nothing to carry over yet
-                    continue
-                counts = tuple(v if v is not None else previous[i] for i, v in enumerate(reported))  # type: ignore[index]
-                if not found:
+                found = db.execute(
+                    "SELECT vid, updated_at, unknown, views, likes, comments, shares, title FROM videos "
+                    "WHERE account = ? AND id = ?", (account.key, item.video_id)).fetchone()
+                if found is None:
+                    unknown = unknown_bits(reported)
+                    counts = tuple(0 if v is None else v for v in reported)
                     cursor = db.execute(
                         """INSERT INTO videos (account, id, title, posted_at, share_url, views, likes, comments,
-                                               shares, first_seen, updated_at)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                               shares, first_seen, updated_at, unknown)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         (account.key, item.video_id, item.title, item.posted_at, item.link, *counts, item.at,
-                         item.at))
-                    found = (int(cursor.lastrowid or 0), item.at)
+                         item.at, unknown))
                     new_videos += 1
-                elif item.at >= found[1]:
+                    if unknown:
+                        partial += 1
+                    else:
+                        added += self._insert_snapshot(db, int(cursor.lastrowid or 0), item.at, counts)
+                    continue
+                vid, updated_at, stored_unknown, *stored = found
+                title = found[7] or item.title
+                if live_from is not None and item.at >= live_from:
+                    covered += 1  # live polls saw this moment: their counts stay
+                    continue
+                if stored_unknown:
+                    # Known only in part so far (no snapshot yet): what this row tells fills the gaps.
+                    if item.at < updated_at:
+                        skipped += 1
+                        continue
+                    counts = tuple(v if v is not None else old for v, old in zip(reported, stored[:4], strict=True))
+                    unknown = stored_unknown & unknown_bits(reported)
                     db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
-                                  updated_at = ? WHERE vid = ?""", (item.title, *counts, item.at, found[0]))
-                if previous == counts:
-                    continue  # change-only: the same counts are already recorded
-                added += db.execute(
-                    "INSERT OR IGNORE INTO snapshots (vid, at, views, likes, comments, shares) VALUES (?,?,?,?,?,?)",
-                    (found[0], item.at, *counts)).rowcount
-        return added, new_videos, skipped
+                                  unknown = ?, updated_at = ? WHERE vid = ?""",
+                               (title, *counts, unknown, item.at, vid))
+                    if not unknown:
+                        added += self._insert_snapshot(db, vid, item.at, counts)
+                    continue
+                previous = db.execute(
+                    "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
+                    "ORDER BY at DESC LIMIT 1", (vid, item.at)).fetchone()
+                if previous is None and None in reported:
+                    skipped += 1  # before the video's history: nothing to carry a missing count from
+                    continue
+                counts = tuple(v if v is not None else previous[i] for i, v in enumerate(reported))
+                following = db.execute(
+                    "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? "
+                    "ORDER BY at LIMIT 1", (vid, item.at)).fetchone()
+                if counts in (previous, following):
+                    continue  # change-only: these counts are already recorded next to this moment
+                added += self._insert_snapshot(db, vid, item.at, counts)
+                if item.at > updated_at:
+                    db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
+                                  updated_at = ? WHERE vid = ?""", (title, *counts, item.at, vid))
+        return ImportResult(added, new_videos, partial, skipped, covered)
+
+    @staticmethod
+    def _insert_snapshot(db: sqlite3.Connection, vid: int, at: int, counts: tuple) -> int:
+        return db.execute("INSERT OR IGNORE INTO snapshots (vid, at, views, likes, comments, shares) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (vid, at, *counts)).rowcount
 
     @staticmethod
     def _ensure_account(db: sqlite3.Connection, account: Account) -> None:

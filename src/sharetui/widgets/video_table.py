@@ -50,7 +50,7 @@ def _day7_cell(row: VideoRow) -> str:
     return ("~" if band.wide else "") + fmt.count(band.p50)
 
 
-def _none_low(value: int | None) -> int:
+def _none_low(value: float | None) -> float:
     return -1 if value is None else value
 
 
@@ -59,11 +59,15 @@ COLUMNS: list[Column] = [
            lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
     Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
     Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
-    Column("views", "Views", 8, 3, lambda r: r.views, lambda r, now: fmt.count(r.views)),
-    Column("likes", "Likes", 7, 7, lambda r: r.likes, lambda r, now: fmt.count(r.likes)),
-    Column("comments", "Cmnts", 6, 8, lambda r: r.comments, lambda r, now: fmt.count(r.comments)),
-    Column("shares", "Shares", 7, 0, lambda r: r.shares, lambda r, now: fmt.count(r.shares)),
-    Column("rate", "‰Shr", 5, 6, lambda r: r.share_rate, lambda r, now: f"{r.share_rate:.1f}"),
+    Column("views", "Views", 8, 3, lambda r: _none_low(r.known("views")),
+           lambda r, now: fmt.count(r.known("views"))),
+    Column("likes", "Likes", 7, 7, lambda r: _none_low(r.known("likes")),
+           lambda r, now: fmt.count(r.known("likes"))),
+    Column("comments", "Cmnts", 6, 8, lambda r: _none_low(r.known("comments")),
+           lambda r, now: fmt.count(r.known("comments"))),
+    Column("shares", "Shares", 7, 0, lambda r: _none_low(r.known("shares")),
+           lambda r, now: fmt.count(r.known("shares"))),
+    Column("rate", "‰Shr", 5, 6, lambda r: _none_low(r.share_rate), lambda r, now: fmt.rate(r.share_rate)),
     Column("gain_1h", "+1h", 6, 1, lambda r: _none_low(r.gain_1h), lambda r, now: fmt.gain(r.gain_1h, r.gain_1h_lower)),
     Column("gain_24h", "+24h", 7, 2, lambda r: _none_low(r.gain_24h),
            lambda r, now: fmt.gain(r.gain_24h, r.gain_24h_lower)),
