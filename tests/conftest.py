@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -66,6 +68,29 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
         [sys.executable, "-m", "sharetui", *args], capture_output=True, text=True, input=input,
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
+
+
+def run_cli_on_bad_disk(kind: str, folder: Path, *args: str, env: dict[str, str] | None = None,
+                        input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002
+    """The real CLI with `folder` on a real, small filesystem that is `kind` ("read-only" or "full"),
+    holding a copy of what `folder` holds now. A private mount namespace (unshare -rm) makes this work
+    without root and leaves the machine untouched; the test is skipped where namespaces are not allowed."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"],
+                                                          capture_output=True).returncode != 0:
+        pytest.skip("needs user and mount namespaces (unshare -rm) to build a read-only or full disk")
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = folder.with_name(folder.name + ".seed")
+    shutil.rmtree(seed, ignore_errors=True)
+    shutil.copytree(folder, seed)
+    q = shlex.quote
+    script = f"mount -t tmpfs -o size=4m tmpfs {q(str(folder))} && cp -a {q(str(seed))}/. {q(str(folder))}/ && "
+    if kind == "read-only":
+        script += f"mount -o remount,ro {q(str(folder))} && "
+    else:
+        script += f"(dd if=/dev/zero of={q(str(folder))}/.filler bs=4k >/dev/null 2>&1 || true) && "
+    script += "exec " + " ".join(q(part) for part in [sys.executable, "-m", "sharetui", *args])
+    return subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, input=input,
+                          env={**os.environ, **(env or {})}, timeout=60)
 
 
 async def settle(app, pilot) -> None:  # noqa: ANN001

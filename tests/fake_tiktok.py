@@ -145,6 +145,12 @@ class FakeTikTok:
         client = TikTokClient(api_base_url=self.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, **options)
         return TikTokSource(client, load=lambda: credentials.load(path), save=lambda c: credentials.save(c, path))
 
+    def revoke_everything(self) -> None:
+        """As when the user removes the app in TikTok's settings: every token stops working."""
+        with self._lock:
+            for token in [*self._access.values(), *self._refresh.values()]:
+                token.revoked = True
+
     def expire_access_tokens(self) -> None:
         with self._lock:
             for token in self._access.values():

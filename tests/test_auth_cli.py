@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_on_bad_disk
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 
 
@@ -143,3 +143,38 @@ def test_auto_source_uses_tiktok_once_logged_in(fake: FakeTikTok, tiktok_env: di
     process.communicate(timeout=30)
     after = run_cli("poll", "--once", env=tiktok_env)
     assert "Fake Creator" in after.stdout and "DEMO" not in after.stdout
+
+
+def test_status_check_asks_tiktok_and_sees_a_revoked_login(fake: FakeTikTok, tiktok_env: dict[str, str],
+                                                           data_dir: Path) -> None:
+    fake.save_login(data_dir / "credentials.json")
+    fine = run_cli("auth", "status", "--check", env=tiktok_env)
+    assert fine.returncode == 0 and "works (checked just now)" in fine.stdout
+    fake.revoke_everything()  # the user removed the app in TikTok's settings
+    assert run_cli("auth", "status", env=tiktok_env).returncode == 0  # locally, nothing shows it…
+    revoked = run_cli("auth", "status", "--check", env=tiktok_env)
+    assert revoked.returncode == 1 and "FAILED: TikTok no longer accepts this login" in revoked.stdout
+    assert "Traceback" not in revoked.stderr
+    assert_no_secrets(fake, fine.stdout, revoked.stdout, revoked.stderr)
+
+
+@pytest.mark.parametrize("expiry", [1e30, -5, float("nan"), "soon"])
+def test_a_credentials_file_with_an_absurd_expiry_is_damaged_not_a_crash(
+        tiktok_env: dict[str, str], data_dir: Path, expiry: object) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "credentials.json").write_text(json.dumps({
+        "open_id": "o", "scope": "video.list", "access_token": "a", "access_expires_at": expiry,
+        "refresh_token": "r", "refresh_expires_at": 2_000_000_000}))
+    for args in (["auth", "status"], ["poll", "--once"]):
+        result = run_cli(*args, env=tiktok_env)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "credentials file is damaged; run `sharetui auth login` again" in result.stdout + result.stderr
+
+
+def test_logout_on_a_read_only_data_directory_says_what_was_done(fake: FakeTikTok, tiktok_env: dict[str, str],
+                                                                  data_dir: Path) -> None:
+    fake.save_login(data_dir / "credentials.json")
+    result = run_cli_on_bad_disk("read-only", data_dir, "auth", "logout", env=tiktok_env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the login was revoked at TikTok, but" in result.stderr and "delete the file by hand" in result.stderr
+    assert fake.count("/v2/oauth/revoke/") == 1

@@ -18,7 +18,7 @@ import pytest
 from sharetui.models import Account, VideoCounts
 from sharetui.store import Store, StoreError
 from sharetui.writer_lock import WriterLock
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_on_bad_disk
 
 
 def start_poller(*extra: str) -> subprocess.Popen[str]:
@@ -185,7 +185,7 @@ def test_a_failed_write_keeps_what_was_stored(store: Store) -> None:
     store.record_sweep(account, 1_000, [VideoCounts(str(i), "t", 1, "", 1, 1, 1, i) for i in range(50)])
     pages = store._db.execute("PRAGMA page_count").fetchone()[0]
     store._db.execute(f"PRAGMA max_page_count = {pages}")
-    with pytest.raises(StoreError, match="cannot write the cache: database or disk is full"):
+    with pytest.raises(StoreError, match="cannot write the cache: the disk holding .* is full; free some space"):
         store.record_sweep(account, 2_000, [VideoCounts(str(i), "x" * 500, 1, "", 2, 2, 2, i + 1)
                                             for i in range(5_000)])
     rows = store.dashboard(account.key, 2_000)
@@ -322,3 +322,27 @@ def test_sigterm_ends_a_long_first_back_fill_promptly_and_keeps_what_it_stored(d
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     kept = db.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0]
     assert kept >= stored and kept < 60 * 24 + 7 * 96  # stopped part-way
+
+
+@pytest.mark.parametrize("kind", ["read-only", "full"])
+def test_a_read_only_or_full_data_directory_gets_advice_not_a_traceback(data_dir: Path, kind: str,
+                                                                        tmp_path: Path) -> None:
+    """On a real read-only or full filesystem: every command that must write says what is wrong with the
+    folder and what to do (never "damaged", never --reset-cache), and the ones that only read still work."""
+    small_demo(videos=20, days=1)
+    assert run_cli("poll", "--once", "--demo").returncode == 0
+    export = tmp_path / "Overview.csv"
+    export.write_text("Date,Video Views,Profile Views,Likes,Comments,Shares\nJanuary 2,1,1,1,1,1\n")
+    writers = [["poll", "--once", "--demo"], ["import", str(export)]]
+    if kind == "read-only":
+        writers.append(["--reset-cache"])  # (on a full disk it works: a rename needs no space)
+    for args in writers:
+        result = run_cli_on_bad_disk(kind, data_dir, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert kind in result.stderr and "--reset-cache moves" not in result.stderr
+        assert ("make it writable" if kind == "read-only" else "free some space") in result.stderr
+    for args in (["export", "--demo"], ["alerts", "--demo"]):
+        result = run_cli_on_bad_disk(kind, data_dir, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert len(run_cli_on_bad_disk(kind, data_dir, "export", "--demo").stdout.splitlines()) == 21

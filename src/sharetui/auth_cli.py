@@ -34,7 +34,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         if args.auth_command == "login":
             return _login(config, args)
         if args.auth_command == "status":
-            return _status(args.account)
+            return _status(config, args.account, check=args.check)
         return _logout(config, creds_store.check_name(args.account))
     except (SourceError, AuthError, CredentialsError) as exc:
         raise CliError(str(exc)) from None
@@ -100,7 +100,14 @@ def _login(config: Config, args: argparse.Namespace) -> int:
         if other != name and existing is not None and existing.open_id == credentials.open_id:
             raise CliError(f"this TikTok account is already connected as {other!r}; "
                            f"`sharetui auth logout --account {other}` first to rename it")
-    creds_store.save(credentials, creds_store.path_for(name))
+    path = creds_store.path_for(name)
+    try:
+        creds_store.save(credentials, path)
+    except OSError as exc:
+        from sharetui import disk
+
+        raise CliError(f"cannot save the login to {path}: {disk.explain(path.parent, exc)}; "
+                       "run `sharetui auth login` again once it can be written") from None
     shown = safe_text(credentials.display_name or credentials.open_id, 80)
     if credentials.username:
         shown += f" (@{safe_text(credentials.username, 80)})"
@@ -136,7 +143,7 @@ def _fill_profile(client: TikTokClient, credentials: creds_store.Credentials) ->
     credentials.username = username if isinstance(username, str) else ""
 
 
-def _status(only: str | None) -> int:
+def _status(config: Config, only: str | None, *, check: bool = False) -> int:
     names = [creds_store.check_name(only)] if only else creds_store.names()
     if not names or (only and not creds_store.path_for(only).exists()):
         print("Not logged in to TikTok. Run `sharetui auth login` (the demo account works without it).")
@@ -155,12 +162,33 @@ def _status(only: str | None) -> int:
         print(f"scopes         {safe_text(credentials.scope, 200) or '(none)'}")
         print(f"access token   expires {_when(credentials.access_expires_at)} (refreshed automatically)")
         print(f"refresh token  expires {_when(credentials.refresh_expires_at)}")
+        flag = f" --account {name}" if name != creds_store.DEFAULT_ACCOUNT else ""
         if credentials.refresh_expires_at <= time.time():
-            flag = f" --account {name}" if name != creds_store.DEFAULT_ACCOUNT else ""
             print(f"The login has expired: run `sharetui auth login{flag}` again.")
+        elif check:
+            problem = _check_at_tiktok(config, name)
+            print(f"at TikTok      {'works (checked just now)' if problem is None else 'FAILED: ' + problem}")
+            usable = usable or problem is None
         else:
             usable = True
     return EXIT_OK if usable else EXIT_FAIL
+
+
+def _check_at_tiktok(config: Config, name: str) -> str | None:
+    """None if TikTok accepts the login now, else why not (one line, no secret in it)."""
+    from sharetui.sources.tiktok.source import TikTokSource
+
+    try:
+        source = TikTokSource.from_config(config, name)
+    except SourceError as exc:
+        return str(exc)
+    try:
+        source.check()
+    except SourceError as exc:
+        return str(exc)
+    finally:
+        source.close()
+    return None
 
 
 def _logout(config: Config, name: str) -> int:
@@ -178,7 +206,11 @@ def _logout(config: Config, name: str) -> int:
             client.close()
     except SourceError as exc:
         problem = str(exc)
-    creds_store.delete(path)
+    try:
+        creds_store.delete(path)
+    except CredentialsError as exc:
+        done = "revoked at TikTok" if problem is None else f"not revoked at TikTok ({problem})"
+        raise CliError(f"the login was {done}, but {exc}") from None
     if problem:
         print(f"Deleted the local credentials, but revoking at TikTok failed: {problem}. "
               "You can remove sharetui's access in TikTok's settings (Security → Manage app permissions).",

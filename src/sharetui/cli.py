@@ -98,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
                        help="how long to wait for the answer (default 300)")
     status = auth_cmds.add_parser("status", help="show the connected accounts and token lifetimes (exit 1 if none)")
+    status.add_argument("--check", action="store_true",
+                        help="also ask TikTok whether each login still works (exit 1 if none does)")
     status.add_argument("--account", metavar="NAME", help="only this account (default: all)")
     logout = auth_cmds.add_parser("logout", help="revoke the login at TikTok and delete local credentials")
     logout.add_argument("--account", default="default", metavar="NAME", help="which login (default: default)")
@@ -229,7 +231,9 @@ def _reset_cache() -> None:
                 if part.exists():
                     os.replace(part, Path(f"{target}{suffix}"))
         except OSError as exc:
-            raise CliError(f"{cache}: cannot move the cache aside: {exc.strerror}") from None
+            from sharetui import disk
+
+            raise CliError(f"{cache}: cannot move the cache aside: {disk.explain(cache.parent, exc)}") from None
         print(f"moved the old cache to {target}; a fresh one will be created", file=sys.stderr)
     finally:
         lock.release()
@@ -401,7 +405,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 def _alerts(config: Config, args: argparse.Namespace) -> int:
     import json
 
-    store = open_store()
+    store = open_store(reading=True)
     try:
         keys = None if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
         if args.limit < 1:
@@ -424,7 +428,7 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 def _export(config: Config, args: argparse.Namespace) -> int:
     from sharetui import export
 
-    store = open_store()
+    store = open_store(reading=True)
     keys = store.account_keys() if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
     rows = store.history(keys) if args.history else store.latest(keys)
     try:

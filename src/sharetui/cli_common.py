@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from sharetui.errors import CliError
@@ -10,13 +11,18 @@ if TYPE_CHECKING:
     from sharetui.config import Config
 
 
-def open_store():  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
-    from sharetui import locations
-    from sharetui.store import Store, StoreError
+def open_store(*, reading: bool = False):  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
+    """The cache for a command. A command that only reads (`reading`) still works on a read-only disk."""
+    from sharetui import disk, locations
+    from sharetui.store import Reader, Store, StoreError
 
+    path = locations.cache_file()
     try:
-        return Store(locations.cache_file())
+        return Store(path)
     except StoreError as exc:
+        if reading and path.exists() and disk.condition(path.parent) is not None:  # read-only or full
+            with contextlib.suppress(StoreError):  # if even reading fails, the writer's message says more
+                return Reader(path)
         raise CliError(str(exc)) from None
 
 

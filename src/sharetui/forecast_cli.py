@@ -52,7 +52,7 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
 
 def run(config: Config, args: argparse.Namespace) -> int:
     as_of = parse_time(args.as_of) if args.as_of else None
-    store = open_store()
+    store = open_store(reading=True)
     try:
         keys = _accounts(config, args, store)
         labels = {key: (a.username or key) if (a := store.account(key)) else key for key in keys}

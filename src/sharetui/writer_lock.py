@@ -7,9 +7,13 @@ dies, even by kill -9; the file also records the holder's pid for messages.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
+
+from sharetui import disk
+from sharetui.errors import StoreError
 
 
 class WriterLock:
@@ -25,16 +29,21 @@ class WriterLock:
         """Take the lock if it is free; True when this process is now the writer."""
         if self._fd is not None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot take the writer lock: {disk.explain(self.path.parent, exc)}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+        # The pid is only for messages: a full disk must not stop a poller that holds the lock.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         return True
 
     def holder(self) -> int | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sharetui import disk
 from sharetui.errors import StoreError
 
 APPLICATION_ID = 0x53485455  # "SHTU": marks a file as a sharetui cache (PRAGMA application_id)
@@ -117,11 +118,10 @@ class Connection:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
-                raise StoreError(f"{self.path.parent}: cannot create the data directory: {exc.strerror}") from None
+                raise StoreError(f"cannot create the data directory: {disk.explain(self.path.parent, exc)}") from None
         try:
             if read_only:
-                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                           check_same_thread=False, isolation_level=None, timeout=10)
+                self._db = self._open_read_only()
             else:
                 self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
             self._db.execute("PRAGMA busy_timeout = 10000")
@@ -135,12 +135,33 @@ class Connection:
                 self._db.execute("PRAGMA cache_size = -32000")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
+            problem = None if str(path) == ":memory:" else disk.condition(self.path.parent)
+            if problem is None and "full" in str(exc):
+                problem = "full"
+            if problem is not None and not (read_only and problem == "full"):
+                raise StoreError(f"{self.path}: cannot open the cache: {disk.advice(self.path.parent, problem)}") from None
             raise StoreError(
                 f"{self.path}: cannot open the cache ({exc}); `sharetui --reset-cache` moves it aside "
                 "(nothing is deleted) and starts a fresh one"
             ) from None
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the cache: {exc}") from None
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False, isolation_level=None,
+                             timeout=10)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        except sqlite3.OperationalError:
+            if disk.condition(self.path.parent) is None:
+                raise
+            # A read-only or full disk: a WAL file cannot get its shared-memory index, and nobody can be
+            # writing there, so the file is read as it stands.
+            db.close()
+            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False,
+                                 isolation_level=None, timeout=10)
+        return db
 
     def _refuse_foreign(self) -> None:
         """Refuse, before writing anything, a file that is not a sharetui cache: an empty database becomes
@@ -208,7 +229,9 @@ class Connection:
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.path}: cannot write the cache: {exc}") from None
+                problem = disk.condition(self.path.parent) or ("full" if "full" in str(exc) else None)
+                reason = disk.advice(self.path.parent, problem) if problem else str(exc)
+                raise StoreError(f"{self.path}: cannot write the cache: {reason}") from None
 
     def get_meta(self, key: str) -> str | None:
         with self._reading() as db:

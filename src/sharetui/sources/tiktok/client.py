@@ -180,8 +180,9 @@ class TikTokClient:
         try:
             return TokenResponse(
                 open_id=str(body["open_id"]), scope=str(body.get("scope", "")),
-                access_token=str(body["access_token"]), expires_in=int(body["expires_in"]),
-                refresh_token=str(body["refresh_token"]), refresh_expires_in=int(body["refresh_expires_in"]),
+                access_token=str(body["access_token"]), expires_in=_lifetime(body["expires_in"]),
+                refresh_token=str(body["refresh_token"]),
+                refresh_expires_in=_lifetime(body["refresh_expires_in"]),
             )
         except (KeyError, TypeError, ValueError):
             raise TikTokError("TikTok token endpoint: incomplete token response",
@@ -268,6 +269,14 @@ class TikTokClient:
 
 
 MAX_QUERY_IDS = 20  # video/query takes at most 20 ids per call
+
+
+def _lifetime(value: object) -> int:
+    """A token lifetime in seconds, kept within 0 … 10 years (TikTok documents 1 day and 365 days): an
+    absurd answer must not become an expiry no clock can show."""
+    if isinstance(value, bool):
+        raise TypeError(value)
+    return min(max(int(value), 0), 10 * 365 * 86_400)  # type: ignore[call-overload]
 
 
 def _error_of(body: Any) -> dict[str, Any]:

@@ -39,6 +39,9 @@ def path_for(name: str = DEFAULT_ACCOUNT) -> Path:
     return locations.data_dir() / "accounts" / f"{name}.json"
 
 
+LAST_MOMENT = 253_402_300_799  # 9999-12-31 23:59:59 UTC: any later expiry is not a real one
+
+
 def names() -> list[str]:
     """The accounts logged in on this machine, the default one first."""
     found = [DEFAULT_ACCOUNT] if locations.credentials_file().exists() else []
@@ -89,6 +92,8 @@ def load(path: Path | None = None) -> Credentials | None:
         wanted = (int, float) if spec.type == "float" else str
         if isinstance(value, bool) or not isinstance(value, wanted):
             raise damaged
+        if isinstance(value, (int, float)) and not 0 <= value <= LAST_MOMENT:  # NaN fails this too
+            raise damaged
         values[name] = value
     return Credentials(**values)
 
@@ -116,4 +121,7 @@ def delete(path: Path | None = None) -> bool:
         path.unlink()
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot delete the credentials ({exc.strerror}); "
+                               "delete the file by hand") from None
     return True

@@ -168,6 +168,14 @@ class TikTokSource:
 
     # -- sweep ----------------------------------------------------------------------------------
 
+    def check(self) -> None:
+        """Ask TikTok whether this login still works (renewing the access token if due, as a poll would);
+        raises SourceError saying why not."""
+        credentials = self._fresh_credentials()
+        self._call(credentials, lambda token: self.client.user_info(token, ["open_id"]))
+        if self.save_problem:
+            raise SourceError(self.save_problem)
+
     def fetch(self, now: int, full: bool = True) -> Sweep:
         credentials = self._fresh_credentials()
         scopes = credentials.scopes
