@@ -36,7 +36,10 @@ def test_config_set_get_show(config_path: Path) -> None:
     assert run_cli("config", "set", "poll.interval", "45").returncode == 0
     assert run_cli("config", "get", "poll.interval").stdout.strip() == "45"
     shown = run_cli("config", "show").stdout
-    assert "poll.interval" in shown and "# file" in shown and "demo.videos" in shown
+    line = next(line for line in shown.splitlines() if line.startswith("poll.interval"))
+    assert line.split()[:3] == ["poll.interval", "45", "file"] and "# seconds between polls" in line
+    milestones = next(line for line in shown.splitlines() if line.startswith("alerts.milestones"))
+    assert "[1000, 10000, 100000, 1000000]" in milestones and "default" in milestones  # one line per setting
     for command in (("get", "poll.intervall"), ("set", "poll.intervall", "5")):
         wrong = run_cli("config", *command)
         assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
@@ -52,6 +55,17 @@ def test_config_secret_is_never_printed(config_path: Path) -> None:
     for result in outputs:
         assert secret not in result.stdout + result.stderr
     assert "(set)" in outputs[0].stdout
+
+
+def test_a_secret_can_be_set_from_standard_input(config_path: Path) -> None:
+    secret = "from-stdin-not-argv"
+    result = run_cli("config", "set", "tiktok.client_secret", "-", input=secret + "\n")
+    assert result.returncode == 0 and secret not in result.stdout + result.stderr
+    assert f'client_secret = "{secret}"' in config_path.read_text()
+    assert oct(config_path.stat().st_mode & 0o777) == "0o600"
+    empty = run_cli("config", "set", "tiktok.client_secret", "-", input="\n")
+    assert empty.returncode == 2 and "empty value" in empty.stderr
+    assert f'client_secret = "{secret}"' in config_path.read_text()  # nothing changed
 
 
 @pytest.mark.parametrize(

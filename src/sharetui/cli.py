@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     get.add_argument("key", metavar="KEY")
     set_ = config_cmds.add_parser("set", help="change one setting")
     set_.add_argument("key", metavar="KEY")
-    set_.add_argument("value", metavar="VALUE")
+    set_.add_argument("value", metavar="VALUE",
+                      help="the value; - reads it from standard input (typed without echo at a terminal), "
+                      "so a secret stays out of the shell history and the process list")
 
     importer = commands.add_parser(
         "import", help="import TikTok Studio 'Download data' exports (zip, csv, xlsx)",
@@ -248,6 +250,20 @@ def _check_theme(name: str) -> None:
                        EXIT_USAGE)
 
 
+def _value_from_stdin(key: str) -> str:
+    if sys.stdin is None:
+        raise CliError(f"config set {key} -: there is no standard input to read the value from", EXIT_USAGE)
+    if sys.stdin.isatty():
+        import getpass
+
+        text = getpass.getpass(f"{key}: ")
+    else:
+        text = sys.stdin.readline().rstrip("\r\n")
+    if not text.strip():
+        raise CliError(f"config set {key} -: read an empty value from standard input; nothing changed", EXIT_USAGE)
+    return text
+
+
 def _config(args: argparse.Namespace) -> int:
     from sharetui import locations
     from sharetui.config import SETTINGS, display_value, load, set_value
@@ -260,9 +276,10 @@ def _config(args: argparse.Namespace) -> int:
         print(path)
         return EXIT_OK
     if args.config_command == "set":
+        text = _value_from_stdin(args.key) if args.value == "-" else args.value
         if args.key == "ui.theme":
-            _check_theme(args.value)
-        value = set_value(path, args.key, args.value)
+            _check_theme(text)
+        value = set_value(path, args.key, text)
         print(f"{args.key} = {display_value(args.key, value)}")
         return EXIT_OK
     config = load(path)
@@ -270,9 +287,10 @@ def _config(args: argparse.Namespace) -> int:
         print(display_value(args.key, config[args.key]))
         return EXIT_OK
     width = max(len(key) for key in SETTINGS)
+    print(f"{'KEY':<{width}}  {'VALUE':<32}  {'FROM':<7}  # WHAT IT IS")
     for key, value in config.items():
         origin = "env" if config.is_from_env(key) else ("file" if key in config.file_values else "default")
-        print(f"{key:<{width}}  {display_value(key, value):<32}  # {origin}: {SETTINGS[key].help}")
+        print(f"{key:<{width}}  {display_value(key, value):<32}  {origin:<7}  # {SETTINGS[key].help}")
     return EXIT_OK
 
 

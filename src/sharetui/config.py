@@ -328,6 +328,12 @@ def display_value(key: str, value: Any) -> str:
     """A value as shown to the user: secrets are never printed, only whether they are set."""
     if SETTINGS[key].secret:
         return "(set)" if value else "(not set)"
+    if isinstance(value, list):  # one line, as it would be typed: [1000, 10000]
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return _toml(value)
+
+
+def _toml(value: Any) -> str:
     import tomli_w
 
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
