@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from sharetui import alerts
 from sharetui.alerts import Alert, Before, Rules
 from sharetui.baseline import build, percentile
+from sharetui.hooks import HookRunner
 from sharetui.models import UNKNOWN, Account, Sweep, VideoCounts
 from sharetui.poller import Poller
 from sharetui.sources.demo import DemoSource
@@ -22,6 +27,19 @@ ACCOUNT = Account("tiktok:me", "tiktok", "Me")
 
 def video(vid: str, shares: int, posted_at: int = T0 - 10 * 86_400, title: str = "a video") -> VideoCounts:
     return VideoCounts(vid, title, posted_at, "", shares * 10, 0, 0, shares)
+
+
+def deliver_now(store: Store, raised: list[Alert], command: str, **options: object) -> list[str]:
+    """Hand alerts to the command the way the poller does, wait for one try each, return the problems."""
+    stop = threading.Event()
+    store.record_alerts(raised, pending=True)
+    runner = HookRunner(store, command, stop, **options)  # type: ignore[arg-type]
+    runner.submit(raised)
+    assert runner.wait_idle(20)
+    problems = runner.problems()
+    stop.set()
+    runner.join()
+    return problems
 
 
 def test_percentile_matches_hand_computation() -> None:
@@ -113,7 +131,7 @@ def test_command_hook_gets_json_and_env_without_a_shell(store: Store, tmp_path: 
         " 'env_rule': os.environ['SHARETUI_ALERT_RULE']}) + '\\n')\n"
     )
     alert = Alert(T0, "x", "1", hostile, "milestone", "1000", "passed 1,000", 1000)
-    problems = alerts.deliver([alert], tmp_path / "alerts.log", f"{sys.executable} {script}")
+    problems = deliver_now(store, [alert], f"{sys.executable} {script}")
     assert problems == []
     received = json.loads(out.read_text())
     assert received["stdin"]["title"] == hostile and received["env_title"] == hostile
@@ -121,10 +139,10 @@ def test_command_hook_gets_json_and_env_without_a_shell(store: Store, tmp_path: 
     assert not marker.exists()
 
 
-def test_command_failures_are_reported(tmp_path: Path) -> None:
+def test_command_failures_are_reported(store: Store) -> None:
     alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
-    assert alerts.deliver([alert], tmp_path / "a.log", "no-such-program-here")[0].endswith("not found")
-    assert "exited with 3" in alerts.deliver([alert], tmp_path / "a.log", f"{sys.executable} -c 'exit(3)'")[0]
+    assert "alerts.command: no-such-program-here not found" in deliver_now(store, [alert], "no-such-program-here")[0]
+    assert "exited with 3" in deliver_now(store, [alert], f"{sys.executable} -c 'exit(3)'")[0]
 
 
 def test_forecast_rule_fires_once_a_milestone_is_in_reach(store: Store, tmp_path: Path) -> None:
@@ -205,7 +223,8 @@ def test_hooks_get_the_alert_but_never_our_secrets(tmp_path: Path, monkeypatch: 
     script = tmp_path / "hook.py"
     script.write_text(f"import json, os\nopen({str(out)!r}, 'w').write(json.dumps(dict(os.environ)))\n")
     alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
-    assert alerts.deliver([alert], tmp_path / "a.log", f"{sys.executable} {script}") == []
+    with Store(tmp_path / "c.sqlite3") as store:
+        assert deliver_now(store, [alert], f"{sys.executable} {script}") == []
     env = json.loads(out.read_text())
     assert "hunter2" not in json.dumps(env) and "SOME_TOKEN" not in env
     assert env["SHARETUI_ALERT_RULE"] == "gone" and "PATH" in env
@@ -230,3 +249,53 @@ def test_a_count_first_unknown_then_known_passes_no_milestone(store: Store, tmp_
     assert raised == [("v", "milestone")]  # v went from a known 100 to 1,200; w only from unknown
     row = {r.id: r for r in store.dashboard(account.key, int(clock()))}["w"]
     assert row.known("shares") == 1_200 and not (row.gain_1h and not row.gain_1h_lower and row.gain_1h > 0)
+
+
+def pending(store: Store) -> list[tuple[int, int]]:
+    return sqlite3.connect(store.path).execute("SELECT pending, attempts FROM alerts ORDER BY id").fetchall()
+
+
+def test_a_failed_hook_stays_pending_and_is_tried_again(store: Store, tmp_path: Path) -> None:
+    """The first try fails, the second succeeds: the alert is never counted as delivered before it was."""
+    tries = tmp_path / "tries"
+    script = tmp_path / "flaky.py"
+    script.write_text(f"import pathlib, sys\np = pathlib.Path({str(tries)!r})\nn = len(p.read_text()) if p.exists() "
+                      "else 0\np.write_text('x' * (n + 1))\nsys.exit(1 if n == 0 else 0)\n")
+    alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
+    problems = deliver_now(store, [alert], f"{sys.executable} {script}", retry_after=(0.2,))
+    assert "exited with 1" in problems[0] and "trying again in 0 s" in problems[0]
+    assert pending(store) == [(1, 1)] or pending(store) == [(0, 2)]  # (the retry may already have run)
+    runner = HookRunner(store, f"{sys.executable} {script}", threading.Event())
+    for again, attempts in store.pending_alerts("x", 4):  # as a restart does
+        runner.submit([again], attempts)
+    assert runner.wait_idle(20) and runner.problems() == []
+    assert pending(store) == [(0, 2)] and tries.read_text() == "xx"
+    runner.stop.set()
+    runner.join()
+
+
+def test_a_hanging_hook_never_holds_up_a_sweep_and_dies_with_a_stop(store: Store, tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    script = tmp_path / "hang.py"
+    script.write_text(f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
+    clock = FakeClock()
+    source = _Fixed(Account("tiktok:x", "tiktok", "X"), int(clock()) - 86_400)
+    poller = Poller(store, source, clock=clock, rules=Rules(), alert_command=f"{sys.executable} {script}",
+                    alerts_log=tmp_path / "a.log")
+    poller.sweep()
+    source.shares = 5_000
+    clock.advance(60)
+    assert [a.rule for a in poller.sweep().alerts] == ["milestone"]  # it returned with the hook still running
+    for _ in range(200):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    clock.advance(60)
+    poller.sweep()  # the next sweep does not wait either
+    assert poller.hooks is not None
+    poller.stop.set()
+    poller.hooks.join(5)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed, and reaped
+    assert pending(store)[0] == (1, 1)  # not delivered: tried again at the next start

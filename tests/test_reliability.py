@@ -346,3 +346,31 @@ def test_a_read_only_or_full_data_directory_gets_advice_not_a_traceback(data_dir
         result = run_cli_on_bad_disk(kind, data_dir, *args)
         assert result.returncode == 0, (args, result.stderr)
     assert len(run_cli_on_bad_disk(kind, data_dir, "export", "--demo").stdout.splitlines()) == 21
+
+
+def test_sigterm_ends_poll_promptly_while_a_hook_hangs(data_dir: Path, tmp_path: Path) -> None:
+    """A hook that never returns runs beside the poll loop: the loop keeps its pace, and SIGTERM ends both
+    within seconds (the hook is killed, its alert stays pending for the next start)."""
+    small_demo(videos=30, days=2)
+    pid_file = tmp_path / "hook.pid"
+    script = tmp_path / "hang.py"
+    script.write_text(f"import os, time\nopen({str(pid_file)!r}, 'a').write(f'{{os.getpid()}}\\n')\ntime.sleep(120)\n")
+    run_cli("config", "set", "alerts.command", f"{sys.executable} {script}")
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "5"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pid_file.exists(), "no alert reached the hook"
+        hook = int(pid_file.read_text().split()[0])
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=8)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and "Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.kill(hook, 0)
+    db = sqlite3.connect(data_dir / "sharetui.sqlite3")
+    assert db.execute("SELECT COUNT(*) FROM alerts WHERE pending = 1").fetchone()[0] >= 1

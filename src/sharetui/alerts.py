@@ -2,16 +2,14 @@
 
 Each alert fires once: it is keyed by (account, video, rule, detail) in the cache, so restarts and other
 processes never repeat it. Delivery: a JSON line in the alerts log, and optionally a user command that gets
-the alert as JSON on stdin and as SHARETUI_ALERT_* environment variables. The command line is split with
-shlex and run without a shell: alert data (titles!) is never interpolated into a command string.
+the alert as JSON on stdin and as SHARETUI_ALERT_* environment variables, run off the poll path with a
+timeout and retried when it fails (sharetui.hooks). The command line is split with shlex and run without a
+shell: alert data (titles!) is never interpolated into a command string.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import subprocess
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +20,6 @@ from sharetui.baseline import Baseline
 from sharetui.forecast import Forecast
 from sharetui.models import COUNT_MAX, VideoCounts
 
-COMMAND_TIMEOUT = 10
-HOOK_ENVIRONMENT = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SHELL", "TERM"}
 BEAT_P90_MAX_AGE = 7 * 86_400
 
 
@@ -140,43 +136,16 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
     return alerts
 
 
-def deliver(alerts: list[Alert], log_path: Path, command: str) -> list[str]:
-    """Append to the alerts log and run the user's command; returns problems as one-line messages."""
-    problems: list[str] = []
+def write_log(alerts: list[Alert], log_path: Path) -> list[str]:
+    """Append the alerts to the alerts log (JSON lines); returns problems as one-line messages. The user's
+    command runs elsewhere (sharetui.hooks), never on the poll path."""
     if not alerts:
-        return problems
+        return []
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(log_path, "a", encoding="utf-8") as log:
             for alert in alerts:
                 log.write(json.dumps(alert.as_json(), ensure_ascii=False) + "\n")
     except OSError as exc:
-        problems.append(f"cannot write the alerts log {log_path}: {exc.strerror}")
-    if command.strip():
-        try:
-            argv = shlex.split(command)
-        except ValueError as exc:
-            return [*problems, f"alerts.command cannot be parsed: {exc}"]
-        for alert in alerts:
-            problem = _run(argv, alert)
-            if problem:
-                problems.append(problem)
-    return problems
-
-
-def _run(argv: list[str], alert: Alert) -> str | None:
-    # Only what a program needs to run, and the alert: never our secrets (SHARETUI_TIKTOK_CLIENT_SECRET…).
-    env = {k: v for k, v in os.environ.items() if k in HOOK_ENVIRONMENT or k.startswith("LC_")}
-    env.update({f"SHARETUI_ALERT_{k.upper()}": str(v) for k, v in alert.as_json().items()})
-    try:
-        finished = subprocess.run(argv, input=json.dumps(alert.as_json(), ensure_ascii=False), text=True, env=env,
-                                  capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
-    except FileNotFoundError:
-        return f"alerts.command: {argv[0]} not found"
-    except subprocess.TimeoutExpired:
-        return f"alerts.command took longer than {COMMAND_TIMEOUT} s and was stopped"
-    except OSError as exc:
-        return f"alerts.command could not run: {exc.strerror}"
-    if finished.returncode != 0:
-        return f"alerts.command exited with {finished.returncode}"
-    return None
+        return [f"cannot write the alerts log {log_path}: {exc.strerror}"]
+    return []

@@ -294,6 +294,9 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+HOOK_WAIT = 12.0  # `poll --once` gives alerts.command (10 s timeout) this long before it exits
+
+
 def _poll(config: Config, args: argparse.Namespace) -> int:
     from sharetui.monitor import AccountOutcome, MonitorService
 
@@ -336,6 +339,9 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
             cycle = service.poll_cycle(each=report)
             failed |= any(o.result is None for o in cycle.outcomes)
             if args.once or stop.is_set():
+                if args.once and not stop.is_set():
+                    for problem in service.wait_for_hooks(HOOK_WAIT):
+                        _error(problem)
                 return EXIT_FAIL if failed and not stop.is_set() else EXIT_OK
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
             if stop.is_set():

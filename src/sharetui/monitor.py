@@ -266,7 +266,21 @@ class MonitorService:
             row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
             row.forecast = forecasts.get(row.id)
 
+    def wait_for_hooks(self, timeout: float) -> list[str]:
+        """Give every alert raised so far one try of the user's command (for `poll --once`); returns what
+        went wrong, one line each."""
+        problems: list[str] = []
+        for poller in self.__dict__.get("pollers", []):
+            if poller.hooks is not None:
+                poller.hooks.wait_idle(timeout)
+                problems += poller.hooks.problems()
+        return problems
+
     def close(self) -> None:
+        self.stop()
+        for poller in self.__dict__.get("pollers", []):
+            if poller.hooks is not None:
+                poller.hooks.join()
         self.lock.release()
         for source in self.sources:
             source.close()

@@ -12,6 +12,7 @@ from sharetui import alerts as alert_rules
 from sharetui.baseline import BaselineCache
 from sharetui.figures import gap_tolerance
 from sharetui.forecast import Forecast, ForecastCache
+from sharetui.hooks import MAX_ATTEMPTS, HookRunner
 from sharetui.models import Account, SweepResult, VideoCounts
 from sharetui.sources import BackfillState, Source, SourceError
 from sharetui.store import Store
@@ -51,7 +52,10 @@ class Poller:
         self._rolled_up_at = 0
         self._baselines: dict[str, BaselineCache] = {}
         self._forecasts: dict[str, ForecastCache] = {}
-        self.stop = threading.Event()  # set to end a long back-fill between two batches
+        self.stop = threading.Event()  # set to end a long back-fill between two batches (and a running hook)
+        self.hooks: HookRunner | None = None
+        if alert_command.strip():
+            self.hooks = HookRunner(store, alert_command, self.stop)
 
     @classmethod
     def from_config(cls, store: Store, source: Source, config: object, clock: Clock = time.time) -> Poller:
@@ -97,6 +101,10 @@ class Poller:
                     raise Stopped("stopped during the back-fill; what was stored is kept and the rest "
                                   "follows next time")
                 self.store.record_history(account, batch)
+        if self.hooks is not None:
+            # Alerts an earlier run could not hand to the command: tried again now.
+            for alert, attempts in self.store.pending_alerts(key, MAX_ATTEMPTS):
+                self.hooks.submit([alert], attempts)
         self._prepared = True
 
     def sweep(self) -> SweepResult:
@@ -122,6 +130,11 @@ class Poller:
         if self.retention is not None and now - self._rolled_up_at >= ROLL_UP_EVERY:
             self._rolled_up_at = now
             self.store.roll_up(now, *self.retention, stop=self.stop)
+        if self.hooks is not None:
+            # What the hook thread found since the last sweep (failures, retries) is reported with this one.
+            late = tuple(self.hooks.problems())
+            if late:
+                result = dataclasses.replace(result, alert_problems=late + result.alert_problems)
         if sweep.error:
             # The pages that arrived are stored; the failure is still reported.
             raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)")
@@ -142,6 +155,8 @@ class Poller:
         raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,
                                       complete=complete, window_values=values, baseline=baseline,
                                       forecasts=forecasts)
-        fresh = self.store.record_alerts(raised)
-        problems = alert_rules.deliver(fresh, self.alerts_log, self.alert_command)
+        fresh = self.store.record_alerts(raised, pending=self.hooks is not None)
+        problems = alert_rules.write_log(fresh, self.alerts_log)
+        if self.hooks is not None:
+            self.hooks.submit(fresh)
         return dataclasses.replace(result, alerts=tuple(fresh), alert_problems=tuple(problems))

@@ -98,6 +98,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE videos ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: alerts.command delivery: pending until the command succeeded, and how often it was tried
+    """
+    ALTER TABLE alerts ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE alerts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

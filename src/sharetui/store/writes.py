@@ -235,6 +235,8 @@ class Writes(Connection):
                         continue
                     counts = tuple(v if v is not None else old for v, old in zip(reported, stored[:4], strict=True))
                     unknown = stored_unknown & unknown_bits(reported)
+                    if (counts, unknown) == (tuple(stored[:4]), stored_unknown):
+                        continue  # nothing new: importing the same file twice changes nothing
                     db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
                                   unknown = ?, updated_at = ? WHERE vid = ?""",
                                (title, *counts, unknown, item.at, vid))
