@@ -97,6 +97,7 @@ class FakeTikTok:
         self.fault_paths: set[str] | None = None  # None: any non-authorize path
         self.requests: list[tuple[str, str]] = []
         self.slow_seconds = 3.0
+        self.date_shift = 0.0  # seconds added to the Date header: TikTok's clock against the client's
         self._codes: dict[str, dict] = {}
         self._access: dict[str, Token] = {}
         self._refresh: dict[str, Token] = {}
@@ -192,6 +193,9 @@ class FakeTikTok:
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                return super().date_time_string(time.time() + fake.date_shift if timestamp is None else timestamp)
 
             def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
                       raw: bytes | None = None, content_type: str = "application/json") -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import math
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -355,3 +356,25 @@ def test_the_listener_refuses_a_foreign_answer_and_keeps_waiting_for_the_real_on
         assert listener.done.wait(5) and "code=good" in (listener.result or "")
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize("shift_days", [-30, 2])
+def test_a_clock_far_off_tiktoks_writes_nothing_and_rolls_nothing_up(fake: FakeTikTok, tmp_path: Path, store: Store,
+                                                                      shift_days: int) -> None:
+    """TikTok's Date header is the second opinion: a machine clock 30 days ahead (or 2 days behind) of it is
+    refused in one line before anything is written or rolled up; back in step, polling goes on."""
+    source, _ = login(fake, tmp_path)
+    poller = Poller(store, source, clock=time.time, retention=(7, 90))
+    poller.sweep()
+    snapshots = sqlite3.connect(store.path).execute("SELECT COUNT(*), MAX(at) FROM snapshots").fetchone()
+    sweeps = store.last_sweep(source.account().key)
+    fake.date_shift = -shift_days * 86_400  # shift_days > 0: TikTok's clock is behind, ours ahead
+    side = "ahead of" if shift_days > 0 else "behind"
+    with pytest.raises(SourceError, match=f"clock is {abs(shift_days)}d {side} TikTok's; nothing was written"):
+        poller.sweep()
+    assert sqlite3.connect(store.path).execute("SELECT COUNT(*), MAX(at) FROM snapshots").fetchone() == snapshots
+    assert store.last_sweep(source.account().key) == sweeps
+    fake.date_shift = 0
+    time.sleep(1.05)
+    poller.sweep()
+    assert store.last_sweep(source.account().key) > sweeps  # type: ignore[operator]

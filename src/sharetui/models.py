@@ -73,6 +73,7 @@ class Sweep:
     videos: list[VideoCounts]
     complete: bool = True  # False when only part of the catalogue was read
     error: str | None = None  # why a sweep stopped part-way (the pages read are still stored)
+    clock_offset: float | None = None  # the source's clock minus ours, where it tells (TikTok's Date header)
 
 
 @dataclass(frozen=True)

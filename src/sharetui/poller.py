@@ -16,11 +16,13 @@ from sharetui.hooks import MAX_ATTEMPTS, HookRunner
 from sharetui.models import Account, SweepResult, VideoCounts
 from sharetui.sources import BackfillState, Source, SourceError
 from sharetui.store import Store
+from sharetui.text import duration
 
 Clock = Callable[[], float]
 
 
 ROLL_UP_EVERY = 3600  # seconds between retention passes
+CLOCK_TOLERANCE = 600  # seconds our clock may differ from TikTok's before a sweep is refused
 
 
 def _utc(ts: int) -> str:
@@ -120,6 +122,13 @@ class Poller:
                               f"({_utc(last)}); nothing was written: check the system clock")
         full = self.sweeps % self.full_sweep_every == 0
         sweep = self.source.fetch(now, full=full)
+        if sweep.clock_offset is not None and abs(sweep.clock_offset) > CLOCK_TOLERANCE:
+            # A clock days ahead would date this sweep in the future and roll the history up as if that time
+            # had passed; TikTok's own clock says which is right. Nothing is written or rolled up.
+            side = "ahead of" if sweep.clock_offset < 0 else "behind"
+            off = duration(round(abs(sweep.clock_offset) / 60) * 60)
+            raise SourceError(f"this machine's clock is {off} {side} TikTok's; nothing was written: set the "
+                              "system clock right (e.g. enable NTP)")
         if not sweep.error:
             self.sweeps += 1  # a full sweep that failed is tried again next time, not skipped for a cycle
         before = self.store.video_states(sweep.account.key) if self.rules else {}

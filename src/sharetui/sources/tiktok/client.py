@@ -8,6 +8,7 @@ exponential backoff and jitter, a bounded number of times. Secrets never appear 
 
 from __future__ import annotations
 
+import email.utils
 import json
 import random
 import time
@@ -99,6 +100,9 @@ class TikTokClient:
         self.sleep = sleep
         self.limiter = limiter or RateLimiter(sleep=sleep)
         self.requests_sent = 0
+        # TikTok's clock minus ours, from the last answer's Date header (None before one arrives): a poller
+        # refuses to write with a clock far off the server's (sharetui.poller).
+        self.clock_offset: float | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -128,6 +132,7 @@ class TikTokClient:
                                    transient=True)
                 continue
             log_id = response.headers.get("x-tt-logid", "")
+            self._note_server_time(response.headers.get("date"))
             try:
                 # A stray non-UTF-8 byte is data damage in one field, not a reason to lose the whole page.
                 body = json.loads(content.decode("utf-8", "replace")) if content else None
@@ -145,6 +150,16 @@ class TikTokClient:
             return response, body
         assert last is not None
         raise last
+
+    def _note_server_time(self, header: str | None) -> None:
+        if not header:
+            return
+        try:
+            moment = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return  # no usable Date: nothing to compare with
+        if moment.tzinfo is not None:
+            self.clock_offset = moment.timestamp() - time.time()
 
     def _read(self, method: str, url: str, path: str, **kwargs: Any) -> tuple[httpx.Response, bytes]:
         """The response and its body, within a total deadline and a size cap: a server that trickles a

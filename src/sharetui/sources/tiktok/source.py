@@ -222,7 +222,8 @@ class TikTokSource:
                          error=f"stopped after {MAX_PAGES} pages of videos")
         # A list that ends far short of the profile's own count is an incomplete answer, not 45 videos gone.
         short = account.video_count is not None and len({v.id for v in videos}) < SHORT_SWEEP * account.video_count
-        return Sweep(account=account, videos=videos, complete=not short, error=self.save_problem)
+        return Sweep(account=account, videos=videos, complete=not short, error=self.save_problem,
+                     clock_offset=self.client.clock_offset)
 
 
 def _explain(exc: TikTokError) -> SourceError:
