@@ -21,7 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-RANDOM_FAULTS = ["429", "500", "garbage", "html", "slow", "reset", "expire"]
+RANDOM_FAULTS = ["429", "500", "garbage", "html", "slow", "reset", "expire", "gzip"]
+# Answers that are valid JSON but hostile: a null or absurd count, half an emoji or a NUL in a title, the
+# same video twice on a page, or a list that ends early.
+DATA_FAULTS = ["null", "huge", "surrogate", "nul", "duplicate", "truncated"]
 CLIENT_KEY = "sbawtestclientkey"
 CLIENT_SECRET = "s3cr3t-client-value-never-printed"
 ALL_SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats", "video.list"]
@@ -92,6 +95,7 @@ class FakeTikTok:
         self.list_mode: str | None = None
         self.faults: deque[str] = deque()  # upcoming injected faults for API/token calls
         self.fault_rate = 0.0  # or: this share of calls gets a random fault from RANDOM_FAULTS
+        self.data_fault_rate = 0.0  # this share of video pages gets a random fault from DATA_FAULTS
         self.rng = random.Random(1)
         self.faults_injected = 0
         self.fault_paths: set[str] | None = None  # None: any non-authorize path
@@ -252,6 +256,8 @@ class FakeTikTok:
                 elif fault == "expire":
                     fake.expire_access_tokens()
                     return False
+                elif fault == "gzip":
+                    self._send(200, None, raw=b"\x1f\x8b\x08\x00garbled", headers={"Content-Encoding": "gzip"})
                 else:
                     raise AssertionError(f"unknown fault {fault}")
                 return True
@@ -440,8 +446,26 @@ class FakeTikTok:
                 page = videos[:size]
                 has_more = len(videos) > size
                 next_cursor = page[-1].create_time * 1000 if page else (cursor or 0)
-                return self._ok({"videos": [v.as_json(fields) for v in page], "cursor": next_cursor,
-                                 "has_more": has_more})
+                listed = [v.as_json(fields) for v in page]
+                with fake._lock:
+                    hostile = (fake.rng.choice(DATA_FAULTS)
+                               if fake.data_fault_rate and fake.rng.random() < fake.data_fault_rate else None)
+                if hostile and listed:
+                    fake.faults_injected += 1
+                    victim = listed[fake.rng.randrange(len(listed))]
+                    if hostile == "null":
+                        victim["share_count"] = None
+                    elif hostile == "huge":
+                        victim["view_count"] = 10**30
+                    elif hostile == "surrogate":
+                        victim["title"] = "half an emoji \ud83d here"
+                    elif hostile == "nul":
+                        victim["title"] = "a NUL \x00 inside"
+                    elif hostile == "duplicate":
+                        listed.append(dict(listed[0]))
+                    elif hostile == "truncated":
+                        return self._ok({"videos": [], "cursor": 0, "has_more": False})
+                return self._ok({"videos": listed, "cursor": next_cursor, "has_more": has_more})
 
             def _video_query(self, q: dict[str, str], body: bytes) -> None:
                 token = self._auth()

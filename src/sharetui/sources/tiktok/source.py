@@ -205,25 +205,26 @@ class TikTokSource:
                 if not videos:
                     raise
                 # Keep every page we got; the sweep is marked incomplete so nothing is marked gone.
-                return Sweep(account=account, videos=videos, complete=False, error=str(exc))
+                return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False,
+                             error=str(exc))
             parsed = [v for v in (parse_video(item) for item in page) if v is not None]
             videos.extend(parsed)
             empty = empty + 1 if not parsed else 0
             if has_more and empty >= EMPTY_PAGES:
-                return Sweep(account=account, videos=videos, complete=False,
+                return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False,
                              error=f"TikTok sent {EMPTY_PAGES} empty pages in a row while saying there are more")
             if not has_more or cursor is None or (page_cursor is not None and cursor >= page_cursor):
                 break
             if not full and parsed and min(v.posted_at for v in parsed) < now - FRESH_AGE:
                 # A light sweep: the pages of young videos are read; older ones wait for the next full one.
-                return Sweep(account=account, videos=videos, complete=False)
+                return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False)
         else:
-            return Sweep(account=account, videos=videos, complete=False,
+            return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False,
                          error=f"stopped after {MAX_PAGES} pages of videos")
         # A list that ends far short of the profile's own count is an incomplete answer, not 45 videos gone.
         short = account.video_count is not None and len({v.id for v in videos}) < SHORT_SWEEP * account.video_count
-        return Sweep(account=account, videos=videos, complete=not short, error=self.save_problem,
-                     clock_offset=self.client.clock_offset)
+        return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=not short,
+                     error=self.save_problem)
 
 
 def _explain(exc: TikTokError) -> SourceError:
