@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from sharetui import text as fmt
 from sharetui.app import ShareApp, ThemeError
 from sharetui.config import Config
 from sharetui.models import Account, Sweep, VideoCounts
@@ -16,7 +17,7 @@ from sharetui.screens.video import VideoScreen
 from sharetui.sources import SourceError
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
-from sharetui.widgets.account_header import AccountHeader, spark_rows
+from sharetui.widgets.account_header import AccountHeader
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.video_table import VideoTable
 from tests.conftest import T0, FakeClock, settle
@@ -448,15 +449,16 @@ async def test_key_bar_shows_the_focused_keys_and_a_click_presses_one(store: Sto
         assert "s Sort" in narrow and "Mark" not in narrow and "m " not in narrow
 
 
-def test_header_sparkline_rows_are_scaled_from_zero_over_two_lines() -> None:
-    cells, upper, lower = spark_rows([0, 8, 16, 4], 4)
-    assert cells == [0, 8, 16, 4]
-    assert lower == ["▁", "█", "█", "▄"]  # 8/16 of the height fills the lower row exactly
-    assert upper == [" ", " ", "█", " "]
+def test_one_sparkline_renderer_scales_from_zero_in_one_or_two_rows() -> None:
+    upper, lower = fmt.spark_rows([0, 8, 16, 4, None], 2)
+    assert lower == "▁██▅ " and upper == " ▁█  "  # 0 is the baseline, unknown draws nothing
+    assert fmt.spark_rows([0, 8, 16, 4])[0] == fmt.spark([0, 8, 16, 4]) == "▁▅█▃"  # the table's, same scale
+    # A ±3 % wobble stays a wobble: every bar near full height (min–max scaling would draw ▁█▁█).
+    assert set(fmt.spark([97, 103, 97, 103])) <= {"▇", "█"}
     # More values than cells: each cell shows the largest of its share; fewer: values are stretched.
-    assert spark_rows([1, 5, 2, 2], 2)[0] == [5, 2]
-    assert spark_rows([3, 6], 4)[0] == [3, 3, 6, 6]
-    assert spark_rows([0, 0], 3)[2] == ["▁", "▁", "▁"] and spark_rows([], 5) == ([], [], [])
+    assert fmt.spark_cells([1, 5, 2, 2], 2) == ([5, 2], 1)
+    assert fmt.spark_cells([3, 6], 4) == ([3, 3, 6, 6], 2)
+    assert fmt.spark_cells([], 5) == ([], 0)
 
 
 async def test_collection_paused_for_start_up_resumes_after_the_first_frame(store: Store, clock: FakeClock) -> None:
@@ -522,3 +524,34 @@ async def test_a_gone_video_is_marked_counted_alike_everywhere_and_can_be_hidden
         await pilot.press("h")
         await pilot.pause()
         assert gone[0].id in table.order
+
+
+async def test_video_screen_scrolls_by_keyboard_with_its_status_line_at_the_bottom(store: Store,
+                                                                                   clock: FakeClock) -> None:
+    from sharetui.widgets.spark import SparkBars
+    from sharetui.widgets.status_line import StatusLine
+
+    app = demo_app(store, clock, videos=12, days=2)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, VideoScreen)
+        body = screen.query_one("#video-body")
+        status = screen.query_one(StatusLine)
+        assert status.region.y == 10  # above the key bar, at the bottom, not under the content
+        assert body.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y > 0 and body.scroll_y == body.max_scroll_y  # the last lines are in reach
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        # The bar still filling is drawn apart (the same renderer as the table's, scaled from zero).
+        shares = screen.query_one("#spark-shares", SparkBars)
+        assert shares.partial_last == screen._data.series["shares"].partial_last  # type: ignore[union-attr]
+        assert shares.plain() and all(set(line) <= set("▁▂▃▄▅▆▇█ ") for line in shares.plain())

@@ -80,8 +80,8 @@ def window_gain(*, start: int, end_value: int | None, end_seen: int | None, post
     base = value_after_start
     if first_at is not None and (since is None or first_at > since):
         since, base = first_at, first_value
-    if since is None or since > end_seen:
-        return Gain(None)
+    if since is None or since >= end_seen:
+        return Gain(None)  # one observation inside the window (or none) shows no gain, not "≥ 0"
     if base is None:
         return Gain(None, lower=True, since=since)
     return Gain(max(0, end_value - base), lower=True, since=since)

@@ -147,6 +147,19 @@ class Series:
     gains: list[int]
     step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
 
+    @property
+    def drawn_gains(self) -> list[int | None]:
+        """The gains to draw: None for a bar the history does not cover (nothing is drawn there)."""
+        pairs = zip(self.values, self.values[1:], strict=False)
+        return [max(0, b - a) if a is not None and b is not None else None for a, b in pairs]
+
+    @property
+    def partial_last(self) -> bool:
+        """Whether the last bar covers less than a full step (the bucket still filling up to now)."""
+        if not self.gains:
+            return False
+        return self.end - (self.start + (len(self.gains) - 1) * self.step) < self.step
+
 
 
 @dataclass(frozen=True, slots=True)

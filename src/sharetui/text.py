@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
 _BIDI_CONTROLS = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
@@ -155,11 +156,58 @@ def duration(seconds: float) -> str:
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
 
-def spark(values: list[int]) -> str:
-    """A one-line sparkline scaled from zero, so a flat line means no gains, not 'steady gains'."""
-    if not values:
-        return ""
-    top = max(values)
-    if top <= 0:
-        return SPARK_BARS[0] * len(values)
-    return "".join(SPARK_BARS[max(1, min(7, round(v * 7 / top)))] if v > 0 else SPARK_BARS[0] for v in values)
+def spark_cells(values: Sequence[float | None], width: int) -> tuple[list[float | None], int]:
+    """`values` fitted to `width` cells: more values than cells, each cell shows the largest of its share;
+    fewer, each value spans several cells. Returns the cells and the index of the first cell that holds
+    the last value (the current, possibly partial, bucket)."""
+    count = len(values)
+    if not count or width <= 0:
+        return [], 0
+    cells: list[float | None] = []
+    last_from = width
+    for i in range(width):
+        lo = i * count // width
+        hi = max(lo + 1, (i + 1) * count // width)
+        known = [v for v in values[lo:hi] if v is not None]
+        cells.append(max(known) if known else None)
+        if hi >= count:
+            last_from = min(last_from, i)
+    return cells, last_from
+
+
+def spark_rows(cells: Sequence[float | None], rows: int = 1) -> list[str]:
+    """The one sparkline renderer (table, header, video screen): `rows` lines of text, top first, scaled from
+    zero so a flat line means no gains (not "steady gains") and a ±3 % wobble stays a wobble. A zero is the
+    baseline ▁, any gain at least ▂, the largest full height; an unknown value (None) draws nothing."""
+    top = max((v for v in cells if v is not None), default=0)
+    eighths = 8 * rows
+    lines: list[list[str]] = [[] for _ in range(rows)]
+    for value in cells:
+        if value is None:
+            level = 0
+        elif value <= 0 or top <= 0:
+            level = 1
+        else:
+            level = 1 + max(1, round(value * (eighths - 1) / top))
+        for row in range(rows):  # row 0 is the bottom one
+            part = level - 8 * row
+            lines[rows - 1 - row].append(SPARK_BARS[min(part, 8) - 1] if part > 0 else " ")
+    return ["".join(line) for line in lines]
+
+
+def spark(values: Sequence[float | None]) -> str:
+    """A one-line sparkline, one cell per value (see spark_rows)."""
+    return spark_rows(values)[0] if values else ""
+
+
+def axis_ticks(top: float, count: int = 5) -> list[int]:
+    """Whole-number ticks from 0 to at least `top`, evenly spaced on a 1-2-5 step: a count axis never shows
+    decimals, negative values or an uneven gap (0 10 20 30, not 60 50 40 20)."""
+    top = max(1.0, float(top))
+    raw = top / max(1, count - 1)
+    magnitude = 10 ** max(0, len(str(int(raw))) - 1)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    ticks = [0]
+    while ticks[-1] < top:
+        ticks.append(ticks[-1] + step)
+    return ticks

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from sharetui import text as fmt
 from sharetui.errors import StoreError
@@ -20,6 +20,7 @@ from sharetui.messages import DataChanged, StatusWanted
 from sharetui.models import METRICS, Series, VideoRow
 from sharetui.timeseries import bucket_bounds
 from sharetui.widgets.key_bar import KeyBar
+from sharetui.widgets.spark import SparkBars
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -73,6 +74,15 @@ class VideoScreen(Screen):
         padding: 1 1 0 1;
     }
 
+    #metrics.-narrow {
+        grid-size: 2;
+        grid-columns: 28 1fr;
+    }
+
+    #metrics.-narrow > .metric-scale {
+        display: none;
+    }
+
     .metric-label {
         height: 2;
     }
@@ -86,21 +96,32 @@ class VideoScreen(Screen):
         height: 2;
     }
 
-    .spark-shares > .sparkline--max-color { color: $success; }
-    .spark-shares > .sparkline--min-color { color: $success 40%; }
-    .spark-views > .sparkline--max-color { color: $primary; }
-    .spark-views > .sparkline--min-color { color: $primary 40%; }
-    .spark-likes > .sparkline--max-color { color: $secondary; }
-    .spark-likes > .sparkline--min-color { color: $secondary 40%; }
-    .spark-comments > .sparkline--max-color { color: $accent; }
-    .spark-comments > .sparkline--min-color { color: $accent 40%; }
-    .spark-rate > .sparkline--max-color { color: $warning; }
-    .spark-rate > .sparkline--min-color { color: $warning 40%; }
+    .spark-views > .spark-bars--high { color: $primary; }
+    .spark-views > .spark-bars--low { color: $primary 40%; }
+    .spark-likes > .spark-bars--high { color: $secondary; }
+    .spark-likes > .spark-bars--low { color: $secondary 40%; }
+    .spark-comments > .spark-bars--high { color: $accent; }
+    .spark-comments > .spark-bars--low { color: $accent 40%; }
+    .spark-rate > .spark-bars--high { color: $warning; }
+    .spark-rate > .spark-bars--low { color: $warning 40%; }
+
+    #video-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #video-body:focus {
+        background-tint: $foreground 0%;
+    }
 
     #video-note {
         color: $text-muted;
         padding: 0 1;
-        height: 1;
+        height: auto;
+    }
+
+    #video-body > AgeChart {
+        height: 24;
     }
     """
     BINDINGS = [
@@ -124,29 +145,37 @@ class VideoScreen(Screen):
         self.chart_mode = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="video-head"):
-            yield Static(id="video-title", markup=False)
-            yield Static(id="video-meta", markup=False)
-            yield Static(id="video-ranges")
-        with Grid(id="metrics"):
-            for metric in METRICS:
-                yield Static(id=f"label-{metric}", classes="metric-label")
-                yield Sparkline([], id=f"spark-{metric}", classes=f"metric-spark spark-{metric}")
-                yield Static(id=f"scale-{metric}", classes="metric-scale")
-            yield Static(id="label-rate", classes="metric-label")
-            yield Sparkline([], id="spark-rate", classes="metric-spark spark-rate")
-            yield Static(id="scale-rate", classes="metric-scale")
-        yield Static(id="video-note", markup=False)
+        # Everything but the status line and keys scrolls (↑ ↓ pgup pgdn home end): at 40×12 or with charts
+        # on, nothing is out of reach; the status line stays at the bottom, as on the dashboard.
+        with VerticalScroll(id="video-body"):
+            with Vertical(id="video-head"):
+                yield Static(id="video-title", markup=False)
+                yield Static(id="video-meta", markup=False)
+                yield Static(id="video-ranges")
+            with Grid(id="metrics"):
+                for metric in METRICS:
+                    yield Static(id=f"label-{metric}", classes="metric-label")
+                    yield SparkBars(id=f"spark-{metric}", classes=f"metric-spark spark-{metric}")
+                    yield Static(id=f"scale-{metric}", classes="metric-scale")
+                yield Static(id="label-rate", classes="metric-label")
+                yield SparkBars(id="spark-rate", classes="metric-spark spark-rate")
+                yield Static(id="scale-rate", classes="metric-scale")
+            yield Static(id="video-note", markup=False)
         yield StatusLine(id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         # A chart needs room; where space is short the sparklines stay (g switches either way).
         self.chart_mode = self.app.size.height >= CHART_MIN_HEIGHT
+        self.query_one("#video-body").focus()
         self._show_mode()
         self._show_head()
         self.load()
         self.post_message(StatusWanted())
+
+    def on_resize(self) -> None:
+        # Narrow terminals: the sparklines keep the room, the peak/last column goes.
+        self.query_one("#metrics").set_class(self.size.width < 80, "-narrow")
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -193,23 +222,27 @@ class VideoScreen(Screen):
                 (f" {change.text():>9}", "$text-muted"),
             )
             self.query_one(f"#label-{metric}", Static).update(label)
-            self.query_one(f"#spark-{metric}", Sparkline).data = list(series.gains)
-            gains = series.gains
-            self.query_one(f"#scale-{metric}", Static).update(
-                Content(f"peak {fmt.count(max(gains, default=0))}/{fmt.duration(step)}\n"
-                        f"last {fmt.count(gains[-1] if gains else 0)}")
-            )
-        shares, views = data.series["shares"].gains, data.series["views"].gains
-        rates = [s * 1000 / v if v else 0.0 for s, v in zip(shares, views, strict=True)]
-        total_views = sum(views)
-        range_rate = sum(shares) * 1000 / total_views if total_views else 0.0
+            drawn = series.drawn_gains
+            self.query_one(f"#spark-{metric}", SparkBars).show(drawn, series.partial_last)
+            known = [g for g in drawn if g is not None]
+            last = drawn[-1] if drawn else None
+            self.query_one(f"#scale-{metric}", Static).update(Content(
+                f"peak {fmt.count(max(known, default=0))}/{fmt.duration(step)}\n"
+                f"last {fmt.count(last)}{' so far' if series.partial_last and last is not None else ''}"))
+        shares, views = data.series["shares"].drawn_gains, data.series["views"].drawn_gains
+        rates = [s * 1000 / v if s is not None and v else None for s, v in zip(shares, views, strict=True)]
+        known_shares = sum(s for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
+        known_views = sum(v for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
+        range_rate = known_shares * 1000 / known_views if known_views else None
+        # The second column of this row is a rate over the range (not a change): it says "avg".
         self.query_one("#label-rate", Static).update(Content.assemble(
             (f"{'‰ Shares':<9}", "bold"), (fmt.rate(data.row.share_rate, 8, 2), "bold"),
-            (f" {range_rate:>9.2f}", "$text-muted"),
+            (f" avg {fmt.rate(range_rate, 5, 2)}", "$text-muted"),
         ))
-        self.query_one("#spark-rate", Sparkline).data = rates
+        self.query_one("#spark-rate", SparkBars).show(rates, data.series["shares"].partial_last)
+        peak_rate = max((r for r in rates if r is not None), default=None)
         self.query_one("#scale-rate", Static).update(
-            Content(f"peak {max(rates, default=0):.1f}‰\nshares/1k views"))
+            Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
         first = self.data.reader.first_snapshot_at(data.row.vid)
         note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
@@ -296,7 +329,7 @@ class VideoScreen(Screen):
         horizon = max((c.ages[-1] for c in band), default=age_hours)
         self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
         shares = data.series["shares"]
-        self.query_one(GainsChart).show(shares.start, shares.step, shares.gains)
+        self.query_one(GainsChart).show(shares.start, shares.step, shares.drawn_gains)
 
     def action_range(self, index: int) -> None:
         self.range_index = index

@@ -15,28 +15,9 @@ from textual.widget import Widget
 from sharetui import text as fmt
 from sharetui.messages import DashboardData
 from sharetui.widgets.cells import fit
+from sharetui.widgets.spark import paint_row
 
 ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
-BARS = "▁▂▃▄▅▆▇█"
-
-
-def spark_rows(values: list[int], width: int) -> tuple[list[int], list[str], list[str]]:
-    """Two text rows (top, bottom) of a sparkline `width` cells wide, scaled from zero, and the value
-    each cell stands for. More values than cells: each cell shows the largest of its share."""
-    if not values or width <= 0:
-        return [], [], []
-    count = len(values)
-    cells = [max(values[i * count // width:max(i * count // width + 1, (i + 1) * count // width)])
-             for i in range(width)]
-    top = max(cells)
-    upper, lower = [], []
-    for value in cells:
-        level = 0 if top <= 0 or value <= 0 else max(1, round(value * 16 / top))  # 16 eighths: two rows
-        lower.append(BARS[min(level, 8) - 1] if level else BARS[0])
-        upper.append(BARS[level - 9] if level > 8 else " ")
-    return cells, upper, lower
-
-
 class AccountHeader(Widget):
     DEFAULT_CSS = """
     AccountHeader { height: 3; background: $panel; padding: 0 1; }
@@ -45,10 +26,11 @@ class AccountHeader(Widget):
     AccountHeader > .account-header--label { color: $text-muted; }
     AccountHeader > .account-header--spark-low { color: $success 40%; }
     AccountHeader > .account-header--spark-high { color: $success; }
+    AccountHeader > .account-header--spark-partial { color: $text-muted; }
     """
     COMPONENT_CLASSES = {
         "account-header--name", "account-header--totals", "account-header--label",
-        "account-header--spark-low", "account-header--spark-high",
+        "account-header--spark-low", "account-header--spark-high", "account-header--spark-partial",
     }
 
     def __init__(self) -> None:
@@ -56,7 +38,8 @@ class AccountHeader(Widget):
         self.name_text = "loading…"
         self.totals: tuple[str, str] = ("", "")
         self.trend_label = ""
-        self.trend_values: list[int] = []
+        self.trend_values: list[int | None] = []
+        self.trend_partial = False  # the last value is the bucket still filling
         self._lines: dict[tuple[int, int], Strip] = {}  # painted lines by (width, y), until data or theme change
 
     def show(self, data: DashboardData) -> None:
@@ -72,19 +55,22 @@ class AccountHeader(Widget):
         )
         if data.daily_shares and any(v is not None for v in data.daily_shares):
             # Imported daily totals reach back further than polling: show the long range.
-            days = [v or 0 for v in data.daily_shares]
-            self.trend_label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(days))}"
-                                f" · peak {fmt.count(max(days))}")
-            self.trend_values = days
+            days = data.daily_shares  # a day the export left unknown draws nothing, not a zero
+            known = [v for v in days if v is not None]
+            self.trend_label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(known))}"
+                                f" · peak {fmt.count(max(known))}")
+            self.trend_values = list(days)
+            self.trend_partial = False
         else:
             series = data.shares_series
             gains = list(series.gains)
+            self.trend_partial = series.partial_last
             self.trend_label = (
                 f"shares per {fmt.duration(series.step)} · {fmt.count(sum(gains))} in "
                 f"{fmt.duration(series.end - series.start)} · peak {fmt.count(max(gains, default=0))} · "
-                f"last {fmt.count(gains[-1] if gains else 0)}"
+                f"last {fmt.count(gains[-1] if gains else 0)}{' so far' if self.trend_partial else ''}"
             )
-            self.trend_values = gains
+            self.trend_values = series.drawn_gains if len(series.values) == len(gains) + 1 else list(gains)
         self._lines.clear()
         self.refresh()
 
@@ -119,18 +105,14 @@ class AccountHeader(Widget):
     def _right(self, y: int, width: int, base: Style) -> list[Segment]:
         if y == 0:
             return [Segment(fit(self.trend_label, width), base + self._style("label"))]
-        cells, upper, lower = spark_rows(self.trend_values, width)
+        cells, last_from = fmt.spark_cells(self.trend_values, width)
         if not cells:
             return []
+        row = fmt.spark_rows(cells, 2)[y - 1] if y <= 2 else " " * width
         low = Color.from_rich_color(self._style("spark-low").color)
         high = Color.from_rich_color(self._style("spark-high").color)
-        top = max(cells) or 1
-        row = upper if y == 1 else lower
-        segments = []
-        for value, char in zip(cells, row, strict=True):
-            color = low.blend(high, value / top) if top > 0 else low
-            segments.append(Segment(char, base + Style(color=color.rich_color)))
-        return segments
+        partial = Color.from_rich_color(self._style("spark-partial").color) if self.trend_partial else None
+        return paint_row(cells, row, low, high, partial, last_from, base)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"account-header--{name}")

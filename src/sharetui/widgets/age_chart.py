@@ -26,9 +26,12 @@ def baseline_curves(baseline: Baseline | None, max_age: float) -> list[Curve]:
     ages = [0.0] + [a for a in baseline.ages if a <= max_age * 1.05]
     if len(ages) < 2:
         return []
-    median = [0.0] + [baseline.median_at(a) or 0.0 for a in ages[1:]]
-    p90 = [0.0] + [baseline.p90_at(a) or 0.0 for a in ages[1:]]
-    return [Curve("your median", ages, median), Curve("your p90", ages, p90)]
+    curves = []
+    for label, at in (("your median", baseline.median_at), ("your p90", baseline.p90_at)):
+        # An age the baseline cannot speak for ends the curve: it never drops to 0 there.
+        points = [(a, value) for a in ages[1:] if (value := at(a)) is not None]
+        curves.append(Curve(label, [0.0] + [a for a, _ in points], [0.0] + [v for _, v in points]))
+    return [c for c in curves if len(c.ages) >= 2]
 
 
 def forecast_curves(forecast: Forecast | None, age_hours: float) -> list[Curve]:
@@ -41,6 +44,19 @@ def forecast_curves(forecast: Forecast | None, age_hours: float) -> list[Curve]:
             for label, value in (("forecast p90", band.p90), ("forecast p50", band.p50), ("forecast p10", band.p10))]
 
 
+# Each curve its own glyph (and colour), so they stay apart without colour (NO_COLOR) too.
+GLYPHS = {"your median": "•", "your p90": "+", "forecast p50": "*", "forecast p10": "·", "forecast p90": "·"}
+COLOURS = {"forecast p50": "orange", "forecast p10": "gray", "forecast p90": "gray"}
+DAYS_FROM_HOURS = 72  # past three days since posting, the x axis counts days
+
+
+def _count_axis(plt, top: float) -> None:  # noqa: ANN001 - plotext's module-like figure
+    """Whole-number y ticks from zero with thousands separators; nothing below zero."""
+    ticks = fmt.axis_ticks(top)
+    plt.ylim(0, ticks[-1])
+    plt.yticks([float(t) for t in ticks], [fmt.count(t) for t in ticks])
+
+
 class AgeChart(PlotextPlot):
     """Cumulative shares by age, one line per video, against the account's median and p90."""
 
@@ -49,31 +65,51 @@ class AgeChart(PlotextPlot):
     def show(self, curves: list[Curve], usual: list[Curve], title: str = "cumulative shares by age") -> None:
         plt = self.plt
         plt.clear_figure()
+        everything = [*usual, *curves]
+        top = max((v for c in everything for v in c.values), default=0.0)
+        if not any(c.values for c in curves) or top <= 0:
+            plt.title(f"{title}: no shares in this range yet")
+            self.refresh()
+            return
         plt.title(title)
+        longest = max((a for c in everything for a in c.ages), default=0.0)
+        in_days = longest > DAYS_FROM_HOURS
+        scale = 24.0 if in_days else 1.0
         for curve in usual:
-            # The forecast band in one colour (its median brighter), apart from the usual's curves.
-            color = {"forecast p50": "orange", "forecast p10": "gray", "forecast p90": "gray"}.get(curve.label)
-            plt.plot(curve.ages, curve.values, label=curve.label, marker="dot", **({"color": color} if color else {}))
+            colour = COLOURS.get(curve.label)
+            plt.plot([a / scale for a in curve.ages], curve.values, label=curve.label,
+                     marker=GLYPHS.get(curve.label, "•"), **({"color": colour} if colour else {}))
         for curve in curves:
             # Labels come from TikTok: made safe, so no escape sequence reaches plotext's ANSI output.
-            plt.plot(curve.ages, curve.values, label=fmt.safe_text(curve.label, 40), marker="braille")
-        plt.xlabel("hours since posting")
+            plt.plot([a / scale for a in curve.ages], curve.values, label=fmt.safe_text(curve.label, 40),
+                     marker="braille")
+        _count_axis(plt, top)
+        span = longest / scale
+        ticks = fmt.axis_ticks(span)
+        plt.xlim(0, ticks[-1])
+        plt.xticks([float(t) for t in ticks], [f"{t}d" if in_days else f"{t}h" for t in ticks])
+        plt.xlabel("days since posting" if in_days else "hours since posting")
         self.refresh()
 
 
 class GainsChart(PlotextPlot):
-    """Shares gained per interval as bars, with local times on the x axis."""
+    """Shares gained per interval as bars, with local times (and dates) on the x axis."""
 
     DEFAULT_CSS = "GainsChart { height: 10; }"
 
-    def show(self, start: int, step: int, gains: list[int]) -> None:
+    def show(self, start: int, step: int, gains: list[int | None]) -> None:
         plt = self.plt
         plt.clear_figure()
+        known = [g for g in gains if g is not None]
+        if not known or max(known) <= 0:
+            plt.title("no shares gained in this range")
+            self.refresh()
+            return
         plt.title(f"shares gained per {fmt.duration(step)}")
-        positions = list(range(len(gains)))
-        plt.bar(positions, gains, marker="sd", orientation="vertical", width=0.6)
-        if gains:
-            every = max(1, len(gains) // 6)
-            ticks = positions[::every]
-            plt.xticks([float(t) for t in ticks], [fmt.chart_time(start + i * step, step >= 86_400 / 4) for i in ticks])
+        positions = [i for i, g in enumerate(gains) if g is not None]  # no bar where the cache did not watch
+        plt.bar(positions, [gains[i] for i in positions], marker="sd", orientation="vertical", width=0.6)
+        _count_axis(plt, max(known))
+        every = max(1, len(gains) // 6)
+        ticks = list(range(len(gains)))[::every]
+        plt.xticks([float(t) for t in ticks], [fmt.chart_time(start + i * step, step >= 86_400 / 4) for i in ticks])
         self.refresh()
