@@ -299,3 +299,20 @@ def test_a_hanging_hook_never_holds_up_a_sweep_and_dies_with_a_stop(store: Store
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # killed, and reaped
     assert pending(store)[0] == (1, 1)  # not delivered: tried again at the next start
+
+
+def test_no_alert_on_an_accounts_first_sweep_even_over_imported_history(store: Store, tmp_path: Path) -> None:
+    """Imported counts are history, not a sweep: the first live sweep after them is the baseline."""
+    from sharetui.studio import VideoTotals
+
+    clock = FakeClock()
+    account = Account("tiktok:x", "tiktok", "X")
+    source = _Fixed(account, int(clock()) - 2 * 86_400)
+    store.import_videos(account, [VideoTotals(at=int(clock()) - 86_400, video_id="v", title="t", link="",
+                                              posted_at=source.posted, likes=1, comments=1, shares=10, views=100)])
+    source.shares = 5_000  # passed 1,000 since the export: but nothing was watching
+    poller = Poller(store, source, clock=clock, rules=Rules(), alerts_log=tmp_path / "a.log")
+    assert poller.sweep().alerts == ()
+    clock.advance(60)
+    source.shares = 10_500
+    assert [(a.rule, a.detail) for a in poller.sweep().alerts] == [("milestone", "10000")]

@@ -133,8 +133,9 @@ class Poller:
             self.sweeps += 1  # a full sweep that failed is tried again next time, not skipped for a cycle
         before = self.store.video_states(sweep.account.key) if self.rules else {}
         result = self.store.record_sweep(sweep.account, now, sweep.videos, complete=sweep.complete)
-        # Never on an account's first sweep (nothing to compare with), nor when nothing moved (idle stays idle).
-        if self.rules and before and (result.changed or result.new or result.gone):
+        # Never on an account's first sweep: it is the baseline (imported history is not a sweep, the demo's
+        # back-filled history is). Nor when nothing moved (idle stays idle).
+        if self.rules and last is not None and before and (result.changed or result.new or result.gone):
             result = self._alerts(result, sweep.account, now, before, sweep.videos, sweep.complete)
         if self.retention is not None and now - self._rolled_up_at >= ROLL_UP_EVERY:
             self._rolled_up_at = now
