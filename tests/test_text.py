@@ -38,7 +38,7 @@ def test_spark_scales_from_zero() -> None:
 def test_count_axes_have_whole_even_ticks_from_zero(top: float) -> None:
     ticks = text.axis_ticks(top)
     assert ticks[0] == 0 and ticks[-1] >= top and all(isinstance(t, int) for t in ticks)
-    steps = {b - a for a, b in zip(ticks, ticks[1:])}
+    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) == 1 and 2 <= len(ticks) <= 6
     step = steps.pop()
     assert str(step).rstrip("0") in ("1", "2", "5")  # 1-2-5 steps only

@@ -14,10 +14,16 @@ from textual.widget import Widget
 
 from sharetui import text as fmt
 from sharetui.messages import DashboardData
+from sharetui.models import VideoRow
 from sharetui.widgets.cells import fit
 from sharetui.widgets.spark import paint_row
 
 ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
+def known_total(rows: list[VideoRow], metric: str) -> int:
+    """The header's total: the listed videos' known counts (a count not told yet adds nothing)."""
+    return sum(value for row in rows if (value := row.known(metric)) is not None)
+
+
 class AccountHeader(Widget):
     DEFAULT_CSS = """
     AccountHeader { height: 3; background: $panel; padding: 0 1; }
@@ -50,8 +56,8 @@ class AccountHeader(Widget):
         gone = len(data.rows) - len(live)
         self.totals = (
             f"{len(live)} videos{f' · {gone} gone' if gone else ''}{followers}",
-            f"{fmt.count(sum(r.shares for r in live))} shares · {fmt.count(sum(r.views for r in live))} views"
-            f" · {fmt.count(sum(r.likes for r in live))} likes",
+            f"{fmt.count(known_total(live, 'shares'))} shares · {fmt.count(known_total(live, 'views'))} views"
+            f" · {fmt.count(known_total(live, 'likes'))} likes",
         )
         if data.daily_shares and any(v is not None for v in data.daily_shares):
             # Imported daily totals reach back further than polling: show the long range.
