@@ -6,12 +6,14 @@ import webbrowser
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from sharetui import text as fmt
 from sharetui.errors import StoreError
@@ -38,6 +40,9 @@ class VideoData:
     end: int
     series: dict[str, Series]
     changes: dict[str, Gain]  # over the exact range, by the same definition as the table's +1h / +24h
+    first_at: int | None = None  # when the video's history begins
+    now: int = 0
+    age_curve: tuple[list[float], list[int]] | None = None  # for the chart, read with the rest when it is on
 
 
 class VideoScreen(Screen):
@@ -180,27 +185,34 @@ class VideoScreen(Screen):
     # -- data -----------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Query the chosen range and show it.
+        """Read the chosen range in a worker thread and show it when it arrives.
 
-        History is read for one range only (a few thousand rows at most after roll-ups: milliseconds), so
-        it runs right here: a worker thread would add a second layout pass and a thread hop for nothing.
-        """
+        The event loop never runs a history query: on a large cache, or while the writer's retention pass
+        swells the WAL, one can take far longer than a frame. The newest request wins (exclusive)."""
         view = self.data
         row = view.row(self.row.id) or self.row
-        now = int(view.clock())
         name, span = RANGES[self.range_index]
-        if not span:
-            first = view.reader.first_snapshot_at(row.vid)
-            span = max(3600, now - min(row.posted_at, first if first is not None else now))
         width = max(12, min(120, self.app.size.width - 52))
-        bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
+        self._read(row, int(view.clock()), name, span, width, self.chart_mode)
+
+    @work(thread=True, exclusive=True, group="video-history")
+    def _read(self, row: VideoRow, now: int, name: str, span: int, width: int, with_chart: bool) -> None:
+        reader = self.data.reader
         try:
-            series = view.reader.video_series(row.vid, bounds)
-            changes = {metric: view.reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
+            first = reader.first_snapshot_at(row.vid)
+            if not span:
+                span = max(3600, now - min(row.posted_at, first if first is not None else now))
+            bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
+            series = reader.video_series(row.vid, bounds)
+            changes = {metric: reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
+            curve = reader.age_curve(row.vid, row.posted_at, now) if with_chart else None
         except StoreError as exc:
-            self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"cannot read this video's history: {exc}", severity="error",
+                                      markup=False)
             return
-        self._apply(VideoData(row, name, bounds[0], bounds[-1], series, changes))
+        data = VideoData(row, name, bounds[0], bounds[-1], series, changes, first, now, curve)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, data)
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
@@ -243,7 +255,7 @@ class VideoScreen(Screen):
         peak_rate = max((r for r in rates if r is not None), default=None)
         self.query_one("#scale-rate", Static).update(
             Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
-        first = self.data.reader.first_snapshot_at(data.row.vid)
+        first = data.first_at
         note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"
@@ -318,11 +330,14 @@ class VideoScreen(Screen):
     def _show_chart(self, data: VideoData) -> None:
         view = self.data
         row = data.row
-        now = int(view.clock())
+        if data.age_curve is None:  # read without the chart: read again with it
+            self.load()
+            return
+        now = data.now
         age_hours = max(0.0, (now - row.posted_at) / 3600)
         from sharetui.widgets.age_chart import AgeChart, Curve, GainsChart, baseline_curves, forecast_curves
 
-        ages, values = view.reader.age_curve(row.vid, row.posted_at, now)
+        ages, values = data.age_curve
         curve = Curve("this video", ages, [float(v) for v in values])
         usual = view.baseline_for(row.account or view.accounts[0].key)
         band = forecast_curves(row.forecast, age_hours)
