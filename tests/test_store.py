@@ -217,7 +217,7 @@ def test_roll_ups_keep_every_total_and_delta_at_their_resolution(tmp_path: Path)
                                                         ("r", raw_bounds))}
     assert after == before
     assert store.total_series(ACCOUNT.key, daily_bounds).values == totals_before
-    assert [r.shares for r in store.dashboard(ACCOUNT.key, now)] == list(counts.values())
+    assert {r.id: r.shares for r in store.dashboard(ACCOUNT.key, now)} == counts
     # Older than 5 days: at most one snapshot per video per day; 2-5 days: at most one per hour.
     db = sqlite3.connect(path)
     per_day = db.execute("SELECT MAX(n) FROM (SELECT COUNT(*) n FROM snapshots WHERE at < ? "

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -39,6 +39,7 @@ from sharetui.monitor import MonitorService, ScreenData
 from sharetui.screens.dashboard import DashboardScreen
 from sharetui.sources import Source
 from sharetui.store import Reader, Store, StoreError
+from sharetui.widgets.account_header import HeaderContent
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.video_table import VideoTable
 from sharetui.writer_lock import WriterLock
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
     from sharetui.baseline import Baseline
     from sharetui.poller import Poller
 
+GC_THRESHOLDS = (5_000, 10, 1_000_000)  # young generations as usual; the full pass only when idle
+IDLE_GC_CHECK = 5.0  # seconds between looks for an idle moment
+IDLE_AFTER = 3.0  # seconds without input that make a moment idle
+FULL_GC_EVERY = 60.0  # at most one full collection a minute
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
 
@@ -127,8 +132,12 @@ class ShareApp(App[int]):
         self._poll_timer: Timer | None = None
         self._dashboard_ready = False
         self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
-        self._pending: DashboardData | None = None
+        self._pending: DashboardLoaded | None = None  # data that came before the dashboard could show it
+        self._table: VideoTable | None = None  # the dashboard's table, once mounted (workers prepare for it)
         self._partial = False  # what is shown is the first frame's partial load
+        self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
+        self._last_input = 0.0  # monotonic: the last key, click or scroll
+        self._last_full_gc = time.monotonic()
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
@@ -200,9 +209,10 @@ class ShareApp(App[int]):
     def on_dashboard_ready(self, _message: DashboardReady) -> None:
         """The dashboard is mounted: apply data that arrived before it could be shown."""
         self._dashboard_ready = True
+        self._table = self.dashboard.table
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self.on_dashboard_loaded(DashboardLoaded(pending))
+            self.on_dashboard_loaded(pending)
 
     def on_unmount(self) -> None:
         self.service.stop()  # a back-fill in a worker stops at its next batch
@@ -243,6 +253,27 @@ class ShareApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        # A poll lands 10,000 rows at a time: with the default thresholds (700, 10, 10) that triggers full
+        # collections (30-60 ms each, GIL held, event loop stalled) several times per poll, whichever
+        # thread allocates. Young objects are still collected often and cheaply; full passes run only
+        # while nobody is typing and nothing is loading (_collect_when_idle), where a pause is unseen.
+        gc.set_threshold(*GC_THRESHOLDS)
+        self.set_interval(IDLE_GC_CHECK, self._collect_when_idle)
+
+    def on_event(self, event: events.Event):  # noqa: ANN201 - Textual's handler returns an awaitable
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        return super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        """The full garbage collection the thresholds leave out, when a pause cannot be noticed."""
+        now = time.monotonic()
+        if now - self._last_input < IDLE_AFTER or now - self._last_full_gc < FULL_GC_EVERY:
+            return
+        if self.polling or any(worker.is_running for worker in self.workers):
+            return
+        self._last_full_gc = now
+        gc.collect()
 
     @property
     def live(self) -> bool:
@@ -295,7 +326,7 @@ class ShareApp(App[int]):
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(DashboardLoaded(data))
+            self.post_message(self._loaded(data))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
@@ -312,7 +343,7 @@ class ShareApp(App[int]):
             # Straight after the first frame: every row's gains and the baselines before the sweep,
             # which may take a while on a slow network.
             with contextlib.suppress(StoreError):  # the reload after the sweep reports it
-                self.post_message(DashboardLoaded(self._dashboard_data()))
+                self.post_message(self._loaded(self._dashboard_data()))
         cycle = self.service.poll_cycle()
         message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
         try:
@@ -323,20 +354,28 @@ class ShareApp(App[int]):
         if worker.is_cancelled:
             return
         if data is not None:
-            self.post_message(DashboardLoaded(data))
+            self.post_message(self._loaded(data))
         self.post_message(message)
+
+    def _loaded(self, data: DashboardData) -> DashboardLoaded:
+        """In a worker thread: the data with the table's update and the header's text worked out, so a poll
+        landing on 10,000 rows costs the event loop a swap (the table only reads its state here)."""
+        table = self._table
+        prepared = table.prepare(data.rows, data.now) if table is not None and not data.partial else None
+        return DashboardLoaded(data, prepared, HeaderContent.of(data))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         data = message.data
         if not self._dashboard_ready:
-            self._pending = data
+            self._pending = message
             return
-        self.screen_data.rows = {row.id: row for row in data.rows}
+        self.screen_data.rows = message.table.rows if message.table else {row.id: row for row in data.rows}
         self._partial = data.partial
+        self._summary = data.summary
         self._shown_sweep = data.last_sweep
         if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
             self.last_ok = data.last_sweep
-        self.dashboard.apply(data)
+        self.dashboard.apply(data, message.table, message.header)
         for screen in self.screen_stack:
             if screen is not self.dashboard:
                 screen.post_message(DataChanged())
@@ -507,9 +546,15 @@ class ShareApp(App[int]):
             source += " · all accounts" if self.view is None else f" · {self.source.account().label}"
         if self.fed_by is not None:
             source += f" · fed by poller (pid {self.fed_by})"
+        shown, total, gone = len(table.order), len(table.rows), table.gone_count
+        if self._summary is not None and not table.filter_text:
+            # The first frame holds only the rows on screen: count every video, as the header does.
+            listed, gone = self._summary[0], self._summary[1]
+            total = listed + gone
+            shown = listed if table.hide_gone else total
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):
                 status.show(source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
-                            interval=self.interval, sort=table.sort_label(), shown=len(table.order),
-                            total=len(table.rows), error=self.last_error, filter_text=table.filter_text,
-                            gone=table.gone_count, gone_hidden=table.hide_gone)
+                            interval=self.interval, sort=table.sort_label(), shown=shown, total=total,
+                            error=self.last_error, filter_text=table.filter_text, gone=gone,
+                            gone_hidden=table.hide_gone)

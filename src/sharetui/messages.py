@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from sharetui.models import DashboardData, SweepResult
 
+if TYPE_CHECKING:
+    from sharetui.widgets.account_header import HeaderContent
+    from sharetui.widgets.video_table import PreparedRows
+
 
 class DashboardLoaded(Message):
-    def __init__(self, data: DashboardData) -> None:
+    """New data for the dashboard; `table` and `header`, when set, were worked out in the worker thread so
+    the event loop only swaps them in."""
+
+    def __init__(self, data: DashboardData, table: PreparedRows | None = None,
+                 header: HeaderContent | None = None) -> None:
         super().__init__()
         self.data = data
+        self.table = table
+        self.header = header
 
 
 class PollFinished(Message):

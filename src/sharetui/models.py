@@ -185,4 +185,7 @@ class DashboardData:
     last_sweep: int | None
     now: int
     daily_shares: list[int | None] | None = None  # per day, from TikTok Studio imports, oldest first
-    partial: bool = False  # the first frame's load: gains and trends only for the rows on screen
+    partial: bool = False  # the first frame's load: only the rows on screen, with their gains and trends
+    # With a partial load: (listed videos, gone videos, shares, views, likes) of the whole account, so the
+    # header and status line count every video while only the rows on screen are loaded.
+    summary: tuple[int, int, int, int, int] | None = None

@@ -36,12 +36,6 @@ HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
 HEADER_BUCKETS = 48  # ...in 30-minute bars
 
 
-def first_screenful(rows: list[VideoRow], height: int) -> list[VideoRow]:
-    """The rows a freshly opened table shows before any scrolling: its default order (most shares first,
-    ties by id, as the table sorts) and no filter."""
-    return sorted(rows, key=lambda r: (r.shares, r.id), reverse=True)[:height]
-
-
 class Role(enum.Enum):
     WRITER = "writer"  # holds the writer lock and polls
     READER = "reader"  # another process polls; this one follows what it stores
@@ -232,6 +226,9 @@ class MonitorService:
             shares_series=dataclasses.replace(first, values=values, gains=gains),
             last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
             now=now,
+            partial=any(p.partial for p in parts),
+            summary=(tuple(sum(column) for column in zip(*(p.summary for p in parts), strict=True))
+                     if all(p.summary is not None for p in parts) else None),
         )
 
     def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
@@ -239,9 +236,15 @@ class MonitorService:
         placeholder = self.sources[index].account()
         key = placeholder.key
         account = reader.account(key) or placeholder
-        rows = reader.dashboard(key, now, history=first_rows is None)
-        if first_rows is not None:
-            reader.fill_history(first_screenful(rows, first_rows), now)
+        summary = None
+        if first_rows is None:
+            rows = reader.dashboard(key, now)
+        else:
+            # The first frame: only the rows a fresh table shows, with their gains; the header counts every
+            # video from the cache. Every row follows right after the first frame.
+            rows = reader.top_rows(key, first_rows)
+            reader.fill_history(rows, now)
+            summary = reader.summary(key)
         label = account.label
         for row in rows:
             row.account, row.account_label = key, label
@@ -255,6 +258,8 @@ class MonitorService:
                           if reader.has_daily_totals(key) else None),
             last_sweep=reader.last_sweep(key),
             now=now,
+            partial=summary is not None,
+            summary=summary,
         )
 
     def _add_baselines(self, index: int, key: str, now: int, rows: list[VideoRow]) -> None:
@@ -284,7 +289,9 @@ class MonitorService:
         self.lock.release()
         for source in self.sources:
             source.close()
-        for reader in self._readers.values():
+        with self._readers_lock:  # a worker may be opening one right now
+            readers = list(self._readers.values())
+        for reader in readers:
             if reader is not self.store:
                 reader.close()
         self.store.close()

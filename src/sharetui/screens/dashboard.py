@@ -10,10 +10,10 @@ from textual.screen import Screen
 
 from sharetui.messages import DashboardReady, OpenVideo, StatusWanted
 from sharetui.models import DashboardData
-from sharetui.widgets.account_header import AccountHeader
+from sharetui.widgets.account_header import AccountHeader, HeaderContent
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
-from sharetui.widgets.video_table import VideoTable
+from sharetui.widgets.video_table import PreparedRows, VideoTable
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -50,9 +50,13 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.post_message(DashboardReady())  # children are mounted: data can be shown now
 
-    def apply(self, data: DashboardData) -> None:
-        self.query_one(AccountHeader).show(data)
-        self.table.set_rows(data.rows, data.now)
+    def apply(self, data: DashboardData, table: PreparedRows | None = None,
+              header: HeaderContent | None = None) -> None:
+        self.query_one(AccountHeader).show(data, header)
+        if table is not None:
+            self.table.apply_prepared(table)
+        else:
+            self.table.set_rows(data.rows, data.now)
 
     # -- filter ---------------------------------------------------------------------------------
 

@@ -103,6 +103,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE alerts ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE alerts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: the first frame reads the most shared videos and the account's totals without scanning every row
+    """
+    CREATE INDEX videos_by_shares ON videos (account, shares, id);
+    CREATE INDEX videos_totals ON videos (account, gone_at, unknown, shares, views, likes);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -49,19 +49,40 @@ class Reads(Connection):
         """Every video of the account with its latest counts and, unless `history` is False, its gains
         over 1 h / 24 h and 24 h shares trend (`fill_history` adds those to chosen rows later)."""
         with self._reading():
-            rows = [
-                VideoRow(vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated,
-                         gone is not None, unknown)
-                for vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated, gone, unknown
-                in self._db.execute(
-                    """SELECT vid, id, title, posted_at, share_url, views, likes, comments, shares,
-                              updated_at, gone_at, unknown FROM videos WHERE account = ?""",
-                    (account_key,),
-                )
-            ]
+            rows = self._video_rows("", (account_key,))
             if history:
                 self._fill_history(rows, now, "v.account = ?", [account_key])
         return rows
+
+    def top_rows(self, account_key: str, limit: int) -> list[VideoRow]:
+        """The `limit` most shared videos (the table's default order: most shares first, ties by id, unknown
+        last), without gains: what a fresh table shows before it scrolls."""
+        with self._reading():
+            # Along the (account, shares, id) index, backwards: no scan of every video. A count not told yet
+            # is stored as 0, so those rows come last here too.
+            rows = self._video_rows("ORDER BY shares DESC, id DESC LIMIT ?", (account_key, limit))
+        return sorted(rows, key=lambda r: r.known("shares") is None)  # stable: unknown last, order kept
+
+    def summary(self, account_key: str) -> tuple[int, int, int, int, int]:
+        """(listed videos, gone videos, shares, views, likes) of the account's listed videos' known counts:
+        the header's totals without loading every row."""
+        known = "SUM(CASE WHEN gone_at IS NULL AND unknown & {bit} = 0 THEN {column} ELSE 0 END)"
+        with self._reading():
+            row = self._db.execute(
+                f"""SELECT COUNT(*) - COUNT(gone_at), COUNT(gone_at), {known.format(bit=8, column='shares')},
+                           {known.format(bit=1, column='views')}, {known.format(bit=2, column='likes')}
+                    FROM videos WHERE account = ?""", (account_key,)).fetchone()
+        return (row[0], row[1], row[2] or 0, row[3] or 0, row[4] or 0)
+
+    def _video_rows(self, tail: str, params: tuple) -> list[VideoRow]:
+        return [
+            VideoRow(vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated,
+                     gone is not None, unknown)
+            for vid, vid_id, title, posted_at, url, views, likes, comments, shares, updated, gone, unknown
+            in self._db.execute(
+                f"""SELECT vid, id, title, posted_at, share_url, views, likes, comments, shares,
+                           updated_at, gone_at, unknown FROM videos WHERE account = ? {tail}""", params)
+        ]
 
     def fill_history(self, rows: list[VideoRow], now: int) -> None:
         """Add gains and trend to these rows only (the ones on screen first: a fraction of the cost)."""

@@ -6,6 +6,8 @@ of the time to first frame, and the band only ever shows these three lines.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -22,6 +24,46 @@ ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the re
 def known_total(rows: list[VideoRow], metric: str) -> int:
     """The header's total: the listed videos' known counts (a count not told yet adds nothing)."""
     return sum(value for row in rows if (value := row.known(metric)) is not None)
+
+
+@dataclass(frozen=True)
+class HeaderContent:
+    """The header's text and sparkline values for one DashboardData (pure: it runs in a worker thread)."""
+
+    name: str
+    totals: tuple[str, str]
+    trend_label: str
+    trend_values: list[int | None]
+    trend_partial: bool
+
+    @classmethod
+    def of(cls, data: DashboardData) -> HeaderContent:
+        account = data.account
+        followers = f" · {account.followers:,} followers" if account.followers is not None else ""
+        if data.summary is not None:  # the first frame holds only the rows on screen: totals from the cache
+            listed, gone, shares, views, likes = data.summary
+        else:
+            live = [r for r in data.rows if not r.gone]
+            listed, gone = len(live), len(data.rows) - len(live)
+            shares, views, likes = (known_total(live, m) for m in ("shares", "views", "likes"))
+        totals = (f"{listed} videos{f' · {gone} gone' if gone else ''}{followers}",
+                  f"{fmt.count(shares)} shares · {fmt.count(views)} views · {fmt.count(likes)} likes")
+        if data.daily_shares and any(v is not None for v in data.daily_shares):
+            # Imported daily totals reach back further than polling: show the long range.
+            days = data.daily_shares  # a day the export left unknown draws nothing, not a zero
+            known = [v for v in days if v is not None]
+            label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(known))}"
+                     f" · peak {fmt.count(max(known))}")
+            return cls(fmt.safe_text(account.label, 60), totals, label, list(days), False)
+        series = data.shares_series
+        gains = list(series.gains)
+        partial = series.partial_last
+        label = (f"shares per {fmt.duration(series.step)} · {fmt.count(sum(gains))} in "
+                 f"{fmt.duration(series.end - series.start)} · peak {fmt.count(max(gains, default=0))} · "
+                 f"last {fmt.count(gains[-1] if gains else 0)}{' so far' if partial else ''}")
+        values: list[int | None] = (series.drawn_gains if len(series.values) == len(gains) + 1
+                                    else list(gains))
+        return cls(fmt.safe_text(account.label, 60), totals, label, values, partial)
 
 
 class AccountHeader(Widget):
@@ -48,35 +90,14 @@ class AccountHeader(Widget):
         self.trend_partial = False  # the last value is the bucket still filling
         self._lines: dict[tuple[int, int], Strip] = {}  # painted lines by (width, y), until data or theme change
 
-    def show(self, data: DashboardData) -> None:
-        account = data.account
-        self.name_text = fmt.safe_text(account.label, 60)
-        live = [r for r in data.rows if not r.gone]
-        followers = f" · {account.followers:,} followers" if account.followers is not None else ""
-        gone = len(data.rows) - len(live)
-        self.totals = (
-            f"{len(live)} videos{f' · {gone} gone' if gone else ''}{followers}",
-            f"{fmt.count(known_total(live, 'shares'))} shares · {fmt.count(known_total(live, 'views'))} views"
-            f" · {fmt.count(known_total(live, 'likes'))} likes",
-        )
-        if data.daily_shares and any(v is not None for v in data.daily_shares):
-            # Imported daily totals reach back further than polling: show the long range.
-            days = data.daily_shares  # a day the export left unknown draws nothing, not a zero
-            known = [v for v in days if v is not None]
-            self.trend_label = (f"shares per day, last {len(days)} days (Studio export) · {fmt.count(sum(known))}"
-                                f" · peak {fmt.count(max(known))}")
-            self.trend_values = list(days)
-            self.trend_partial = False
-        else:
-            series = data.shares_series
-            gains = list(series.gains)
-            self.trend_partial = series.partial_last
-            self.trend_label = (
-                f"shares per {fmt.duration(series.step)} · {fmt.count(sum(gains))} in "
-                f"{fmt.duration(series.end - series.start)} · peak {fmt.count(max(gains, default=0))} · "
-                f"last {fmt.count(gains[-1] if gains else 0)}{' so far' if self.trend_partial else ''}"
-            )
-            self.trend_values = series.drawn_gains if len(series.values) == len(gains) + 1 else list(gains)
+    def show(self, data: DashboardData, content: HeaderContent | None = None) -> None:
+        """Show `data`; `content` when it was already worked out (in a worker thread, off the event loop)."""
+        content = content or HeaderContent.of(data)
+        self.name_text = content.name
+        self.totals = content.totals
+        self.trend_label = content.trend_label
+        self.trend_values = content.trend_values
+        self.trend_partial = content.trend_partial
         self._lines.clear()
         self.refresh()
 

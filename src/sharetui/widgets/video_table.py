@@ -31,15 +31,15 @@ class Column:
     label: str
     width: int
     priority: int  # columns with the highest number are dropped first when the terminal is narrow
-    sort: Callable[[VideoRow], object]
+    sort: Callable[[VideoRow], object]  # None where the value is unknown: such rows sort last either way
     cell: Callable[[VideoRow, float], str]
     align_right: bool = True
 
 
-def _day7(row: VideoRow, part: int) -> int:
-    """p10, p50 or p90 (part 0, 1, 2) of the 7-day forecast; -1 where there is none (sorts low)."""
+def _day7(row: VideoRow, part: int) -> int | None:
+    """p10, p50 or p90 (part 0, 1, 2) of the 7-day forecast; None where there is none."""
     band = row.forecast.bands.get("7d") if row.forecast is not None else None
-    return -1 if band is None else (band.p10, band.p50, band.p90)[part]
+    return None if band is None else (band.p10, band.p50, band.p90)[part]
 
 
 def _day7_cell(row: VideoRow) -> str:
@@ -50,31 +50,27 @@ def _day7_cell(row: VideoRow) -> str:
     return ("~" if band.wide else "") + fmt.count(band.p50)
 
 
-def _none_low(value: float | None) -> float:
-    return -1 if value is None else value
-
-
 COLUMNS: list[Column] = [
     Column("account", "Account", 14, 3, lambda r: r.account_label.casefold(),
            lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
     Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
     Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
-    Column("views", "Views", 8, 3, lambda r: _none_low(r.known("views")),
+    Column("views", "Views", 8, 3, lambda r: r.known("views"),
            lambda r, now: fmt.count(r.known("views"))),
-    Column("likes", "Likes", 7, 7, lambda r: _none_low(r.known("likes")),
+    Column("likes", "Likes", 7, 7, lambda r: r.known("likes"),
            lambda r, now: fmt.count(r.known("likes"))),
-    Column("comments", "Cmnts", 6, 8, lambda r: _none_low(r.known("comments")),
+    Column("comments", "Cmnts", 6, 8, lambda r: r.known("comments"),
            lambda r, now: fmt.count(r.known("comments"))),
-    Column("shares", "Shares", 7, 0, lambda r: _none_low(r.known("shares")),
+    Column("shares", "Shares", 7, 0, lambda r: r.known("shares"),
            lambda r, now: fmt.count(r.known("shares"))),
-    Column("rate", "‰Shr", 5, 6, lambda r: _none_low(r.share_rate), lambda r, now: fmt.rate(r.share_rate)),
-    Column("gain_1h", "+1h", 6, 1, lambda r: _none_low(r.gain_1h), lambda r, now: fmt.gain(r.gain_1h, r.gain_1h_lower)),
-    Column("gain_24h", "+24h", 7, 2, lambda r: _none_low(r.gain_24h),
+    Column("rate", "‰Shr", 5, 6, lambda r: r.share_rate, lambda r, now: fmt.rate(r.share_rate)),
+    Column("gain_1h", "+1h", 6, 1, lambda r: r.gain_1h, lambda r, now: fmt.gain(r.gain_1h, r.gain_1h_lower)),
+    Column("gain_24h", "+24h", 7, 2, lambda r: r.gain_24h,
            lambda r, now: fmt.gain(r.gain_24h, r.gain_24h_lower)),
-    Column("usual", "×Usual", 6, 5, lambda r: -1.0 if r.vs_usual is None else r.vs_usual,
+    Column("usual", "×Usual", 6, 5, lambda r: r.vs_usual,
            lambda r, now: fmt.ratio(r.vs_usual)),
     Column("forecast", "→Day7", 7, 5, lambda r: _day7(r, 1), lambda r, now: _day7_cell(r)),
-    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h or 0, lambda r, now: fmt.spark(r.trend),
+    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: fmt.spark(r.trend),
            align_right=False),
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
@@ -84,11 +80,35 @@ GAP = 1
 
 
 def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
-    """Rows in table order by one column; ties broken by id, so equal values never swap between polls."""
+    """Rows in table order by one column; ties broken by id, so equal values never swap between polls.
+    Rows whose value is unknown ("–") come last in both directions."""
     column = next(c for c in COLUMNS if c.key == sort_key)
-    rows = sorted(rows, key=lambda r: r.id, reverse=reverse)
-    rows.sort(key=column.sort, reverse=reverse)  # type: ignore[arg-type]
-    return rows
+    keyed = [(column.sort(r), r) for r in rows]
+    known = sorted((pair for pair in keyed if pair[0] is not None), key=lambda pair: pair[1].id, reverse=reverse)
+    known.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type,return-value]
+    unknown = sorted((r for value, r in keyed if value is None), key=lambda r: r.id)
+    return [r for _, r in known] + unknown
+
+
+def table_view(rows: list[VideoRow], sort_key: str, reverse: bool, needle: str, hide_gone: bool) -> list[str]:
+    """The keys a table shows, in order, for a sort, a filter and the hide-gone switch (pure: it also runs
+    in a worker thread, so a poll landing on 10,000 rows costs the event loop a swap, not a sort)."""
+    needle = needle.casefold()
+    shown = [r for r in rows if (not needle or needle in r.title.casefold()) and not (hide_gone and r.gone)]
+    return [r.id for r in sort_rows(shown, sort_key, reverse)]
+
+
+@dataclass
+class PreparedRows:
+    """A table update worked out off the event loop (VideoTable.prepare), applied with a swap."""
+
+    base: dict[str, VideoRow]  # the rows it was prepared against: stale if the table moved on since
+    rows: dict[str, VideoRow]
+    rising: set[str]
+    stale: set[str]  # keys whose painted lines must go
+    view: tuple[str, bool, str, bool]  # (sort, reverse, filter, hide gone) the order was made for
+    order: list[str]
+    now: float
 
 
 class VideoTable(ScrollView, can_focus=True):
@@ -172,33 +192,49 @@ class VideoTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[VideoRow], now: float) -> None:
         """Replace the data by a keyed diff: unchanged rows keep their rendered lines."""
+        self.apply_prepared(self.prepare(rows, now))
+
+    def _view(self) -> tuple[str, bool, str, bool]:
+        return (self.sort_key, self.sort_reverse, self.filter_text, self.hide_gone)
+
+    def prepare(self, rows: list[VideoRow], now: float) -> PreparedRows:
+        """Work out an update against the rows shown now. Reads the table's state, changes nothing: safe to
+        call from a worker thread."""
         previous = self._rows
+        was_rising = self._rising
         fresh: dict[str, VideoRow] = {}
         rising: set[str] = set()
+        stale: set[str] = set()
         for row in rows:
             old = previous.get(row.id)
             if old is not None and old.shares < row.shares:
                 rising.add(row.id)
-            if old is None or old != row or row.id in self._rising or row.id in rising:
-                self._cache.pop(row.id, None)
+            if old is None or old != row or row.id in was_rising or row.id in rising:
+                stale.add(row.id)
             fresh[row.id] = row
-        for gone in previous.keys() - fresh.keys():
-            self._cache.pop(gone, None)
-        self._rows = fresh
-        self._rising = rising
-        if int(now // 60) != int(self._render_now // 60):
-            self._cache.clear()  # ages ("5m") moved on
-        self._render_now = now
-        self._reorder()
+        stale |= previous.keys() - fresh.keys()
+        view = self._view()
+        return PreparedRows(previous, fresh, rising, stale, view, table_view(rows, *view), now)
 
-    def _matches(self, row: VideoRow, needle: str) -> bool:
-        return needle in row.title.casefold()
+    def apply_prepared(self, prepared: PreparedRows) -> None:
+        if prepared.base is not self._rows:  # another update landed in between: work it out again
+            prepared = self.prepare(list(prepared.rows.values()), prepared.now)
+        for key in prepared.stale:
+            self._cache.pop(key, None)
+        self._rows = prepared.rows
+        self._rising = prepared.rising
+        if int(prepared.now // 60) != int(self._render_now // 60):
+            self._cache.clear()  # ages ("5m") moved on
+        self._render_now = prepared.now
+        if prepared.view == self._view():
+            self._set_order(prepared.order)
+        else:
+            self._reorder()  # the sort or filter changed while it was prepared
 
     def _reorder(self) -> None:
-        needle = self.filter_text.casefold()
-        shown = [r for r in self._rows.values()
-                 if (not needle or self._matches(r, needle)) and not (self.hide_gone and r.gone)]
-        keys = [r.id for r in sort_rows(shown, self.sort_key, self.sort_reverse)]
+        self._set_order(table_view(list(self._rows.values()), *self._view()))
+
+    def _set_order(self, keys: list[str]) -> None:
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
         self._order = keys
         self._index = {k: i for i, k in enumerate(keys)}
