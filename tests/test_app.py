@@ -416,10 +416,34 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
             clock.advance(60)
             await pilot.press("ctrl+r")
             await settle(app, pilot)
-        titles = {str(n.title) for n in app._notifications}
-        assert {"Alert: velocity", "Alert: milestone", "Alert: beat p90", "Alert: gone"} <= titles
+        toasts = [(str(n.title), str(n.message)) for n in app._notifications]
+        announced = {title.removeprefix("Alert: ") for title, _ in toasts if title.startswith("Alert: ")}
+        for title, message in toasts:  # many at once come as one summary, naming the rules
+            if title == "Alerts":
+                announced |= {rule for rule in ("velocity", "milestone", "beat p90", "gone") if rule in message}
+                assert "press A" in message
+        assert {"velocity", "milestone", "beat p90", "gone"} <= announced
         assert bells
         assert any(r.gone for r in app.latest_rows.values())
+        # The alerts list: every alert, newest first; enter opens the video.
+        await pilot.press("A")
+        await settle(app, pilot)
+        from sharetui.screens.alerts import AlertsScreen
+
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen)
+        stored = app.reader.alerts([app.source.account().key], limit=500)
+        assert [a.at for a in screen.alerts] == sorted((a.at for a in stored), reverse=True)
+        assert {a.rule for a in screen.alerts} >= {"velocity", "milestone", "beat_p90", "gone"}
+        first_live = next(i for i, a in enumerate(screen.alerts) if a.rule != "gone")
+        screen.query_one("#alerts-table").move_cursor(row=first_live)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VideoScreen) and app.screen.row.id == screen.alerts[first_live].video_id
+        # The table marks videos with a recent alert.
+        await pilot.press("escape")
+        table = table_of(app)
+        assert screen.alerts[first_live].video_id in table.alerted
 
 
 async def test_key_bar_shows_the_focused_keys_and_a_click_presses_one(store: Store, clock: FakeClock) -> None:

@@ -135,10 +135,18 @@ def test_export_neutralises_spreadsheet_formulas(data_dir: Path) -> None:
     assert sorted(titles) == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
 
 
+@pytest.mark.parametrize("interval", ["0", "4", "86401"])
+def test_poll_interval_follows_the_same_rule_as_the_config(interval: str) -> None:
+    result = run_cli("poll", "--demo", "--interval", interval)
+    assert result.returncode == 2 and "--interval must be between 5 and 86400 seconds" in result.stderr
+    config = run_cli("config", "set", "poll.interval", interval)
+    assert config.returncode == 2 and "between 5 and 86400" in config.stderr
+
+
 def test_poll_loop_stops_cleanly_on_sigterm(data_dir: Path) -> None:
     run_cli("config", "set", "demo.videos", "3")
     run_cli("config", "set", "demo.history_days", "0")
-    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "1"],
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "5"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     assert process.stdout is not None
     first = process.stdout.readline()

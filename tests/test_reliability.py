@@ -49,7 +49,7 @@ def sweeps_are_consistent(path: Path) -> None:
 
 def test_second_poller_is_refused_with_the_pid(data_dir: Path) -> None:
     small_demo()
-    first = start_poller("--interval", "1")
+    first = start_poller("--interval", "5")
     try:
         second = run_cli("poll", "--once", "--demo")
         assert second.returncode == 1
@@ -65,10 +65,10 @@ def test_second_poller_is_refused_with_the_pid(data_dir: Path) -> None:
 @pytest.mark.integration
 def test_readers_never_see_database_is_locked(data_dir: Path) -> None:
     small_demo(videos=200)
-    poller = start_poller("--interval", "1")
+    poller = start_poller("--interval", "5")
     errors: list[BaseException] = []
     reads = [0]
-    stop = time.monotonic() + 6
+    stop = time.monotonic() + 11  # two more sweeps at the shortest interval (5 s)
 
     def reader() -> None:
         try:
@@ -98,7 +98,7 @@ def test_kill_9_mid_write_leaves_every_committed_sweep_intact(data_dir: Path) ->
     rng = random.Random(5)
     committed = 0
     for _round in range(5):
-        process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "1"],
+        process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "5"],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
         time.sleep(rng.uniform(0.3, 2.0))
         process.kill()  # SIGKILL: no chance to clean up
@@ -114,7 +114,7 @@ def test_kill_9_mid_write_leaves_every_committed_sweep_intact(data_dir: Path) ->
 
 def test_sigint_stops_after_the_current_transaction(data_dir: Path) -> None:
     small_demo(videos=300, days=0)
-    process = start_poller("--interval", "1")
+    process = start_poller("--interval", "5")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0 and "Traceback" not in err
@@ -242,7 +242,7 @@ async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) 
     from sharetui.widgets.status_line import StatusLine
 
     small_demo(videos=20, days=0)
-    poller = start_poller("--interval", "1")
+    poller = start_poller("--interval", "5")
     store = Store(data_dir / "sharetui.sqlite3")
     app = ShareApp(load(), source=DemoSource(seed=7, videos=20, history_days=0), store=store)
     try:
@@ -255,7 +255,7 @@ async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) 
             status = str(app.dashboard.query_one(StatusLine).render())
             assert f"fed by poller (pid {poller.pid})" in status
             first = app._shown_sweep
-            for _ in range(60):  # the poller's next sweeps reach this reader
+            for _ in range(120):  # the poller's next sweeps reach this reader
                 await pilot.pause(0.1)
                 if app._shown_sweep != first:
                     break

@@ -10,7 +10,7 @@ shell: alert data (titles!) is never interpolated into a command string.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,13 @@ class Alert:
     detail: str  # what makes it unique: the milestone, the day of a spike, …
     message: str
     value: int
+    # How exports name the account (its @username, else its key): logs, hooks and JSON use the same name.
+    account_name: str = field(default="", compare=False)
 
     def as_json(self) -> dict[str, Any]:
         record = asdict(self)
         record["at"] = datetime.fromtimestamp(self.at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        record["account"] = record.pop("account_name") or self.account
         return record
 
     def line(self, account_label: str = "") -> str:

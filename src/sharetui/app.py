@@ -12,11 +12,11 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.timer import Timer
@@ -24,8 +24,10 @@ from textual.worker import get_current_worker
 
 from sharetui import config as config_module
 from sharetui import text as fmt
+from sharetui import view_state
 from sharetui.config import ThemeError
 from sharetui.messages import (
+    AlertsArrived,
     DashboardLoaded,
     DashboardReady,
     DataChanged,
@@ -33,6 +35,7 @@ from sharetui.messages import (
     PollFinished,
     ShowAccount,
     StatusWanted,
+    ViewChanged,
 )
 from sharetui.models import DashboardData, VideoRow
 from sharetui.monitor import MonitorService, ScreenData
@@ -41,10 +44,13 @@ from sharetui.sources import Source
 from sharetui.store import Reader, Store, StoreError
 from sharetui.widgets.account_header import HeaderContent
 from sharetui.widgets.status_line import StatusLine
-from sharetui.widgets.video_table import VideoTable
+from sharetui.widgets.toast import Notification, replace_toast
+from sharetui.widgets.video_table import COLUMNS, DEFAULT_SORT, SORTABLE, VideoTable
 from sharetui.writer_lock import WriterLock
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from sharetui.baseline import Baseline
     from sharetui.poller import Poller
 
@@ -52,6 +58,7 @@ GC_THRESHOLDS = (5_000, 10, 1_000_000)  # young generations as usual; the full p
 IDLE_GC_CHECK = 5.0  # seconds between looks for an idle moment
 IDLE_AFTER = 3.0  # seconds without input that make a moment idle
 FULL_GC_EVERY = 60.0  # at most one full collection a minute
+ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
 
@@ -74,6 +81,7 @@ class ShareApp(App[int]):
         Binding("space", "toggle_pause", "Pause", id="pause"),
         Binding("ctrl+r", "poll_now", "Poll", id="poll-now"),
         Binding("a", "next_account", "Account", id="next-account", show=False),
+        Binding("A", "alerts", "Alerts", id="alerts", show=False),
         Binding("plus", "interval(1)", "Poll less often", id="slower", key_display="+", show=False),
         Binding("minus", "interval(-1)", "Poll more often", id="faster", key_display="-", show=False),
     ]
@@ -117,15 +125,25 @@ class ShareApp(App[int]):
             self.theme = theme
         self.clock = clock
         fmt.set_zone(self.config["ui.timezone"])
+        # [keys] in the config: a key per action id, onto Textual's keymap (the key bar shows them too).
+        self.set_keymap({action: keys for action in config_module.KEY_ACTIONS
+                         if (keys := self.config[f"keys.{action}"])})
         if sources is None and source is not None:
             sources = [source]
         self.service = MonitorService(self.config, store=store, sources=sources, force_demo=force_demo, clock=clock,
                                       lock=lock)
         self.store = self.service.store
+        # How the user left the monitor last time: sort, hidden columns, theme, interval.
+        self._view_path = self.store.path.with_name(view_state.FILE_NAME)
+        self.view_state, self._view_problem = view_state.load(self._view_path)
+        if not os.environ.get("TEXTUAL_THEME") and (kept := self.view_state.theme_for(theme)) in self.available_themes:
+            self.theme = kept
         self.sources = self.service.sources
         self.lock = self.service.lock
         self.view: int | None = 0  # which account the dashboard shows; None: all of them together
         self.set_reactive(ShareApp.interval, self.config["poll.interval"])
+        if (kept_interval := self.view_state.interval_for(self.config["poll.interval"])) in INTERVAL_STEPS:
+            self.set_reactive(ShareApp.interval, kept_interval)
         self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
         self._poll_on_start = poll_on_start
         self._next_poll_at: float | None = None  # monotonic
@@ -137,6 +155,8 @@ class ShareApp(App[int]):
         self._partial = False  # what is shown is the first frame's partial load
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
         self._last_input = 0.0  # monotonic: the last key, click or scroll
+        self._interval_toast: Notification | None = None  # the one toast +/- keep updating
+        self._saved_view: view_state.ViewState | None = None
         self._last_full_gc = time.monotonic()
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
@@ -171,6 +191,8 @@ class ShareApp(App[int]):
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
 
     def on_mount(self) -> None:
+        if self._view_problem:
+            self.notify(self._view_problem, severity="warning", markup=False)
         self.set_interval(1.0, self.refresh_status)
         self._watch_terminal()
         self.load_cached()
@@ -209,7 +231,9 @@ class ShareApp(App[int]):
     def on_dashboard_ready(self, _message: DashboardReady) -> None:
         """The dashboard is mounted: apply data that arrived before it could be shown."""
         self._dashboard_ready = True
-        self._table = self.dashboard.table
+        self._table = table = self.dashboard.table
+        self.screen_data.order = lambda: table.order
+        self._apply_view(table)
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self.on_dashboard_loaded(pending)
@@ -232,9 +256,14 @@ class ShareApp(App[int]):
         This first query runs on the event loop, before the first frame: a worker thread would only
         fight the screen being built for the GIL and finish later (measured: 3-4x slower at 2,000 videos).
         """
+        with contextlib.suppress(StoreError):  # (a cache that cannot be read says so just below)
+            self.service.take_new_alerts()  # alerts stored before this start are history, not news
         try:
             # Only what the first frame shows: gains and trends of the rows on screen, no baselines.
-            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height, reader="ui")
+            # The rows on screen are the most shared ones unless the kept sort says otherwise.
+            default_order = self.view_state.sort in (None, DEFAULT_SORT) and self.view_state.reverse in (None, True)
+            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height if default_order else None,
+                                        reader="ui")
         except StoreError as exc:
             self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
         else:
@@ -327,6 +356,16 @@ class ShareApp(App[int]):
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self._loaded(data))
+            self._post_new_alerts()
+
+    def _post_new_alerts(self) -> None:
+        """In a worker: alerts any process stored since the last look, each announced once."""
+        try:
+            fresh = self.service.take_new_alerts()
+        except StoreError:
+            return  # the next look tries again; the reload that failed has already said why
+        if fresh:
+            self.post_message(AlertsArrived(fresh))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
@@ -355,6 +394,7 @@ class ShareApp(App[int]):
             return
         if data is not None:
             self.post_message(self._loaded(data))
+        self._post_new_alerts()
         self.post_message(message)
 
     def _loaded(self, data: DashboardData) -> DashboardLoaded:
@@ -363,6 +403,41 @@ class ShareApp(App[int]):
         table = self._table
         prepared = table.prepare(data.rows, data.now) if table is not None and not data.partial else None
         return DashboardLoaded(data, prepared, HeaderContent.of(data))
+
+    # -- the view, kept across restarts -----------------------------------------------------------
+
+    def _apply_view(self, table: VideoTable) -> None:
+        state = self.view_state
+        if state.sort in SORTABLE:
+            table.set_reactive(VideoTable.sort_key, state.sort)
+        if state.reverse is not None:
+            table.set_reactive(VideoTable.sort_reverse, state.reverse)
+        hidden = {key for key in state.hidden if key in {c.key for c in COLUMNS}}
+        if hidden:
+            table.set_hidden(hidden)
+
+    def remember_view(self) -> None:
+        """Keep the sort, hidden columns, theme and interval for the next start (only when they changed)."""
+        table = getattr(self, "_table", None)  # (the theme is set while the app is being built)
+        if table is None:
+            return
+        state = view_state.ViewState(
+            sort=table.sort_key, reverse=table.sort_reverse, hidden=sorted(table.hidden),
+            theme=self.theme, theme_over=self.config["ui.theme"],
+            interval=self.interval, interval_over=self.config["poll.interval"])
+        if state == self._saved_view:
+            return
+        self._saved_view = state
+        problem = view_state.save(self._view_path, state)
+        if problem and problem != self._view_problem:
+            self._view_problem = problem
+            self.notify(problem, severity="warning", markup=False)
+
+    def watch_theme(self) -> None:
+        self.remember_view()
+
+    def on_view_changed(self, _message: ViewChanged) -> None:
+        self.remember_view()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         data = message.data
@@ -384,7 +459,8 @@ class ShareApp(App[int]):
     def on_poll_finished(self, message: PollFinished) -> None:
         self.polling = False
         if message.result is not None:
-            self._announce(message.result.alerts, message.result.alert_problems)
+            for problem in message.result.alert_problems:
+                self.notify(problem, title="Alert delivery", severity="error", markup=False)
             self.last_ok = message.result.at
         if message.result is not None and message.error is None:
             if self.last_error:
@@ -399,17 +475,35 @@ class ShareApp(App[int]):
         self._schedule_next()
         self.refresh_status()
 
-    def _announce(self, alerts: tuple, problems: tuple[str, ...]) -> None:
-        for alert in alerts:
-            title = f"Alert: {alert.rule.replace('_', ' ')}"
-            if len(self.sources) > 1:  # name the account when there are several
-                known = self.reader.account(alert.account)
-                title += f" · {known.label if known else alert.account}"
-            self.notify(alert.message, title=title, severity="warning", timeout=15, markup=False)
+    def on_alerts_arrived(self, message: AlertsArrived) -> None:
+        """Alerts reach every monitor, writer or reader: a toast each (a summary for many) and the bell."""
+        alerts = message.alerts
+        if len(alerts) > ALERT_TOASTS:
+            rules = sorted({a.rule.replace("_", " ") for a in alerts})
+            self.notify(f"{len(alerts)} new alerts ({', '.join(rules)}): press A to see them.", title="Alerts",
+                        severity="warning", timeout=15, markup=False)
+        else:
+            for alert in alerts:
+                title = f"Alert: {alert.rule.replace('_', ' ')}"
+                if len(self.sources) > 1:  # name the account when there are several
+                    known = self.reader.account(alert.account)
+                    title += f" · {known.label if known else alert.account}"
+                self.notify(alert.message, title=title, severity="warning", timeout=15, markup=False)
         if alerts and self.config["alerts.bell"]:
             self.bell()
-        for problem in problems:
-            self.notify(problem, title="Alert delivery", severity="error", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette holds every action, not only Textual's own (themes, quit, keys, screenshot)."""
+        from sharetui.commands import action_commands
+
+        yield from super().get_system_commands(screen)
+        yield from action_commands(self, screen)
+
+    def action_alerts(self) -> None:
+        from sharetui.screens.alerts import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.screen_data))
 
     # -- polling schedule -----------------------------------------------------------------------
 
@@ -443,19 +537,37 @@ class ShareApp(App[int]):
         self._poll()
 
     def action_poll_now(self) -> None:
+        """ctrl+r: poll now, and say what happens where this monitor does not poll itself."""
+        if not self.live:
+            self.notify("Imported data: nothing to poll. Reloaded what `sharetui import` stored.")
+        elif not self.lock.acquire():
+            holder = self.lock.holder()
+            self.notify(f"sharetui poll (pid {holder or '?'}) polls this cache on its own schedule; reloaded "
+                        "what it has stored.")
+        elif self.polling:
+            self.notify("A poll is already running.")
         self.poll_now()
 
     def action_toggle_pause(self) -> None:
+        if not self.live:
+            self.notify("Imported data is not live: there is nothing to pause. New imports still show up.")
+            return
         self.paused = not self.paused
         if self.paused:
             self._schedule_next()  # cancels the pending poll
             self.notify("Paused: no updates until you press space.")
+        elif self.fed_by is not None:
+            self.notify(f"Resumed: following what sharetui poll (pid {self.fed_by}) stores.")
+            self.poll_now()
         else:
-            self.notify("Resumed live updates.")
+            self.notify(f"Resumed live updates: polling every {fmt.duration(self.interval)}.")
             self.poll_now()
         self.refresh_status()
 
     def action_interval(self, direction: int) -> None:
+        if not self.live:
+            self.notify("Imported data: nothing is polled, so there is no interval to change.")
+            return
         if self.fed_by is not None:
             self.notify(f"The poller (pid {self.fed_by}) sets the pace: change poll.interval there.")
             return
@@ -466,7 +578,11 @@ class ShareApp(App[int]):
             self.interval = next((s for s in reversed(steps) if s < self.interval), steps[0])
         if not self.polling:
             self._schedule_next()
-        self.notify(f"Polling every {self.interval} s.")
+        edge = steps[-1] if direction > 0 else steps[0]
+        limit = f" (the {'longest' if direction > 0 else 'shortest'})" if self.interval == edge else ""
+        self._interval_toast = replace_toast(self, self._interval_toast,
+                                             f"Polling every {fmt.duration(self.interval)}{limit}.")
+        self.remember_view()
         self.refresh_status()
 
     # -- accounts -------------------------------------------------------------------------------

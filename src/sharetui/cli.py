@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                                "line per sweep. Runs until interrupted unless --once.")
     poll.add_argument("--once", action="store_true", help="one sweep, then exit")
     poll.add_argument("--demo", action="store_true", help="use the built-in demo account")
-    poll.add_argument("--interval", type=int, metavar="SECONDS", help="override poll.interval for this run")
+    poll.add_argument("--interval", type=int, metavar="SECONDS", help="override poll.interval for this run (5 to 86400, as in the config)")
 
     export = commands.add_parser("export", help="export cached counts as CSV or JSON",
                                  description="Latest counts per video, or every stored snapshot with --history.")
@@ -298,11 +298,14 @@ HOOK_WAIT = 12.0  # `poll --once` gives alerts.command (10 s timeout) this long 
 
 
 def _poll(config: Config, args: argparse.Namespace) -> int:
+    from sharetui.config import SETTINGS
     from sharetui.monitor import AccountOutcome, MonitorService
 
     interval = args.interval if args.interval is not None else config["poll.interval"]
-    if interval < 1:
-        raise CliError(f"--interval must be at least 1 second (got {interval})", EXIT_USAGE)
+    check = SETTINGS["poll.interval"].check
+    problem = check(interval) if check is not None else None
+    if problem:  # the same rule as poll.interval in the config and the monitor's +/-
+        raise CliError(f"--interval {problem} seconds (got {interval})", EXIT_USAGE)
     lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
                         "so there is no need for a second poller")
     store = open_store()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, cast
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
@@ -12,7 +14,9 @@ from sharetui import text as fmt
 from sharetui.messages import OpenVideo, ShowAccount
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.message import Message
+    from textual.screen import Screen
 
     from sharetui.monitor import ScreenData
 
@@ -70,3 +74,40 @@ class VideoCommands(Provider):
                 display = display.stylize("bold reverse", offset, offset + 1)
             yield Hit(score, display, partial(self._post, OpenVideo(video_id)), text=candidate,
                       help=f"{fmt.count(shares)} shares")
+
+
+def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
+    """Every action as a palette command: the keys' actions, each column's sort, the screens."""
+    from sharetui.widgets.video_table import COLUMNS, SORTABLE
+
+    def run(target: object, action: str, *args: object) -> Callable[[], object]:
+        return lambda: getattr(target, f"action_{action}")(*args)
+
+    yield SystemCommand("Pause / resume live polling", "space", run(app, "toggle_pause"))
+    yield SystemCommand("Poll now", "ctrl+r", run(app, "poll_now"))
+    yield SystemCommand("Poll less often", "+ (up to every hour)", run(app, "interval", 1))
+    yield SystemCommand("Poll more often", "- (down to every 5 s)", run(app, "interval", -1))
+    yield SystemCommand("Alerts", "A: every alert, newest first", run(app, "alerts"))
+    yield SystemCommand("Next account", "a: each account, then all together", run(app, "next_account"))
+    yield SystemCommand("Help", "?: keys and what each figure means", run(app, "help"))
+    if hasattr(screen, "action_cycle_sort"):  # the dashboard
+        labels = {column.key: column.label for column in COLUMNS}
+        for key in SORTABLE:
+            yield SystemCommand(f"Sort by {labels[key]}", "again: reverse", run(screen, "sort_by", key))
+        yield SystemCommand("Reverse the sort", "r", run(screen, "reverse"))
+        yield SystemCommand("Filter by title", "/", run(screen, "filter"))
+        yield SystemCommand("Clear the filter", "esc", run(screen, "clear_filter"))
+        yield SystemCommand("Mark / unmark the highlighted video", "m", run(screen, "mark"))
+        yield SystemCommand("Compare the marked videos", "c", run(screen, "compare"))
+        yield SystemCommand("Hide / show videos gone from TikTok", "h", run(screen, "toggle_gone"))
+        if hasattr(screen, "action_pick_columns"):
+            yield SystemCommand("Choose columns", "C: show or hide each column", run(screen, "pick_columns"))
+    if hasattr(screen, "action_range"):  # a video
+        for index, name in enumerate(("1 hour", "24 hours", "7 days", "30 days", "all")):
+            yield SystemCommand(f"Range: {name}", str(index + 1), run(screen, "range", index))
+        yield SystemCommand("Open the video's link", "o", run(screen, "open_link"))
+        yield SystemCommand("Copy the video's link", "c", run(screen, "copy_link"))
+        yield SystemCommand("Chart on / off", "g", run(screen, "toggle_chart"))
+        if hasattr(screen, "action_step"):
+            yield SystemCommand("Next video", "n", run(screen, "step", 1))
+            yield SystemCommand("Previous video", "p", run(screen, "step", -1))

@@ -7,6 +7,7 @@ keys and wrong types are caught with the file and key named, never with a traceb
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,28 @@ SETTINGS: dict[str, Setting] = {
                 _http_url),
     )
 }
+
+# [keys]: each action's key(s), by the action's id, mapped onto Textual's keymap ("" keeps the built-in key;
+# several keys comma-separated, e.g. quit = "q,ctrl+q"). Ids are the ones the monitor's bindings carry.
+KEY_ACTIONS = {
+    "quit": "q", "help": "?", "pause": "space", "poll-now": "ctrl+r", "next-account": "a", "alerts": "A",
+    "slower": "+", "faster": "-", "filter": "/", "sort": "s", "reverse": "r", "mark": "m", "compare": "c",
+    "toggle-gone": "h", "pick-columns": "C", "open": "enter", "back": "escape", "chart": "g",
+    "open-link": "o", "copy-link": "c (video screen)", "next-video": "n", "previous-video": "p",
+}
+KEY_NAME = re.compile(r"[A-Za-z0-9_+\-]+|[!-~]")  # Textual key names (ctrl+x, f5, question_mark) or one character
+
+
+def _keys(value: Any) -> str | None:
+    parts = [part.strip() for part in value.split(",")] if value.strip() else []
+    bad = [part for part in parts if not KEY_NAME.fullmatch(part)]
+    return f"has keys Textual does not know: {', '.join(map(repr, bad))}" if bad else None
+
+
+SETTINGS.update({
+    f"keys.{action}": Setting(f"keys.{action}", str, "", f"key(s) for {action} (built in: {key})", _keys)
+    for action, key in KEY_ACTIONS.items()
+})
 
 # Environment variables that override a config key (secrets are better kept out of files).
 ENV_OVERRIDES = {

@@ -25,6 +25,14 @@ class DashboardLoaded(Message):
         self.header = header
 
 
+class AlertsArrived(Message):
+    """Alerts that reached the cache since the last look (from this monitor's poller or another's)."""
+
+    def __init__(self, alerts: list) -> None:
+        super().__init__()
+        self.alerts = alerts
+
+
 class PollFinished(Message):
     """A sweep ended: `result` on success, `error` (one line for the user) on failure."""
 
@@ -61,3 +69,7 @@ class StatusWanted(Message):
 
 class DashboardReady(Message):
     """The dashboard's widgets are mounted: data that arrived before can be shown now."""
+
+
+class ViewChanged(Message):
+    """The user changed how the dashboard looks (sort, columns): the app keeps it for the next start."""

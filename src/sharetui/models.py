@@ -189,3 +189,4 @@ class DashboardData:
     # With a partial load: (listed videos, gone videos, shares, views, likes) of the whole account, so the
     # header and status line count every video while only the rows on screen are loaded.
     summary: tuple[int, int, int, int, int] | None = None
+    alerted: frozenset[str] = frozenset()  # videos with an alert in the last day (the table marks them)

@@ -27,10 +27,12 @@ from sharetui.timeseries import bucket_bounds
 from sharetui.writer_lock import WriterLock
 
 if TYPE_CHECKING:
+    from sharetui.alerts import Alert
     from sharetui.baseline import Baseline
     from sharetui.config import Config
     from sharetui.poller import Poller
 
+ALERT_MARK_SPAN = 86_400  # the table marks videos with an alert in the last day
 DAILY_SPAN = 60  # days in the header's long-range sparkline when TikTok Studio daily totals exist
 HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
 HEADER_BUCKETS = 48  # ...in 30-minute bars
@@ -134,6 +136,8 @@ class MonitorService:
         self.baselines: dict[str, tuple[Baseline, Baseline]] = {}
         self._readers: dict[str, Reader | Store] = {}
         self._readers_lock = threading.Lock()
+        self._alerts_lock = threading.Lock()
+        self._alert_mark: int | None = None  # the newest alert id already handed out (None: not yet read)
 
     def reader(self, name: str = "data") -> Reader | Store:
         """A read connection of its own per user (the screens, the workers): none waits for another, and
@@ -198,6 +202,18 @@ class MonitorService:
 
     # -- the dashboard ----------------------------------------------------------------------------
 
+    def take_new_alerts(self) -> list[Alert]:
+        """Alerts of these accounts that reached the cache since the last call, from this process's poller
+        or any other, each handed out once. The first call only sets the mark: alerts stored before the
+        monitor started are history (the alerts list shows them), not news."""
+        keys = [source.account().key for source in self.sources]
+        with self._alerts_lock:
+            if self._alert_mark is None:
+                self._alert_mark = self.reader("alerts").last_alert_id()
+                return []
+            self._alert_mark, fresh = self.reader("alerts").alerts_after(self._alert_mark, keys)
+        return fresh
+
     def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
         found = self.baselines.get(account_key)
         return None if found is None else found[0 if metric == "shares" else 1]
@@ -212,8 +228,9 @@ class MonitorService:
         bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         shown = range(len(self.sources)) if view is None else [view]
         parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader)) for i in shown]
+        alerted = self.reader(reader).alerted_videos([p.account.key for p in parts], now - ALERT_MARK_SPAN)
         if len(parts) == 1:
-            return parts[0]
+            return dataclasses.replace(parts[0], alerted=alerted)
         # All accounts together: rows side by side, totals added up.
         first = parts[0].shares_series
         values = [sum(v or 0 for v in column) for column in zip(*(p.shares_series.values for p in parts), strict=True)]
@@ -229,6 +246,7 @@ class MonitorService:
             partial=any(p.partial for p in parts),
             summary=(tuple(sum(column) for column in zip(*(p.summary for p in parts), strict=True))
                      if all(p.summary is not None for p in parts) else None),
+            alerted=alerted,
         )
 
     def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
@@ -305,10 +323,20 @@ class ScreenData:
     service: MonitorService
     clock: Callable[[], float]
     rows: dict[str, VideoRow] = dataclasses.field(default_factory=dict)
+    # The dashboard's current order (sort and filter applied): `n` / `p` on a video step through it.
+    order: Callable[[], list[str]] = lambda: []  # noqa: E731
 
     @property
     def reader(self) -> Reader | Store:
         return self.service.reader("ui")
+
+    def neighbour(self, video_id: str, step: int) -> str | None:
+        """The video `step` places from this one in the dashboard's order (None past either end)."""
+        order = self.order()
+        if video_id not in order:
+            return None
+        index = order.index(video_id) + step
+        return order[index] if 0 <= index < len(order) else None
 
     def row(self, video_id: str) -> VideoRow | None:
         return self.rows.get(video_id)

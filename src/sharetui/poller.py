@@ -165,6 +165,8 @@ class Poller:
         raised = alert_rules.evaluate(rules=self.rules, account=account.key, now=now, before=before, videos=videos,
                                       complete=complete, window_values=values, baseline=baseline,
                                       forecasts=forecasts)
+        name = account.username or account.key  # as exports name it
+        raised = [dataclasses.replace(alert, account_name=name) for alert in raised]
         fresh = self.store.record_alerts(raised, pending=self.hooks is not None)
         problems = alert_rules.write_log(fresh, self.alerts_log)
         if self.hooks is not None:

@@ -33,6 +33,11 @@ def safe_text(text: str, limit: int = MAX_DISPLAY) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 video", "2 videos", "1,204 videos"."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
 def count(n: int | None) -> str:
     """A count in at most 7 cells: 12,345 · 123.4K · 12.35M · 1.23B."""
     if n is None:

@@ -14,6 +14,7 @@ from sharetui import text as fmt
 from sharetui.errors import StoreError
 from sharetui.messages import DataChanged, StatusWanted
 from sharetui.widgets.age_chart import AgeChart, Curve, baseline_curves
+from sharetui.widgets.cells import fit
 from sharetui.widgets.key_bar import KeyBar
 from sharetui.widgets.status_line import StatusLine
 
@@ -23,8 +24,17 @@ if TYPE_CHECKING:
 MAX_POINTS = 100
 
 
+# A glyph and a colour per compared video: twelve of each, so twelve lines stay apart, with colour or without.
+STYLES = [("o", "red"), ("x", "green"), ("*", "blue"), ("#", "magenta"), ("@", "cyan"), ("%", "yellow"),
+          ("&", "orange"), ("$", "white"), ("=", "red+"), ("~", "green+"), ("^", "blue+"), ("?", "magenta+")]
+# (• and + are the usual curves' glyphs: your median and your p90.)
+
+
 class CompareScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("l", "toggle_log", "Log scale", id="log-scale"),
+    ]
     DEFAULT_CSS = """
     CompareScreen #compare-head { height: auto; padding: 0 1; background: $panel; }
     CompareScreen #compare-list { height: auto; padding: 0 1; }
@@ -34,6 +44,7 @@ class CompareScreen(Screen):
         super().__init__()
         self.video_ids = video_ids
         self.data = data
+        self.log_scale = False  # a logarithmic count axis: a 100-share video next to a 100,000-share one
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-head")
@@ -63,15 +74,27 @@ class CompareScreen(Screen):
             return
         oldest = max(((now - r.posted_at) / 3600 for r in rows), default=1.0)
         self.query_one("#compare-head", Static).update(Content.styled(
-            f"Comparing {len(rows)} videos by age · esc: back · m on the dashboard marks and unmarks", "bold"))
+            f"Comparing {fmt.plural(len(rows), 'video')} by age · l: log scale · esc: back · m on the dashboard "
+            "marks and unmarks", "bold"))
         # The usual of the first video's account (the accounts may differ in the all-accounts view).
         usual = view.baseline_for(rows[0].account or view.accounts[0].key) if rows else None
-        self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest),
-                                      title="cumulative shares by hours since posting")
-        width = max(16, min(60, self.app.size.width - 37))  # the title takes what the numbers leave
-        lines = [Content.styled(f"{'Title':<{width}} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}", "bold")]
-        for row in rows:
-            lines.append(Content(
-                f"{fmt.safe_text(row.title, width):<{width}} {fmt.age(row.posted_at, now):>6} "
-                f"{fmt.count(row.shares):>8} {fmt.gain(row.gain_24h, row.gain_24h_lower):>8} {fmt.ratio(row.vs_usual):>7}"))
+        styles = [STYLES[i % len(STYLES)] for i in range(len(rows))]
+        self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest), title="cumulative shares by age",
+                                      styles=styles, legend=False, log=self.log_scale)
+        # The legend, outside the plot: each video's glyph, then its figures; widths count terminal cells, so
+        # an emoji in a title does not push the columns.
+        width = max(16, min(60, self.app.size.width - 40))
+        lines = [Content.styled(f"   {fit('Title', width, False)} {'Age':>6} {'Shares':>8} {'+24h':>8} {'×Usual':>7}",
+                                "bold")]
+        for row, (glyph, _colour) in zip(rows, styles, strict=True):
+            lines.append(Content.assemble(
+                (f" {glyph} ", "bold"),
+                f"{fit(fmt.safe_text(row.title, width), width, False)} {fmt.age(row.posted_at, now):>6} "
+                f"{fmt.count(row.known('shares')):>8} {fmt.gain(row.gain_24h, row.gain_24h_lower):>8} "
+                f"{fmt.ratio(row.vs_usual):>7}"))
+        lines.append(Content.styled(" •  your median   +  your p90 (the usual at each age)", "$text-muted"))
         self.query_one("#compare-list", Static).update(Content("\n").join(lines))
+
+    def action_toggle_log(self) -> None:
+        self.log_scale = not self.log_scale
+        self.load()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sharetui.messages import DashboardReady, OpenVideo, StatusWanted
+from sharetui.messages import DashboardReady, OpenVideo, StatusWanted, ViewChanged
 from sharetui.models import DashboardData
 from sharetui.widgets.account_header import AccountHeader, HeaderContent
 from sharetui.widgets.key_bar import KeyBar
@@ -31,6 +31,7 @@ class DashboardScreen(Screen):
         Binding("m", "mark", "Mark", id="mark"),
         Binding("c", "compare", "Compare", id="compare"),
         Binding("h", "toggle_gone", "Hide gone", id="toggle-gone", show=False),
+        Binding("C", "pick_columns", "Columns", id="pick-columns", show=False),
     ]
 
     def __init__(self, data: ScreenData) -> None:
@@ -53,6 +54,9 @@ class DashboardScreen(Screen):
     def apply(self, data: DashboardData, table: PreparedRows | None = None,
               header: HeaderContent | None = None) -> None:
         self.query_one(AccountHeader).show(data, header)
+        if data.alerted != self.table.alerted:
+            self.table.alerted = data.alerted
+            self.table.forget_lines()  # the marks changed: repaint the rows
         if table is not None:
             self.table.apply_prepared(table)
         else:
@@ -104,6 +108,10 @@ class DashboardScreen(Screen):
         self.table.cycle_sort()
         self.post_message(StatusWanted())
 
+    def action_sort_by(self, key: str) -> None:
+        self.table.sort_by(key)
+        self.post_message(StatusWanted())
+
     def action_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
         self.post_message(StatusWanted())
@@ -137,3 +145,14 @@ class DashboardScreen(Screen):
 
     def on_video_table_changed(self, event: VideoTable.Changed) -> None:
         self.post_message(StatusWanted())
+        self.post_message(ViewChanged())  # a sort or column change is kept for the next start
+
+    def action_pick_columns(self) -> None:
+        from sharetui.screens.columns import ColumnPicker
+
+        def chosen(hidden: set[str] | None) -> None:
+            if hidden is not None:
+                self.table.set_hidden(hidden)
+                self.post_message(ViewChanged())
+
+        self.app.push_screen(ColumnPicker(self.table.hidden), chosen)

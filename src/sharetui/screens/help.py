@@ -19,13 +19,15 @@ KEYS = [
         ("m", "mark / unmark a video for comparison"),
         ("c", "compare the marked videos by age"),
         ("h", "hide / show videos gone from TikTok (made private or removed)"),
+        ("click a column header", "sort by it (again: reverse)"),
     ]),
     ("Everywhere", [
         ("space", "pause / resume live polling"),
         ("ctrl+r", "poll now"),
         ("a", "next account, then all accounts (with several logins)"),
         ("+ / -", "poll less / more often"),
-        ("ctrl+p", "command palette: jump to a video, switch account, change theme"),
+        ("A", "alerts: every alert, newest first (enter opens the video)"),
+        ("ctrl+p", "command palette: every action, jump to a video, switch account, theme"),
         ("?", "this help"),
         ("q", "quit"),
     ]),
@@ -34,6 +36,8 @@ KEYS = [
         ("o", "open the video's link in a browser"),
         ("c", "copy the link (works over SSH through OSC 52)"),
         ("g", "chart: shares by age against your usual, and gains with dates"),
+        ("n / p", "next / previous video in the dashboard's order"),
+        ("↑ ↓ pgup pgdn home end", "scroll"),
         ("esc", "back to the dashboard"),
     ]),
 ]
@@ -61,6 +65,9 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .help-key { width: 24; padding-right: 2; text-align: right; }
     HelpScreen .help-what { width: 1fr; }
     HelpScreen .note { margin-top: 1; color: $text-muted; }
+    HelpScreen.-narrow .help-row { layout: vertical; }
+    HelpScreen.-narrow .help-key { width: 100%; text-align: left; padding-right: 0; }
+    HelpScreen.-narrow .help-what { padding-left: 2; }
     """
 
     def compose(self) -> ComposeResult:
@@ -82,6 +89,10 @@ class HelpScreen(ModalScreen[None]):
                 "Nobody outside TikTok can see that; sharetui shows the counts and their timing.",
                 classes="note", markup=False,
             )
+
+    def on_resize(self) -> None:
+        # Narrow terminals: each key above its description, so descriptions wrap on words, not letters.
+        self.set_class(self.size.width < 60, "-narrow")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

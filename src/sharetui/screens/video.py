@@ -139,6 +139,8 @@ class VideoScreen(Screen):
         Binding("o", "open_link", "Open link", id="open-link"),
         Binding("c", "copy_link", "Copy link", id="copy-link"),
         Binding("g", "toggle_chart", "Chart", id="chart"),
+        Binding("n", "step(1)", "Next", id="next-video"),
+        Binding("p", "step(-1)", "Previous", id="previous-video"),
     ]
 
     def __init__(self, row: VideoRow, data: ScreenData) -> None:
@@ -256,7 +258,9 @@ class VideoScreen(Screen):
         self.query_one("#scale-rate", Static).update(
             Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
         first = data.first_at
-        note = f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
+        quiet = not any(data.series["shares"].drawn_gains)
+        note = "no shares in this range · " if quiet else ""
+        note += f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"
         bounded = data.changes["shares"]
@@ -304,7 +308,9 @@ class VideoScreen(Screen):
         for index, (name, _span) in enumerate(RANGES):
             style = "bold reverse $text-accent" if index == self.range_index else "$text-muted"
             parts.append(Content.styled(f" {index + 1} {name} ", style))
-        legend = Content.styled(f"   now · change in {RANGES[self.range_index][0]} · gains per bar", "$text-muted")
+        name = RANGES[self.range_index][0]
+        change = "change over all its history" if name == "all" else f"change in {name}"
+        legend = Content.styled(f"   now · {change} · gains per bar", "$text-muted")
         self.query_one("#video-ranges", Static).update(Content(" ").join(parts) + legend)
 
     # -- actions --------------------------------------------------------------------------------
@@ -345,6 +351,19 @@ class VideoScreen(Screen):
         self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
         shares = data.series["shares"]
         self.query_one(GainsChart).show(shares.start, shares.step, shares.drawn_gains)
+
+    def action_step(self, step: int) -> None:
+        """The next / previous video in the dashboard's order, on this screen (same range and mode)."""
+        found = self.data.neighbour(self.row.id, step)
+        row = self.data.row(found) if found is not None else None
+        if row is None:
+            self.notify(f"This is the {'last' if step > 0 else 'first'} video in the dashboard's order.")
+            return
+        self.row = row
+        self._data = None
+        self._show_head()
+        self.query_one("#video-body").scroll_home(animate=False)
+        self.load()
 
     def action_range(self, index: int) -> None:
         self.range_index = index

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from sharetui.alerts import Alert
 
 
+# An Alert's fields, its account named as exports name it (sharetui.store.exports.ACCOUNT_NAME).
+COLUMNS = ("a.at, a.account, a.video_id, a.title, a.rule, a.detail, a.message, a.value, "
+           "COALESCE(NULLIF(c.username, ''), a.account)")
+
+
 class AlertQueries(Connection):
     def record_alerts(self, alerts: list[Alert], *, pending: bool = False) -> list[Alert]:
         """Store alerts; returns those not stored before (each alert fires once, across restarts). `pending`:
@@ -40,20 +45,45 @@ class AlertQueries(Connection):
 
         with self._reading() as db:
             rows = db.execute(
-                """SELECT at, account, video_id, title, rule, detail, message, value, attempts FROM alerts
-                   WHERE account = ? AND pending = 1 AND attempts < ? ORDER BY id""",
+                f"""SELECT {COLUMNS}, a.attempts FROM alerts a LEFT JOIN accounts c ON c.key = a.account
+                    WHERE a.account = ? AND a.pending = 1 AND a.attempts < ? ORDER BY a.id""",
                 (account_key, max_attempts)).fetchall()
-        return [(Alert(*row[:8]), row[8]) for row in rows]
+        return [(Alert(*row[:9]), row[9]) for row in rows]
 
     def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]:
         """The most recent alerts of these accounts (or all), newest first."""
         from sharetui.alerts import Alert
 
-        query = "SELECT at, account, video_id, title, rule, detail, message, value FROM alerts"
+        query = f"SELECT {COLUMNS} FROM alerts a LEFT JOIN accounts c ON c.key = a.account"
         params: tuple = ()
         if account_keys is not None:
-            query += f" WHERE account IN ({', '.join('?' * len(account_keys))})"
+            query += f" WHERE a.account IN ({', '.join('?' * len(account_keys))})"
             params = tuple(account_keys)
         with self._reading():
-            rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit)).fetchall()
+            rows = self._db.execute(query + " ORDER BY a.at DESC, a.id DESC LIMIT ?", (*params, limit)).fetchall()
         return [Alert(*row) for row in rows]
+
+    def alerts_after(self, after_id: int, account_keys: list[str]) -> tuple[int, list[Alert]]:
+        """Alerts of these accounts stored after `after_id` (oldest first) and the newest id seen: how a
+        monitor learns of alerts any process raised, each once."""
+        from sharetui.alerts import Alert
+
+        marks = ", ".join("?" * len(account_keys))
+        with self._reading() as db:
+            rows = db.execute(
+                f"""SELECT {COLUMNS} FROM alerts a LEFT JOIN accounts c ON c.key = a.account
+                    WHERE a.id > ? AND a.account IN ({marks}) ORDER BY a.id""", (after_id, *account_keys)).fetchall()
+            newest = db.execute("SELECT COALESCE(MAX(id), 0) FROM alerts").fetchone()[0]
+        return max(newest, after_id), [Alert(*row) for row in rows]
+
+    def last_alert_id(self) -> int:
+        with self._reading() as db:
+            return db.execute("SELECT COALESCE(MAX(id), 0) FROM alerts").fetchone()[0]
+
+    def alerted_videos(self, account_keys: list[str], since: int) -> frozenset[str]:
+        """Videos of these accounts with an alert at or after `since` (the table marks them)."""
+        marks = ", ".join("?" * len(account_keys))
+        with self._reading() as db:
+            return frozenset(row[0] for row in db.execute(
+                f"SELECT DISTINCT video_id FROM alerts WHERE at >= ? AND account IN ({marks})",
+                (since, *account_keys)))

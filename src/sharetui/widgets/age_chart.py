@@ -62,7 +62,10 @@ class AgeChart(PlotextPlot):
 
     DEFAULT_CSS = "AgeChart { height: 1fr; min-height: 10; }"
 
-    def show(self, curves: list[Curve], usual: list[Curve], title: str = "cumulative shares by age") -> None:
+    def show(self, curves: list[Curve], usual: list[Curve], title: str = "cumulative shares by age", *,
+             styles: list[tuple[str, str]] | None = None, legend: bool = True, log: bool = False) -> None:
+        """`styles`: a (glyph, colour) per curve, for many curves told apart without colour too; `legend`
+        False where the screen draws its own legend outside the plot; `log`: a logarithmic count axis."""
         plt = self.plt
         plt.clear_figure()
         everything = [*usual, *curves]
@@ -71,19 +74,33 @@ class AgeChart(PlotextPlot):
             plt.title(f"{title}: no shares in this range yet")
             self.refresh()
             return
-        plt.title(title)
+        plt.title(title + (" (log scale)" if log else ""))
         longest = max((a for c in everything for a in c.ages), default=0.0)
         in_days = longest > DAYS_FROM_HOURS
         scale = 24.0 if in_days else 1.0
+
+        def points(curve: Curve) -> tuple[list[float], list[float]]:
+            pairs = [(a / scale, v) for a, v in zip(curve.ages, curve.values, strict=True) if v > 0 or not log]
+            return [a for a, _ in pairs], [v for _, v in pairs]
+
         for curve in usual:
             colour = COLOURS.get(curve.label)
-            plt.plot([a / scale for a in curve.ages], curve.values, label=curve.label,
-                     marker=GLYPHS.get(curve.label, "•"), **({"color": colour} if colour else {}))
-        for curve in curves:
+            xs, ys = points(curve)
+            plt.plot(xs, ys, label=curve.label if legend else None, marker=GLYPHS.get(curve.label, "•"),
+                     **({"color": colour} if colour else {}))
+        for index, curve in enumerate(curves):
+            xs, ys = points(curve)
             # Labels come from TikTok: made safe, so no escape sequence reaches plotext's ANSI output.
-            plt.plot([a / scale for a in curve.ages], curve.values, label=fmt.safe_text(curve.label, 40),
-                     marker="braille")
-        _count_axis(plt, top)
+            label = fmt.safe_text(curve.label, 40) if legend else None
+            if styles and index < len(styles):
+                glyph, colour = styles[index]
+                plt.plot(xs, ys, label=label, marker=glyph, color=colour)
+            else:
+                plt.plot(xs, ys, label=label, marker="braille")
+        if log:
+            plt.yscale("log")
+        else:
+            _count_axis(plt, top)
         span = longest / scale
         ticks = fmt.axis_ticks(span)
         plt.xlim(0, ticks[-1])

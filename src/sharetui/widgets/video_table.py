@@ -76,6 +76,8 @@ COLUMNS: list[Column] = [
 SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
 DEFAULT_SORT = "shares"  # most shared first
 TITLE_MIN = 18
+TITLE_ROOM = 60  # a title wider than this gives the rest to the 24 h sparkline...
+TREND_MAX = 36  # ...up to this wide
 GAP = 1
 
 
@@ -173,6 +175,8 @@ class VideoTable(ScrollView, can_focus=True):
         self._render_now = 0.0
         self.cursor_key: str | None = None
         self.marked: set[str] = set()  # videos marked for comparison
+        self.hidden: set[str] = set()  # columns the user hid (the column picker, kept in the view state)
+        self.alerted: frozenset[str] = frozenset()  # videos with an alert in the last day: "!" before the title
         self._show_account = False  # the Account column, for the all-accounts view
 
     # -- data -----------------------------------------------------------------------------------
@@ -236,6 +240,8 @@ class VideoTable(ScrollView, can_focus=True):
 
     def _set_order(self, keys: list[str]) -> None:
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
+        if bool(keys) != bool(self._order):
+            self.refresh_bindings()  # ⏎ Open comes or goes
         self._order = keys
         self._index = {k: i for i, k in enumerate(keys)}
         if self.cursor_key not in self._index:
@@ -266,9 +272,16 @@ class VideoTable(ScrollView, can_focus=True):
     def cycle_sort(self) -> str:
         index = SORTABLE.index(self.sort_key)
         key = SORTABLE[(index + 1) % len(SORTABLE)]
-        self.sort_reverse = key != "title"  # biggest first, except alphabetical
-        self.sort_key = key
+        self.sort_by(key)
         return key
+
+    def sort_by(self, key: str) -> None:
+        """Sort by a column: biggest first, except alphabetical; the same column again reverses it."""
+        if key == self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+            return
+        self.sort_reverse = key != "title"
+        self.sort_key = key
 
     def sort_label(self) -> str:
         column = next(c for c in COLUMNS if c.key == self.sort_key)
@@ -284,6 +297,22 @@ class VideoTable(ScrollView, can_focus=True):
             self._show_account = value
             self._layout_width = -1  # choose the columns again
             self.refresh()
+
+    def empty_text(self) -> str:
+        """Why no row shows (the table has rows, the view shows none)."""
+        if self.filter_text:
+            return f"No video matches “{fmt.safe_text(self.filter_text, 40)}”: esc clears the filter."
+        return f"All {len(self._rows)} videos are gone from TikTok and hidden: h shows them."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select" and not self._order:
+            return False  # nothing to open: the key bar does not offer ⏎ Open
+        return True
+
+    def forget_lines(self) -> None:
+        """Paint every row again (what a row shows changed outside its data: marks, alerts)."""
+        self._cache.clear()
+        self.refresh()
 
     def toggle_mark(self, key: str) -> None:
         self.marked ^= {key}
@@ -308,8 +337,10 @@ class VideoTable(ScrollView, can_focus=True):
             self._layout(self.scrollable_content_region.width)
 
     def _layout(self, width: int) -> None:
-        """Choose the columns that fit, dropping low-priority ones first; the title takes the rest."""
-        columns = [c for c in COLUMNS if c.key != "account" or self._show_account]
+        """Choose the columns that fit, dropping hidden ones and then low-priority ones; the title takes the
+        rest, and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
+        columns = [c for c in COLUMNS if (c.key != "account" or self._show_account)
+                   and (c.key == "title" or c.key not in self.hidden)]
         while True:
             fixed = sum(c.width + GAP for c in columns if c.key != "title")
             if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3:
@@ -317,10 +348,30 @@ class VideoTable(ScrollView, can_focus=True):
             columns.remove(max(columns, key=lambda c: c.priority))
         # A row is: one leading space, then each column followed by a one-cell gap.
         title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
+        widths = {c.key: c.width for c in columns}
+        if "trend" in widths and title_width > TITLE_ROOM:
+            extra = min(TREND_MAX - widths["trend"], title_width - TITLE_ROOM)
+            widths["trend"] += extra
+            title_width -= extra
         self._columns = columns
         self._layout_width = width
-        self._widths = [title_width if c.key == "title" else c.width for c in columns]
+        self._widths = [title_width if c.key == "title" else widths[c.key] for c in columns]
         self._cache.clear()
+
+    def set_hidden(self, keys: set[str]) -> None:
+        """Hide these columns (the title always shows)."""
+        self.hidden = set(keys) - {"title"}
+        self._layout_width = -1  # choose the columns again
+        self.refresh()
+
+    def column_at(self, x: int) -> str | None:
+        """The key of the column under screen column `x` of this widget (header clicks)."""
+        position = 1  # the leading space
+        for column, w in zip(self._columns, self._widths, strict=True):
+            if position <= x < position + w + GAP:
+                return column.key
+            position += w + GAP
+        return None
 
     @property
     def visible_columns(self) -> list[str]:
@@ -335,6 +386,9 @@ class VideoTable(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - 1
+        if not self._order and index == 0 and self._rows:  # an empty view says why, and how out of it
+            muted = self.rich_style + self.get_component_rich_style("video-table--muted")
+            return Strip([Segment(fit(" " + self.empty_text(), width, False), muted)], width)
         if index >= len(self._order):
             return Strip.blank(width, self.rich_style)
         key = self._order[index]
@@ -352,7 +406,8 @@ class VideoTable(ScrollView, can_focus=True):
         for column, w in zip(self._columns, self._widths, strict=True):
             label = column.label
             if column.key == self.sort_key:
-                label = f"{label}{'↓' if self.sort_reverse else '↑'}"
+                # The arrow always shows: a narrow column shortens its label, never the direction.
+                label = label[:max(0, w - 1)] + ("↓" if self.sort_reverse else "↑")
             cells.append(fit(label, w, column.align_right))
         line = " ".join(cells)
         return Strip([Segment(fit(" " + line, width, False), style)], width)
@@ -365,10 +420,14 @@ class VideoTable(ScrollView, can_focus=True):
         now = self._render_now
         for column, w in zip(self._columns, self._widths, strict=True):
             if column.key == "title":
-                title = ("● " if row.id in self.marked else "") + fmt.safe_text(row.title) + (
-                    " (gone)" if row.gone else "")
+                title = (("● " if row.id in self.marked else "") + ("! " if row.id in self.alerted else "")
+                         + fmt.safe_text(row.title) + (" (gone)" if row.gone else ""))
                 content = fit(title, w, False)
                 style = base + muted if row.gone and not cursor else base
+            elif column.key == "trend" and w != column.width:  # a wide slot: the same bars, stretched
+                cells, _ = fmt.spark_cells(row.trend, w)
+                content = fit(fmt.spark_rows(cells)[0] if cells else "", w, False)
+                style = base if cursor else base + self.get_component_rich_style("video-table--trend")
             else:
                 content = fit(column.cell(row, now), w, column.align_right)
                 style = base
@@ -429,7 +488,10 @@ class VideoTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(row))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y == 0:
+        if event.y == 0:  # a header: sort by that column (again: reverse)
+            key = self.column_at(event.x)
+            if key in SORTABLE:
+                self.sort_by(key)
             return
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self._order):

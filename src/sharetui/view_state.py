@@ -1,0 +1,81 @@
+"""How the user left the monitor (sort, hidden columns, theme, poll interval), kept across restarts in a
+small JSON file in the data directory. config.toml stays the user's own: this file is sharetui's.
+
+A theme or interval is remembered together with the config value it replaced, so a later change to
+config.toml wins over what was chosen in the monitor before it. A damaged file is ignored (and replaced
+on the next change), never a reason not to start. No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "view.json"
+
+
+@dataclass
+class ViewState:
+    sort: str | None = None
+    reverse: bool | None = None
+    hidden: list[str] = field(default_factory=list)
+    theme: str | None = None
+    theme_over: str | None = None  # the ui.theme it was chosen over
+    interval: int | None = None
+    interval_over: int | None = None  # the poll.interval it was chosen over
+
+    def theme_for(self, configured: str) -> str | None:
+        return self.theme if self.theme and self.theme_over == configured else None
+
+    def interval_for(self, configured: int) -> int | None:
+        return self.interval if self.interval and self.interval_over == configured else None
+
+
+def load(path: Path) -> tuple[ViewState, str | None]:
+    """The saved view, and a one-line note when the file could not be used (the defaults apply then)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ViewState(), None
+    except (OSError, ValueError) as exc:
+        return ViewState(), f"{path}: ignored ({type(exc).__name__}); it is rewritten on the next change"
+    if not isinstance(raw, dict):
+        return ViewState(), f"{path}: ignored (not a JSON object); it is rewritten on the next change"
+    return ViewState(
+        sort=_typed(raw.get("sort"), str),
+        reverse=_typed(raw.get("reverse"), bool),
+        hidden=[h for h in raw.get("hidden", []) if isinstance(h, str)] if isinstance(raw.get("hidden"), list) else [],
+        theme=_typed(raw.get("theme"), str),
+        theme_over=_typed(raw.get("theme_over"), str),
+        interval=_typed(raw.get("interval"), int),
+        interval_over=_typed(raw.get("interval_over"), int),
+    ), None
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if kind is int and isinstance(value, bool):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def save(path: Path, state: ViewState) -> str | None:
+    """Write atomically; a one-line problem if the disk refuses (the view still works, it just won't stick)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".view-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(asdict(state), handle)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        return f"cannot keep the view settings in {path}: {exc.strerror}"
+    return None
