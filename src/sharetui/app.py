@@ -45,7 +45,7 @@ from sharetui.store import Reader, Store, StoreError
 from sharetui.widgets.account_header import HeaderContent
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.toast import Notification, replace_toast
-from sharetui.widgets.video_table import COLUMNS, DEFAULT_SORT, SORTABLE, VideoTable
+from sharetui.widgets.video_table import DEFAULT_SORT, VideoTable
 from sharetui.writer_lock import WriterLock
 
 if TYPE_CHECKING:
@@ -408,13 +408,7 @@ class ShareApp(App[int]):
 
     def _apply_view(self, table: VideoTable) -> None:
         state = self.view_state
-        if state.sort in SORTABLE:
-            table.set_reactive(VideoTable.sort_key, state.sort)
-        if state.reverse is not None:
-            table.set_reactive(VideoTable.sort_reverse, state.reverse)
-        hidden = {key for key in state.hidden if key in {c.key for c in COLUMNS}}
-        if hidden:
-            table.set_hidden(hidden)
+        table.restore_view(state.sort, state.reverse, set(state.hidden))
 
     def remember_view(self) -> None:
         """Keep the sort, hidden columns, theme and interval for the next start (only when they changed)."""

@@ -254,6 +254,7 @@ class VideoTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_sort_key(self) -> None:
+        self._layout_width = -1  # the sorted column is always shown: choose the columns again
         self._reorder()
 
     def watch_sort_reverse(self) -> None:
@@ -337,15 +338,17 @@ class VideoTable(ScrollView, can_focus=True):
             self._layout(self.scrollable_content_region.width)
 
     def _layout(self, width: int) -> None:
-        """Choose the columns that fit, dropping hidden ones and then low-priority ones; the title takes the
+        """Choose the columns that fit, dropping hidden ones and then low-priority ones (never the title or the
+        column the table is sorted by, so its arrow always shows); the title takes the
         rest, and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
         columns = [c for c in COLUMNS if (c.key != "account" or self._show_account)
                    and (c.key == "title" or c.key not in self.hidden)]
         while True:
             fixed = sum(c.width + GAP for c in columns if c.key != "title")
-            if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3:
+            droppable = [c for c in columns if c.key not in ("title", self.sort_key)]  # the sort column stays
+            if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3 or not droppable:
                 break
-            columns.remove(max(columns, key=lambda c: c.priority))
+            columns.remove(max(droppable, key=lambda c: c.priority))
         # A row is: one leading space, then each column followed by a one-cell gap.
         title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
         widths = {c.key: c.width for c in columns}
@@ -357,6 +360,14 @@ class VideoTable(ScrollView, can_focus=True):
         self._layout_width = width
         self._widths = [title_width if c.key == "title" else widths[c.key] for c in columns]
         self._cache.clear()
+
+    def restore_view(self, sort: str | None, reverse: bool | None, hidden: set[str]) -> None:
+        """A kept view (sharetui.view_state), before any data: no re-sort, one layout."""
+        if sort in SORTABLE:
+            self.set_reactive(VideoTable.sort_key, sort)
+        if reverse is not None:
+            self.set_reactive(VideoTable.sort_reverse, reverse)
+        self.set_hidden(hidden & {c.key for c in COLUMNS})
 
     def set_hidden(self, keys: set[str]) -> None:
         """Hide these columns (the title always shows)."""
