@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import gc
 import os
 import signal
 import sys
@@ -23,8 +22,8 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from sharetui import config as config_module
+from sharetui import idle_gc, view_state
 from sharetui import text as fmt
-from sharetui import view_state
 from sharetui.config import ThemeError
 from sharetui.messages import (
     AlertsArrived,
@@ -54,10 +53,6 @@ if TYPE_CHECKING:
     from sharetui.baseline import Baseline
     from sharetui.poller import Poller
 
-GC_THRESHOLDS = (5_000, 10, 1_000_000)  # young generations as usual; the full pass only when idle
-IDLE_GC_CHECK = 5.0  # seconds between looks for an idle moment
-IDLE_AFTER = 3.0  # seconds without input that make a moment idle
-FULL_GC_EVERY = 60.0  # at most one full collection a minute
 ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
 FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
 INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
@@ -134,8 +129,8 @@ class ShareApp(App[int]):
                                       lock=lock)
         self.store = self.service.store
         # How the user left the monitor last time: sort, hidden columns, theme, interval.
-        self._view_path = self.store.path.with_name(view_state.FILE_NAME)
-        self.view_state, self._view_problem = view_state.load(self._view_path)
+        self._views = view_state.ViewKeeper(self.store.path.with_name(view_state.FILE_NAME))
+        self.view_state = self._views.state
         if not os.environ.get("TEXTUAL_THEME") and (kept := self.view_state.theme_for(theme)) in self.available_themes:
             self.theme = kept
         self.sources = self.service.sources
@@ -154,10 +149,8 @@ class ShareApp(App[int]):
         self._table: VideoTable | None = None  # the dashboard's table, once mounted (workers prepare for it)
         self._partial = False  # what is shown is the first frame's partial load
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
-        self._last_input = 0.0  # monotonic: the last key, click or scroll
+        self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
-        self._saved_view: view_state.ViewState | None = None
-        self._last_full_gc = time.monotonic()
         self._follow_timer: Timer | None = None
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
@@ -191,8 +184,8 @@ class ShareApp(App[int]):
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
 
     def on_mount(self) -> None:
-        if self._view_problem:
-            self.notify(self._view_problem, severity="warning", markup=False)
+        if self._views.problem:
+            self.notify(self._views.problem, severity="warning", markup=False)
         self.set_interval(1.0, self.refresh_status)
         self._watch_terminal()
         self.load_cached()
@@ -277,32 +270,16 @@ class ShareApp(App[int]):
             self.call_after_refresh(self._follow, True)
 
     def _resume_collection(self) -> None:
-        """The first frame is up: collect garbage again (`sharetui` pauses it while starting), with the
-        start-up's long-lived objects frozen out of every later collection."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-        # A poll lands 10,000 rows at a time: with the default thresholds (700, 10, 10) that triggers full
-        # collections (30-60 ms each, GIL held, event loop stalled) several times per poll, whichever
-        # thread allocates. Young objects are still collected often and cheaply; full passes run only
-        # while nobody is typing and nothing is loading (_collect_when_idle), where a pause is unseen.
-        gc.set_threshold(*GC_THRESHOLDS)
-        self.set_interval(IDLE_GC_CHECK, self._collect_when_idle)
+        self._collector.start()
+        self.set_interval(idle_gc.CHECK_EVERY, self._collect_when_idle)
 
     def on_event(self, event: events.Event):  # noqa: ANN201 - Textual's handler returns an awaitable
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
-            self._last_input = time.monotonic()
+            self._collector.saw_input()
         return super().on_event(event)
 
     def _collect_when_idle(self) -> None:
-        """The full garbage collection the thresholds leave out, when a pause cannot be noticed."""
-        now = time.monotonic()
-        if now - self._last_input < IDLE_AFTER or now - self._last_full_gc < FULL_GC_EVERY:
-            return
-        if self.polling or any(worker.is_running for worker in self.workers):
-            return
-        self._last_full_gc = now
-        gc.collect()
+        self._collector.tick(busy=self.polling or any(worker.is_running for worker in self.workers))
 
     @property
     def live(self) -> bool:
@@ -415,16 +392,11 @@ class ShareApp(App[int]):
         table = getattr(self, "_table", None)  # (the theme is set while the app is being built)
         if table is None:
             return
-        state = view_state.ViewState(
+        problem = self._views.keep(view_state.ViewState(
             sort=table.sort_key, reverse=table.sort_reverse, hidden=sorted(table.hidden),
             theme=self.theme, theme_over=self.config["ui.theme"],
-            interval=self.interval, interval_over=self.config["poll.interval"])
-        if state == self._saved_view:
-            return
-        self._saved_view = state
-        problem = view_state.save(self._view_path, state)
-        if problem and problem != self._view_problem:
-            self._view_problem = problem
+            interval=self.interval, interval_over=self.config["poll.interval"]))
+        if problem:
             self.notify(problem, severity="warning", markup=False)
 
     def watch_theme(self) -> None:

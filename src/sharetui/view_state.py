@@ -79,3 +79,24 @@ def save(path: Path, state: ViewState) -> str | None:
     except OSError as exc:
         return f"cannot keep the view settings in {path}: {exc.strerror}"
     return None
+
+
+class ViewKeeper:
+    """The view file of one cache: what it held at start, and writes of changes only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.state, self.problem = load(path)
+        self._saved: ViewState | None = None
+
+    def keep(self, state: ViewState) -> str | None:
+        """Write `state` if it differs from the last one written; a one-line problem the first time the disk
+        refuses (None otherwise, also when nothing changed)."""
+        if state == self._saved:
+            return None
+        self._saved = state
+        problem = save(self.path, state)
+        if problem is None or problem == self.problem:
+            return None
+        self.problem = problem
+        return problem
