@@ -85,3 +85,30 @@ def test_compare(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=compare_three)
 
+
+
+def test_alerts_list(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_alerts(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_alerts)
+
+
+def test_column_picker(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_picker(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_picker)
+
+
+def test_help_at_40_columns(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    async def open_help(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(40, 30), run_before=open_help)
