@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -79,6 +80,8 @@ class CompareScreen(Screen):
         # The usual of the first video's account (the accounts may differ in the all-accounts view).
         usual = view.baseline_for(rows[0].account or view.accounts[0].key) if rows else None
         styles = [STYLES[i % len(STYLES)] for i in range(len(rows))]
+        if os.environ.get("NO_COLOR"):  # greyscale makes some colours near-black: the glyphs tell them apart
+            styles = [(glyph, "white") for glyph, _ in styles]
         self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest), title="cumulative shares by age",
                                       styles=styles, legend=False, log=self.log_scale)
         # The legend, outside the plot: each video's glyph, then its figures; widths count terminal cells, so

@@ -3,6 +3,7 @@ usual (median and p90 at the same age), and shares gained per interval with date
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from textual_plotext import PlotextPlot
@@ -83,8 +84,9 @@ class AgeChart(PlotextPlot):
             pairs = [(a / scale, v) for a, v in zip(curve.ages, curve.values, strict=True) if v > 0 or not log]
             return [a for a, _ in pairs], [v for _, v in pairs]
 
+        plain = bool(os.environ.get("NO_COLOR"))  # greyscale: no colour that would turn near-black
         for curve in usual:
-            colour = COLOURS.get(curve.label)
+            colour = None if plain else COLOURS.get(curve.label)
             xs, ys = points(curve)
             plt.plot(xs, ys, label=curve.label if legend else None, marker=GLYPHS.get(curve.label, "•"),
                      **({"color": colour} if colour else {}))
@@ -96,7 +98,7 @@ class AgeChart(PlotextPlot):
                 glyph, colour = styles[index]
                 plt.plot(xs, ys, label=label, marker=glyph, color=colour)
             else:
-                plt.plot(xs, ys, label=label, marker="braille")
+                plt.plot(xs, ys, label=label, marker="braille", **({"color": "white"} if plain else {}))
         if log:
             plt.yscale("log")
         else:
