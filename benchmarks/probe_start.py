@@ -14,13 +14,25 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 STARTED = time.perf_counter()
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. Not ru_maxrss: Linux carries the parent's high-water mark across
+    fork+exec into it, so a probe started by a benchmark process that just built a 10,000-video cache
+    would report that process's memory (measured: 682 MB for a probe whose own peak is 121 MB)."""
+    status = Path("/proc/self/status")
+    if status.exists():  # Linux
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # elsewhere (with that caveat)
+
+
 def report(**extra: float) -> None:
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": time.perf_counter() - STARTED, "rss_mb": rss_mb, **extra}))
+    print(json.dumps({"seconds": time.perf_counter() - STARTED, "rss_mb": peak_rss_mb(), **extra}))
 
 
 async def bare() -> None:
