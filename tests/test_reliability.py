@@ -88,7 +88,7 @@ def test_readers_never_see_database_is_locked(data_dir: Path) -> None:
     out, err = poller.communicate(timeout=20)
     assert not errors, errors
     assert reads[0] > 20
-    assert out.count("DEMO") >= 3  # the poller kept writing meanwhile
+    assert out.count("DEMO") >= 2  # the poller kept writing meanwhile (two more sweeps at 5 s)
     sweeps_are_consistent(data_dir / "sharetui.sqlite3")
 
 
