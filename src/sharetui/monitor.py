@@ -315,6 +315,9 @@ class MonitorService:
         self.store.close()
 
 
+ScreenReader = Reader | Store  # what screens read history through (they never import the store)
+
+
 @dataclass
 class ScreenData:
     """What screens read, handed down to them: the latest rows, the usual curves, history queries through

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import webbrowser
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,7 +28,7 @@ from sharetui.widgets.spark import SparkBars
 from sharetui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from sharetui.monitor import ScreenData
+    from sharetui.monitor import ScreenData, ScreenReader
 
 CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
 RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
@@ -43,6 +45,23 @@ class VideoData:
     first_at: int | None = None  # when the video's history begins
     now: int = 0
     age_curve: tuple[list[float], list[int]] | None = None  # for the chart, read with the rest when it is on
+
+
+# One thread for a video's first read: it starts before the screen is composed (VideoScreen._start_early).
+EARLY_READS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-read")
+
+
+def read_video(reader: ScreenReader, row: VideoRow, now: int, name: str, span: int, width: int,
+               with_chart: bool) -> VideoData:
+    """One video's history over a range, as the screen shows it (runs in a thread, never on the loop)."""
+    first = reader.first_snapshot_at(row.vid)
+    if not span:
+        span = max(3600, now - min(row.posted_at, first if first is not None else now))
+    bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
+    series = reader.video_series(row.vid, bounds)
+    changes = {metric: reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
+    curve = reader.age_curve(row.vid, row.posted_at, now) if with_chart else None
+    return VideoData(row, name, bounds[0], bounds[-1], series, changes, first, now, curve)
 
 
 class VideoScreen(Screen):
@@ -150,6 +169,8 @@ class VideoScreen(Screen):
         self.range_index = 1  # 24 h: the question people ask first
         self._data: VideoData | None = None
         self.chart_mode = False
+        self._early: Future[VideoData] | None = None
+        self._start_early()
 
     def compose(self) -> ComposeResult:
         # Everything but the status line and keys scrolls (↑ ↓ pgup pgdn home end): at 40×12 or with charts
@@ -177,7 +198,10 @@ class VideoScreen(Screen):
         self.query_one("#video-body").focus()
         self._show_mode()
         self._show_head()
-        self.load()
+        if self._early is not None:
+            self._early.add_done_callback(self._early_done)
+        else:
+            self.load()
         self.post_message(StatusWanted())
 
     def on_resize(self) -> None:
@@ -199,22 +223,41 @@ class VideoScreen(Screen):
 
     @work(thread=True, exclusive=True, group="video-history")
     def _read(self, row: VideoRow, now: int, name: str, span: int, width: int, with_chart: bool) -> None:
-        reader = self.data.reader
         try:
-            first = reader.first_snapshot_at(row.vid)
-            if not span:
-                span = max(3600, now - min(row.posted_at, first if first is not None else now))
-            bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
-            series = reader.video_series(row.vid, bounds)
-            changes = {metric: reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
-            curve = reader.age_curve(row.vid, row.posted_at, now) if with_chart else None
+            data = read_video(self.data.reader, row, now, name, span, width, with_chart)
         except StoreError as exc:
             self.app.call_from_thread(self.notify, f"cannot read this video's history: {exc}", severity="error",
                                       markup=False)
             return
-        data = VideoData(row, name, bounds[0], bounds[-1], series, changes, first, now, curve)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._apply, data)
+
+    def _start_early(self) -> None:
+        """The first read starts as the screen is made, in a thread, so it overlaps composing the screen."""
+        view = self.data
+        try:
+            size = self.app.size
+        except RuntimeError:  # (Textual's NoActiveAppError) made outside a running app: on_mount reads
+            return
+        row = view.row(self.row.id) or self.row
+        name, span = RANGES[self.range_index]
+        width = max(12, min(120, size.width - 52))
+        chart = size.height >= CHART_MIN_HEIGHT
+        self._early = EARLY_READS.submit(read_video, view.reader, row, int(view.clock()), name, span, width, chart)
+
+    def _early_done(self, future: Future[VideoData]) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.call_later(self._apply_early, future)
+        else:
+            self.app.call_from_thread(self._apply_early, future)
+
+    def _apply_early(self, future: Future[VideoData]) -> None:
+        if self._data is not None or not self.is_attached:
+            return  # a newer read (another range, n/p) already showed, or the screen is gone
+        try:
+            self._apply(future.result())
+        except StoreError as exc:
+            self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.load()
