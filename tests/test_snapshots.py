@@ -68,47 +68,31 @@ def test_video_screen_with_charts(snap_compare, tmp_path: Path) -> None:  # noqa
     assert snap_compare(demo_app(tmp_path), terminal_size=(120, 48), run_before=open_top_gainer)
 
 
-def test_help(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    async def open_help(pilot) -> None:  # noqa: ANN001
+def pressing(*keys: str):  # noqa: ANN201 - a run_before for snap_compare
+    """Settle, press `keys`, settle again: the screen those keys lead to, once its data is in."""
+    async def run_before(pilot) -> None:  # noqa: ANN001
         await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await pilot.press(*keys)
+        await settle(pilot)
 
-    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_help)
+    return run_before
+
+
+def test_help(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=pressing("question_mark"))
 
 
 def test_compare(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    async def compare_three(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        await pilot.press("home", "m", "m", "m", "c")
-        await settle(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=compare_three)
-
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=pressing("home", "m", "m", "m", "c"))
 
 
 def test_alerts_list(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    async def open_alerts(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        await pilot.press("A")
-        await settle(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_alerts)
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=pressing("A"))
 
 
 def test_column_picker(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    async def open_picker(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        await pilot.press("C")
-        await pilot.pause()
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=open_picker)
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=pressing("C"))
 
 
 def test_help_at_40_columns(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
-    async def open_help(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=(40, 30), run_before=open_help)
+    assert snap_compare(demo_app(tmp_path), terminal_size=(40, 30), run_before=pressing("question_mark"))

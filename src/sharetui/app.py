@@ -378,7 +378,7 @@ class ShareApp(App[int]):
         """In a worker thread: the data with the table's update and the header's text worked out, so a poll
         landing on 10,000 rows costs the event loop a swap (the table only reads its state here)."""
         table = self._table
-        prepared = table.prepare(data.rows, data.now) if table is not None and not data.partial else None
+        prepared = table.prepare(data.rows, data.now) if table is not None else None
         return DashboardLoaded(data, prepared, HeaderContent.of(data))
 
     # -- the view, kept across restarts -----------------------------------------------------------

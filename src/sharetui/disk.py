@@ -32,6 +32,12 @@ def condition(folder: Path) -> str | None:
     return None
 
 
+def of_sqlite(folder: Path, message: str) -> str | None:
+    """"read-only" or "full" for an SQLite failure under `folder` (SQLite says "database or disk is full"
+    when a page limit or the disk runs out), else None: then the message itself is the reason."""
+    return condition(folder) or ("full" if "full" in message else None)
+
+
 def of_errno(number: int | None) -> str | None:
     if number in _READ_ONLY:
         return "read-only"

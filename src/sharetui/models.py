@@ -15,6 +15,7 @@ METRICS = ("shares", "views", "likes", "comments")
 UNKNOWN = -1  # a count a source could not tell (null, missing, not a number): the previous value is kept
 COUNT_MAX = 10**15  # counts are saturated here: sums over any account stay inside SQLite's 64-bit integers
 COUNT_ORDER = ("views", "likes", "comments", "shares")  # the order of VideoCounts.counts() and stored counts
+UNKNOWN_BIT = {metric: 1 << i for i, metric in enumerate(COUNT_ORDER)}  # in the stored `unknown` mask
 
 
 def unknown_bits(counts: tuple[int | None, ...]) -> int:
@@ -123,7 +124,7 @@ class VideoRow:
 
     def known(self, metric: str) -> int | None:
         """The latest count of `metric`, or None while no source has told it."""
-        if self.unknown & (1 << COUNT_ORDER.index(metric)):
+        if self.unknown & UNKNOWN_BIT[metric]:
             return None
         return int(getattr(self, metric))
 

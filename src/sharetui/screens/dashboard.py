@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sharetui import text as fmt
 from sharetui.messages import DashboardReady, OpenVideo, StatusWanted, ViewChanged
 from sharetui.models import DashboardData
 from sharetui.widgets.account_header import AccountHeader, HeaderContent
@@ -120,7 +121,7 @@ class DashboardScreen(Screen):
         """Hide or show videos gone from TikTok (made private or removed); their history stays."""
         self.table.hide_gone = not self.table.hide_gone
         gone = self.table.gone_count
-        self.notify(f"{'Hiding' if self.table.hide_gone else 'Showing'} {gone} gone video{'s' * (gone != 1)}.")
+        self.notify(f"{'Hiding' if self.table.hide_gone else 'Showing'} {fmt.plural(gone, 'gone video')}.")
         self.post_message(StatusWanted())
 
     def action_mark(self) -> None:

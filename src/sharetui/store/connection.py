@@ -145,9 +145,7 @@ class Connection:
                 self._db.execute("PRAGMA cache_size = -32000")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
-            problem = None if str(path) == ":memory:" else disk.condition(self.path.parent)
-            if problem is None and "full" in str(exc):
-                problem = "full"
+            problem = None if str(path) == ":memory:" else disk.of_sqlite(self.path.parent, str(exc))
             if problem is not None and not (read_only and problem == "full"):
                 raise StoreError(f"{self.path}: cannot open the cache: {disk.advice(self.path.parent, problem)}") from None
             raise StoreError(
@@ -239,7 +237,7 @@ class Connection:
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
-                problem = disk.condition(self.path.parent) or ("full" if "full" in str(exc) else None)
+                problem = disk.of_sqlite(self.path.parent, str(exc))
                 reason = disk.advice(self.path.parent, problem) if problem else str(exc)
                 raise StoreError(f"{self.path}: cannot write the cache: {reason}") from None
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sharetui.models import COUNT_ORDER
+from sharetui.models import COUNT_ORDER, UNKNOWN_BIT
 from sharetui.store.connection import Connection
 
 # How an export names an account: its @username when known, else its key ("demo", "tiktok:<open_id>").
 ACCOUNT_NAME = "COALESCE(NULLIF(a.username, ''), v.account)"
 # A count no source has told yet (models.unknown_bits) is exported empty (CSV) or null (JSON), never 0.
-KNOWN_COUNTS = ", ".join(f"CASE WHEN v.unknown & {1 << i} THEN NULL ELSE v.{name} END"
-                         for i, name in enumerate(COUNT_ORDER))
+KNOWN_COUNTS = ", ".join(f"CASE WHEN v.unknown & {UNKNOWN_BIT[name]} THEN NULL ELSE v.{name} END"
+                         for name in COUNT_ORDER)
 
 
 class ExportQueries(Connection):

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sharetui.figures import HOUR, Gain, window_gain
-from sharetui.models import METRICS, Account, AgedVideo, Series, VideoRow
+from sharetui.models import METRICS, UNKNOWN_BIT, Account, AgedVideo, Series, VideoRow
 from sharetui.store.connection import Connection
 from sharetui.timeseries import DAY, bucket, bucket_bounds
 
-SHARES_UNKNOWN = 1 << 3  # models.unknown_bits for shares (COUNT_ORDER's last)
+SHARES_UNKNOWN = UNKNOWN_BIT["shares"]
 
 if TYPE_CHECKING:
     from sharetui.alerts import Before
@@ -66,12 +66,12 @@ class Reads(Connection):
     def summary(self, account_key: str) -> tuple[int, int, int, int, int]:
         """(listed videos, gone videos, shares, views, likes) of the account's listed videos' known counts:
         the header's totals without loading every row."""
-        known = "SUM(CASE WHEN gone_at IS NULL AND unknown & {bit} = 0 THEN {column} ELSE 0 END)"
+        known = ", ".join(f"SUM(CASE WHEN gone_at IS NULL AND unknown & {UNKNOWN_BIT[m]} = 0 THEN {m} ELSE 0 END)"
+                          for m in ("shares", "views", "likes"))
         with self._reading():
             row = self._db.execute(
-                f"""SELECT COUNT(*) - COUNT(gone_at), COUNT(gone_at), {known.format(bit=8, column='shares')},
-                           {known.format(bit=1, column='views')}, {known.format(bit=2, column='likes')}
-                    FROM videos WHERE account = ?""", (account_key,)).fetchone()
+                f"SELECT COUNT(*) - COUNT(gone_at), COUNT(gone_at), {known} FROM videos WHERE account = ?",
+                (account_key,)).fetchone()
         return (row[0], row[1], row[2] or 0, row[3] or 0, row[4] or 0)
 
     def _video_rows(self, tail: str, params: tuple) -> list[VideoRow]:

@@ -223,8 +223,9 @@ class Writes(Connection):
                     else:
                         added += self._insert_snapshot(db, int(cursor.lastrowid or 0), item.at, counts)
                     continue
-                vid, updated_at, stored_unknown, *stored = found
-                title = found[7] or item.title
+                vid, updated_at, stored_unknown, *stored_counts, stored_title = found
+                stored = tuple(stored_counts)
+                title = stored_title or item.title
                 if live_from is not None and item.at >= live_from:
                     covered += 1  # live polls saw this moment: their counts stay
                     continue
@@ -233,9 +234,9 @@ class Writes(Connection):
                     if item.at < updated_at:
                         skipped += 1
                         continue
-                    counts = tuple(v if v is not None else old for v, old in zip(reported, stored[:4], strict=True))
+                    counts = tuple(v if v is not None else old for v, old in zip(reported, stored, strict=True))
                     unknown = stored_unknown & unknown_bits(reported)
-                    if (counts, unknown) == (tuple(stored[:4]), stored_unknown):
+                    if (counts, unknown) == (stored, stored_unknown):
                         continue  # nothing new: importing the same file twice changes nothing
                     db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
                                   unknown = ?, updated_at = ? WHERE vid = ?""",
