@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("--once", action="store_true", help="one sweep, then exit")
     poll.add_argument("--demo", action="store_true", help="use the built-in demo account")
     poll.add_argument("--interval", type=int, metavar="SECONDS", help="override poll.interval for this run (5 to 86400, as in the config)")
+    poll.add_argument("--metrics", metavar="[HOST:]PORT",
+                      help="serve Prometheus metrics at http://HOST:PORT/metrics while polling (host 127.0.0.1 "
+                      "unless given; overrides poll.metrics)")
 
     export = commands.add_parser("export", help="export cached counts as CSV or JSON",
                                  description="Latest counts per video, or every stored snapshot with --history.")
@@ -306,6 +310,14 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     problem = check(interval) if check is not None else None
     if problem:  # the same rule as poll.interval in the config and the monitor's +/-
         raise CliError(f"--interval {problem} seconds (got {interval})", EXIT_USAGE)
+    metrics_at = None
+    if args.metrics or config["poll.metrics"]:
+        from sharetui.metrics import MetricsError, parse_address
+
+        try:
+            metrics_at = parse_address(args.metrics or config["poll.metrics"])
+        except MetricsError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
     lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
                         "so there is no need for a second poller")
     store = open_store()
@@ -316,12 +328,19 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         lock.release()
         raise
     stop = threading.Event()
+    try:
+        metrics = _metrics_server(metrics_at, service) if metrics_at else None
+    except SharetuiError:
+        service.close()
+        raise
 
     def request_stop(signum: int, _frame: object) -> None:
         stop.set()
         service.stop()  # a long back-fill ends at its next committed batch
 
     def report(outcome: AccountOutcome) -> None:
+        if metrics is not None:
+            metrics.health.record(outcome.key, outcome, outcome.duration, time.time())
         if outcome.result is None:
             _error(f"poll failed ({outcome.label}): {outcome.error}")
             return
@@ -340,6 +359,8 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         while True:
             started = time.monotonic()
             cycle = service.poll_cycle(each=report)
+            if metrics is not None:
+                metrics.health.cycle_done()
             failed |= any(o.result is None for o in cycle.outcomes)
             if args.once or stop.is_set():
                 if args.once and not stop.is_set():
@@ -352,7 +373,29 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if metrics is not None:
+            metrics.server.close()
         service.close()
+
+
+@dataclass
+class _Metrics:
+    server: Any  # sharetui.metrics.MetricsServer (loaded only when metrics are on)
+    health: Any  # sharetui.metrics.PollHealth
+
+
+def _metrics_server(address: tuple[str, int], service: Any) -> _Metrics:
+    """Start `poll --metrics` (when metrics are off, nothing of them is even imported)."""
+    from sharetui.metrics import Collector, MetricsServer, PollHealth, is_loopback
+
+    host, _port = address
+    health = PollHealth()
+    server = MetricsServer(address, Collector(service.store.path, service.sources, health))
+    print(f"serving Prometheus metrics at {server.url}", file=sys.stderr, flush=True)
+    if not is_loopback(host):
+        print(f"warning: metrics on {host} can be read by anyone who reaches it (video ids, titles and "
+              "counts); prefer 127.0.0.1 and a local Prometheus", file=sys.stderr)
+    return _Metrics(server, health)
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:

@@ -99,6 +99,21 @@ def _command_line(value: Any) -> str | None:
     return None
 
 
+def host_and_port(text: str, default_host: str = "127.0.0.1") -> tuple[str, int] | None:
+    """`PORT`, `HOST:PORT` or `[IPv6]:PORT` as (host, port), `default_host` when none is given; None when
+    it is neither."""
+    host, _, port = text.strip().rpartition(":")
+    if not port.isdigit() or not 1 <= int(port) <= 65_535:
+        return None
+    return host.strip("[]") or default_host, int(port)
+
+
+def _metrics_address(value: Any) -> str | None:
+    if not value or host_and_port(value):
+        return None
+    return 'must be PORT or HOST:PORT (e.g. 9464 or 127.0.0.1:9464), or "" for off'
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -106,6 +121,9 @@ SETTINGS: dict[str, Setting] = {
                 "auto (TikTok when connected, else imported Studio data, else the demo), demo, tiktok or studio",
                 _one_of("auto", "demo", "tiktok", "studio")),
         Setting("poll.interval", int, 60, "seconds between polls", _between(5, 86_400)),
+        Setting("poll.metrics", str, "",
+                "serve Prometheus metrics from `sharetui poll` on PORT or HOST:PORT (loopback unless a host "
+                "is given); \"\" is off", _metrics_address),
         Setting("demo.videos", int, 40, "number of videos in the demo account", _between(1, 10_000)),
         Setting("demo.history_days", int, 60, "days of history the demo backfills on first use",
                 _between(0, 365)),

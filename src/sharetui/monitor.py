@@ -95,6 +95,9 @@ class AccountOutcome:
     result: SweepResult | None
     error: str | None = None
     needs_login: bool = False
+    kind: str = ""  # what kind of failure (SourceError.kind, "cache", "stopped"); "" when it worked
+    key: str = ""  # the account's key
+    duration: float = 0.0  # seconds the sweep took
 
 
 @dataclass(frozen=True)
@@ -185,16 +188,19 @@ class MonitorService:
             if poller.stop.is_set():
                 break
             label = poller.source.account().label
+            started = time.monotonic()
             try:
                 outcome = AccountOutcome(label, poller.sweep())
             except SourceError as exc:
-                outcome = AccountOutcome(label, None, str(exc), exc.needs_login)
+                outcome = AccountOutcome(label, None, str(exc), exc.needs_login, exc.kind)
             except Stopped as exc:
-                outcome = AccountOutcome(label, None, str(exc))
+                outcome = AccountOutcome(label, None, str(exc), kind="stopped")
             except StoreError as exc:
                 # Disk full, read-only directory...: the sweep's transaction was rolled back, nothing is
                 # half-written; the next cycle tries again, since space may come back.
-                outcome = AccountOutcome(label, None, f"cannot write the cache: {exc}")
+                outcome = AccountOutcome(label, None, f"cannot write the cache: {exc}", kind="cache")
+            outcome = dataclasses.replace(outcome, key=poller.source.account().key,
+                                          duration=time.monotonic() - started)
             outcomes.append(outcome)
             if each is not None:
                 each(outcome)

@@ -119,7 +119,7 @@ class Poller:
             # Written now, this sweep would sit before history already stored: out of order, and the
             # gains between would be nonsense. Nothing is written until the clock is right again.
             raise SourceError(f"this machine's clock ({_utc(now)}) is earlier than the last stored sweep "
-                              f"({_utc(last)}); nothing was written: check the system clock")
+                              f"({_utc(last)}); nothing was written: check the system clock", kind="clock")
         full = self.sweeps % self.full_sweep_every == 0
         sweep = self.source.fetch(now, full=full)
         if sweep.clock_offset is not None and abs(sweep.clock_offset) > CLOCK_TOLERANCE:
@@ -128,7 +128,7 @@ class Poller:
             side = "ahead of" if sweep.clock_offset < 0 else "behind"
             off = duration(round(abs(sweep.clock_offset) / 60) * 60)
             raise SourceError(f"this machine's clock is {off} {side} TikTok's; nothing was written: set the "
-                              "system clock right (e.g. enable NTP)")
+                              "system clock right (e.g. enable NTP)", kind="clock")
         if not sweep.error:
             self.sweeps += 1  # a full sweep that failed is tried again next time, not skipped for a cycle
         before = self.store.video_states(sweep.account.key) if self.rules else {}
@@ -147,7 +147,7 @@ class Poller:
                 result = dataclasses.replace(result, alert_problems=late + result.alert_problems)
         if sweep.error:
             # The pages that arrived are stored; the failure is still reported.
-            raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)")
+            raise SourceError(f"{sweep.error} (kept {len(sweep.videos)} videos read before it)", kind="incomplete")
         return result
 
     def _alerts(self, result: SweepResult, account: Account, now: int, before: dict[str, alert_rules.Before],

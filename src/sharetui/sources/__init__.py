@@ -18,12 +18,14 @@ from sharetui.models import Account, Sweep, VideoCounts
 class SourceError(SharetuiError):
     """A fetch failed; the message is one line for the user (with TikTok's log_id where there is one).
 
-    `needs_login` means retrying is pointless until the user logs in again.
+    `needs_login` means retrying is pointless until the user logs in again. `kind` names the failure for
+    counting (the poller's metrics): login, rate_limited, server, network, clock, incomplete or source.
     """
 
-    def __init__(self, message: str, *, needs_login: bool = False) -> None:
+    def __init__(self, message: str, *, needs_login: bool = False, kind: str = "source") -> None:
         super().__init__(message)
         self.needs_login = needs_login
+        self.kind = "login" if needs_login else kind
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ class Source(Protocol):
     kind: str  # "demo", "tiktok" or "studio"
     live: bool  # False: nothing to poll (imported data)
     meta_keys: tuple[str, ...]  # cache meta values `backfill` needs
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests made to the source's service so far (0 for a source with none)."""
+        ...
 
     def account(self) -> Account:
         """The account as last known (may be a placeholder before the first fetch)."""

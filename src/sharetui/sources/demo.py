@@ -160,6 +160,7 @@ class DemoSource:
     kind = "demo"
     live = True
     meta_keys: tuple[str, ...] = ("demo.anchor", "demo.signature")
+    requests_sent = 0  # simulated: nothing leaves the machine
 
     def __init__(self, *, seed: int = 7, videos: int = 40, history_days: int = 60) -> None:
         self.seed = seed

@@ -12,6 +12,7 @@ class ImportedSource:
     kind = "studio"
     live = False  # nothing to poll: the monitor shows what imports stored
     meta_keys: tuple[str, ...] = ()
+    requests_sent = 0
 
     def account(self) -> Account:
         return ACCOUNT

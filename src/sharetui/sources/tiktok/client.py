@@ -35,7 +35,9 @@ class TikTokError(SourceError):
     def __init__(self, message: str, *, code: str = "", log_id: str = "", status: int = 0,
                  needs_login: bool = False, transient: bool = False) -> None:
         detail = f"{message} (log_id {log_id})" if log_id else message
-        super().__init__(detail, needs_login=needs_login)
+        kind = ("rate_limited" if status == 429 or code == "rate_limit_exceeded" else "server" if status >= 500
+                else "network" if transient and not status else "source")
+        super().__init__(detail, needs_login=needs_login, kind=kind)
         self.code = code
         self.log_id = log_id
         self.status = status

@@ -76,6 +76,10 @@ class TikTokSource:
         self._unsaved: Credentials | None = None  # rotated tokens not on disk yet
         self.save_problem: str | None = None  # one line, while tokens are held in memory only
 
+    @property
+    def requests_sent(self) -> int:
+        return self.client.requests_sent
+
     @classmethod
     def from_config(cls, config: Config, name: str = creds_store.DEFAULT_ACCOUNT,
                     limiter: RateLimiter | None = None) -> TikTokSource:
