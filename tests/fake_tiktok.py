@@ -93,6 +93,10 @@ class FakeTikTok:
         # Misbehaving lists: "truncated" answers an empty first page with has_more false; "stuck" sends
         # empty pages with has_more true forever (each with a slightly older cursor).
         self.list_mode: str | None = None
+        # A cursor that does not move on, from the second page on, while has_more stays true: "same" (the
+        # cursor asked with), "later" (a later one) or "null".
+        self.cursor_fault: str | None = None
+        self.cursor_fault_after = 0  # ...once this many videos were listed
         self.faults: deque[str] = deque()  # upcoming injected faults for API/token calls
         self.fault_rate = 0.0  # or: this share of calls gets a random fault from RANDOM_FAULTS
         self.data_fault_rate = 0.0  # this share of video pages gets a random fault from DATA_FAULTS
@@ -465,6 +469,9 @@ class FakeTikTok:
                         listed.append(dict(listed[0]))
                     elif hostile == "truncated":
                         return self._ok({"videos": [], "cursor": 0, "has_more": False})
+                listed_before = len(fake.users[token.open_id].videos) - len(videos)
+                if fake.cursor_fault and cursor is not None and has_more and listed_before >= fake.cursor_fault_after:
+                    next_cursor = {"same": cursor, "later": cursor + 60_000, "null": None}[fake.cursor_fault]
                 return self._ok({"videos": listed, "cursor": next_cursor, "has_more": has_more})
 
             def _video_query(self, q: dict[str, str], body: bytes) -> None:

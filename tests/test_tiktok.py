@@ -313,6 +313,31 @@ def test_answers_that_fall_short_are_incomplete_and_bounded(fake: FakeTikTok, tm
     assert not any(r.gone for r in store.dashboard(source.account().key, int(time.time())))
 
 
+@pytest.mark.parametrize("fault", ["same", "later", "null"])
+def test_an_unfinished_list_marks_nothing_gone(fault: str, tmp_path: Path, store: Store) -> None:
+    """has_more true with a cursor that does not move on (the same, a later one, or none) is an unfinished
+    list: the sweep is incomplete and says so, and none of the videos it did not reach is gone or alerted."""
+    from sharetui import alerts as alert_rules
+    from sharetui.config import Config
+    from tests.fake_tiktok import make_videos
+
+    with FakeTikTok(videos=0) as fake:
+        fake.user.videos = make_videos(110)
+        # Without the stats scope there is no profile count to compare with: only the cursor can tell.
+        fake.grant_scopes = ["user.info.basic", "user.info.profile", "video.list"]
+        source, _ = login(fake, tmp_path)
+        poller = Poller(store, source, clock=time.time, rules=alert_rules.Rules.from_config(Config()))
+        assert poller.sweep().videos == 110
+        fake.cursor_fault, fake.cursor_fault_after = fault, 60
+        with pytest.raises(SourceError, match="no cursor that moves on"):
+            poller.sweep()
+        rows = store.dashboard(source.account().key, int(time.time()))
+        assert len(rows) == 110 and not any(r.gone for r in rows)
+        assert [a for a in store.alerts() if a.rule == "gone"] == []
+        fake.cursor_fault = None
+        assert poller.sweep().gone == 0
+
+
 def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path: Path, store: Store) -> None:
     """TikTok rotates the refresh token on every refresh; when saving it fails (disk full), the new token
     is kept in memory, every sweep still works and says so in one line, and it is saved once space is back."""

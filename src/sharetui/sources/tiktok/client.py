@@ -269,8 +269,7 @@ class TikTokClient:
         next_cursor = data.get("cursor")
         has_more = data.get("has_more") is True
         if not isinstance(next_cursor, int) or isinstance(next_cursor, bool):
-            next_cursor = None
-            has_more = False  # without a cursor there is no next page to ask for
+            next_cursor = None  # with has_more still true: an unfinished list, which the caller reports
         return [v for v in videos if isinstance(v, dict)], next_cursor, has_more
 
     def video_query(self, access_token: str, fields: list[str], video_ids: list[str]) -> list[dict[str, Any]]:

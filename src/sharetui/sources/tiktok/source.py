@@ -217,8 +217,13 @@ class TikTokSource:
             if has_more and empty >= EMPTY_PAGES:
                 return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False,
                              error=f"TikTok sent {EMPTY_PAGES} empty pages in a row while saying there are more")
-            if not has_more or cursor is None or (page_cursor is not None and cursor >= page_cursor):
+            if not has_more:
                 break
+            if cursor is None or (page_cursor is not None and cursor >= page_cursor):
+                # "More to come" with no way to ask for it: the list is unfinished, not over, so the videos
+                # not read yet are not gone.
+                return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False,
+                             error="TikTok said there were more videos but gave no cursor that moves on")
             if not full and parsed and min(v.posted_at for v in parsed) < now - FRESH_AGE:
                 # A light sweep: the pages of young videos are read; older ones wait for the next full one.
                 return Sweep(account=account, videos=videos, clock_offset=self.client.clock_offset, complete=False)
