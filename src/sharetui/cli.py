@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
@@ -148,14 +149,67 @@ def _version_everywhere(parser: argparse.ArgumentParser) -> None:
                 _version_everywhere(sub)
 
 
+class OutputError(SharetuiError):
+    """Standard output could not be written (a full disk behind `> file`, /dev/full, an I/O error)."""
+
+
+class _GuardedOutput:
+    """Standard output for one command: a failed write or flush becomes one line and exit 1, never a
+    traceback or a silent exit 0 (buffered output fails only at the final flush)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise self._failure(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise self._failure(exc) from None
+
+    def _failure(self, exc: OSError) -> OSError | OutputError:
+        self.failed = True
+        if isinstance(exc, BrokenPipeError):
+            return exc
+        hint = "; free some space or write somewhere else" if exc.errno == errno.ENOSPC else ""
+        return OutputError(f"cannot write the output (standard output): {exc.strerror or exc}{hint}")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _drop_stdout(stream: Any) -> None:
+    """Point the process's stdout at /dev/null, so the interpreter's final flush of what could not be
+    written does not fail (and print a traceback) again. Not for a caller's own stream (tests capture)."""
+    if stream is sys.__stdout__ and stream is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    real = sys.stdout
+    guarded = _GuardedOutput(real)
+    sys.stdout = guarded
     try:
-        return _main(argv)
+        code = _main(argv)  # an OutputError inside is reported there, like any other one-line error
+        if not guarded.failed:
+            sys.stdout.flush()
+        return EXIT_FAIL if guarded.failed and code == EXIT_OK else code
+    except OutputError as exc:
+        _error(str(exc))
+        return exc.exit_code
     except BrokenPipeError:
-        # The reader went away (`sharetui export | head`): stop quietly, as any Unix filter does. Point
-        # stdout at /dev/null so the interpreter's final flush does not raise the same error again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (`sharetui export | head`): stop quietly, as any Unix filter does.
         return 141
+    finally:
+        sys.stdout = real
+        if guarded.failed:
+            _drop_stdout(real)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -222,10 +276,17 @@ def _writer_lock(refusal: str):  # noqa: ANN202
 def _reset_cache() -> None:
     """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
     from sharetui import locations
+    from sharetui.writer_lock import CacheUsers
 
     cache = locations.cache_file()
     lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it before --reset-cache")
+    users = CacheUsers(cache)
     try:
+        if not users.alone():
+            # A monitor (or `serve`, or a command) has the file open: moved aside under it, it would go on
+            # writing into the old file while everything else starts afresh.
+            raise CliError(f"{cache} is open in another sharetui (a monitor, `sharetui serve` or a command); "
+                           "close it, then run --reset-cache again (nothing was moved)")
         if not cache.exists():
             print(f"no cache at {cache}; a fresh one will be created", file=sys.stderr)
             return
@@ -242,6 +303,7 @@ def _reset_cache() -> None:
             raise CliError(f"{cache}: cannot move the cache aside: {disk.explain(cache.parent, exc)}") from None
         print(f"moved the old cache to {target}; a fresh one will be created", file=sys.stderr)
     finally:
+        users.leave()
         lock.release()
 
 
@@ -320,7 +382,11 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
             raise CliError(str(exc), EXIT_USAGE) from None
     lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
                         "so there is no need for a second poller")
-    store = open_store()
+    try:
+        store = open_store()
+    except CliError:
+        lock.release()
+        raise
     try:
         service = MonitorService(config, store=store, sources=open_sources_or_fail(config, args.demo), lock=lock)
     except CliError:
@@ -428,7 +494,11 @@ def _import(config: Config, args: argparse.Namespace) -> int:
             account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
                               username=logged_in.username)
     lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it, import, restart it")
-    store = open_store()
+    try:
+        store = open_store()
+    except CliError:
+        lock.release()
+        raise
     failed = 0
     try:
         for path in args.paths:
@@ -507,13 +577,12 @@ def _export(config: Config, args: argparse.Namespace) -> int:
             if target.is_symlink() or (target.exists() and not target.is_file()):
                 raise CliError(f"{target}: not a regular file (a link, a pipe or a folder); give a file name "
                                "to write, or use stdout (`> {target}`) to write through it", EXIT_USAGE)
-            tmp = target.with_name(target.name + ".part")
+            from sharetui.disk import write_new_file
+
             try:
-                with open(tmp, "w", encoding="utf-8", newline="") as out:
+                with write_new_file(target) as out:
                     count = export.write(out, rows, history=args.history, fmt=args.format)
-                os.replace(tmp, target)
             except OSError as exc:
-                tmp.unlink(missing_ok=True)
                 raise CliError(f"{target}: cannot write the export: {exc.strerror}") from None
             print(f"wrote {count} rows to {target}", file=sys.stderr)
         else:

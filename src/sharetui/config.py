@@ -352,15 +352,13 @@ def write_file(path: Path, values: dict[str, Any]) -> None:
         table[name] = values[key]
     import tomli_w  # only writing needs it
 
-    tmp = path.with_name(path.name + ".tmp")
+    from sharetui.disk import write_new_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # 0600 from the start: the file may hold the client secret.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
+        with write_new_file(path, mode=0o600, binary=True) as handle:
             tomli_w.dump(document, handle)
-        os.replace(tmp, path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the config file: {exc.strerror}") from None
 

@@ -6,9 +6,12 @@ nothing stored is at risk, so the messages say so instead of suggesting `--reset
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 FULL_BELOW = 256 * 1024  # bytes free under which SQLite cannot even start a transaction's journal
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
@@ -58,3 +61,26 @@ def explain(folder: Path, exc: OSError) -> str:
     """An OSError met while writing under `folder`, as advice; its own words when it is neither."""
     problem = of_errno(exc.errno) or condition(folder)
     return advice(folder, problem) if problem else (exc.strerror or str(exc))
+
+
+@contextlib.contextmanager
+def write_new_file(target: Path, *, mode: int = 0o644, binary: bool = False, sync: bool = False) -> Iterator[Any]:
+    """Write `target` whole or not at all, and never through a link: the text goes to a fresh file of a random
+    name beside it (O_EXCL | O_NOFOLLOW, so nothing planted there is followed), then replaces `target`
+    (a link at `target` is replaced, not followed). `mode` (less the umask) applies from the start, so a
+    secret is never readable by others, not even for a moment."""
+    tmp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        out: Any = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with out:
+            yield out
+            out.flush()
+            if sync:
+                os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+

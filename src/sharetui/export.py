@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
@@ -24,20 +25,31 @@ def _records(columns: tuple[str, ...], rows: Iterable[tuple]) -> Iterable[dict]:
 
 
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F], " ")
+# What spreadsheets take as the start of a formula (Excel, LibreOffice, Google Sheets), the full-width forms
+# included, and what they skip before it: white space of any kind and invisible format characters.
+_FORMULA_STARTS = frozenset("=+-@＝＋－＠")
+
+
+def _lead(value: str) -> str:
+    for index, char in enumerate(value):
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return value[index]
+    return ""
 
 
 def neutralise_formula(value: object) -> object:
     """A CSV cell a spreadsheet can only take as data: line breaks and other control characters become
     spaces (a bare carriage return would split the row, and its second half could start a formula), and a
-    cell that starts with = + - @ is quoted with '."""
+    cell whose first visible character starts a formula (= + - @, after any spaces or tabs) is quoted
+    with '."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if not isinstance(value, str):
         return value
-    value = value.translate(_CONTROL)
-    if value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    cleaned = value.translate(_CONTROL)
+    if _lead(cleaned) in _FORMULA_STARTS:
+        return "'" + cleaned
+    return cleaned
 
 
 def write(out: TextIO, rows: Iterable[tuple], *, history: bool, fmt: str) -> int:

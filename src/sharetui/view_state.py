@@ -8,12 +8,12 @@ on the next change), never a reason not to start. No Textual here.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sharetui.disk import write_new_file
 
 FILE_NAME = "view.json"
 
@@ -66,15 +66,8 @@ def save(path: Path, state: ViewState) -> str | None:
     """Write atomically; a one-line problem if the disk refuses (the view still works, it just won't stick)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # (tempfile would cost the start-up 5 ms)
-        try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(asdict(state), handle)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with write_new_file(path) as handle:
+            json.dump(asdict(state), handle)
     except OSError as exc:
         return f"cannot keep the view settings in {path}: {exc.strerror}"
     return None

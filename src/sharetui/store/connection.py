@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sharetui import disk
 from sharetui.errors import StoreError
+from sharetui.writer_lock import CacheUsers
 
 APPLICATION_ID = 0x53485455  # "SHTU": marks a file as a sharetui cache (PRAGMA application_id)
 OUR_TABLES = {"accounts", "videos", "snapshots", "sweeps", "meta"}
@@ -124,11 +125,21 @@ class Connection:
         self.path = Path(path)
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._users = CacheUsers(self.path)
         if str(path) != ":memory:" and not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
                 raise StoreError(f"cannot create the data directory: {disk.explain(self.path.parent, exc)}") from None
+        if str(path) != ":memory:":
+            self._users.join()  # before the file is opened: a reset under way finishes first
+        try:
+            self._open(path, read_only)
+        except BaseException:
+            self._users.leave()
+            raise
+
+    def _open(self, path: Path | str, read_only: bool) -> None:
         try:
             if read_only:
                 self._db = self._open_read_only()
@@ -190,6 +201,7 @@ class Connection:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._users.leave()
 
     def __enter__(self):  # noqa: ANN204 - the concrete class
         return self

@@ -6,14 +6,13 @@ Tokens never leave this module as text for display: `Credentials.__repr__` hides
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sharetui import locations
+from sharetui.disk import write_new_file
 
 
 class CredentialsError(Exception):
@@ -102,17 +101,8 @@ def save(credentials: Credentials, path: Path | None = None) -> None:
     """Write atomically (temp file + rename) with mode 0600, so a crash never leaves half a token."""
     path = path or locations.credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".credentials-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(credentials), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with write_new_file(path, mode=0o600, sync=True) as handle:
+        json.dump(asdict(credentials), handle)
 
 
 def delete(path: Path | None = None) -> bool:
