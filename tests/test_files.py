@@ -119,3 +119,61 @@ def test_output_to_a_full_device_is_one_line_and_exit_1(command: list[str], data
     assert result.returncode == 1, result.stderr
     assert result.stderr == ("sharetui: error: cannot write the output (standard output): No space left on "
                              "device; free some space or write somewhere else\n")
+
+
+def _damaged_credentials() -> dict[str, bytes]:
+    return {"not UTF-8": b'{"open_id": "\xff\xfe"}', "deep": b"[" * 200_000 + b"]" * 200_000,
+            "huge": b'{"pad": "' + b"x" * 300_000 + b'"}', "not JSON": b"{\"open_id\": ", "a list": b"[1, 2]"}
+
+
+@pytest.mark.parametrize("kind", list(_damaged_credentials()))
+def test_a_damaged_login_is_one_line_for_every_command(kind: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from sharetui.sources.tiktok import credentials
+
+    monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", "key")
+    monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", "secret")
+
+    path = credentials.path_for()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_damaged_credentials()[kind])
+    for argv in (["auth", "status"], ["poll", "--once"], ["export"], ["auth", "logout"], ["alerts"]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code != 0 and err.count("\n") == 1, (argv, err)
+        assert str(path) in err and "auth login" in err and "Traceback" not in err, (argv, err)
+    assert path.read_bytes() == _damaged_credentials()[kind]  # left for the user to look at
+
+
+def test_a_deeply_nested_view_file_is_ignored_with_a_note(data_dir: Path) -> None:
+    from sharetui.view_state import ViewState, load
+
+    path = data_dir / "view.json"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for content in (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, b"\xff\xfe{}", b" " * 100_000 + b"{}"):
+        path.write_bytes(content)
+        state, note = load(path)
+        assert state == ViewState() and note is not None and str(path) in note and "ignored" in note
+
+
+@pytest.mark.parametrize("content", [
+    b"[alerts]\nmilestones = " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+    b"[ui]\ntheme = " + b"{a = " * 20_000 + b"1" + b"}" * 20_000 + b"\n",
+    b"# " + b"x" * (2 * 1024 * 1024) + b"\n",
+])
+def test_a_config_nested_or_grown_absurdly_is_one_line_exit_2(content: bytes, config_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_bytes(content)
+    for argv in (["config", "show"], ["--demo", "export"], ["--demo", "poll", "--once"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and str(config_path) in err and ("fix" in err or "delete" in err), err
+
+
+def test_a_damaged_demo_anchor_makes_the_demo_anew(data_dir: Path) -> None:
+    assert main(["config", "set", "demo.history_days", "1"]) == 0
+    assert main(["--demo", "poll", "--once"]) == 0
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        store.set_meta("demo.anchor", "not a time \x00")
+    assert main(["--demo", "poll", "--once"]) == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sharetui import __version__
-from sharetui.cli_common import open_sources_or_fail, open_store
+from sharetui.cli_common import account_keys_or_fail, open_sources_or_fail, open_store
 from sharetui.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError, SharetuiError
 
 if TYPE_CHECKING:
@@ -547,7 +547,7 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 
     store = open_store(reading=True)
     try:
-        keys = None if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
+        keys = None if args.all else account_keys_or_fail(config, args.demo)
         if args.limit < 1:
             raise CliError(f"--limit must be at least 1 (got {args.limit})", EXIT_USAGE)
         found = store.alerts(keys, limit=args.limit)
@@ -568,10 +568,11 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 def _export(config: Config, args: argparse.Namespace) -> int:
     from sharetui import export
 
+    keys = None if args.all else account_keys_or_fail(config, args.demo)
     store = open_store(reading=True)
-    keys = store.account_keys() if args.all else [source.account().key for source in open_sources_or_fail(config, args.demo)]
-    rows = store.history(keys) if args.history else store.latest(keys)
     try:
+        keys = store.account_keys() if keys is None else keys
+        rows = store.history(keys) if args.history else store.latest(keys)
         if args.output:
             target = Path(args.output)
             if target.is_symlink() or (target.exists() and not target.is_file()):

@@ -34,3 +34,15 @@ def open_sources_or_fail(config: Config, demo: bool):  # noqa: ANN202
         return open_sources(config, force_demo=demo)
     except SourceError as exc:
         raise CliError(str(exc)) from None
+
+
+def account_keys_or_fail(config: Config, demo: bool) -> list[str]:
+    """The keys of the accounts a command reads; one line when one of them cannot be named (no login, a
+    damaged one), rather than reading nothing and saying nothing."""
+    keys = []
+    for source in open_sources_or_fail(config, demo):
+        problem = source.login_problem()
+        if problem is not None:
+            raise CliError(f"{problem} (or use --all for every account in the cache)")
+        keys.append(source.account().key)
+    return keys

@@ -253,20 +253,30 @@ def load(path: Path | None = None) -> Config:
     return config
 
 
+MAX_FILE = 1024 * 1024  # bytes: far beyond any real config, short of one that could exhaust memory
+
+
 def read_file(path: Path) -> dict[str, Any]:
     """The validated key/value pairs set in `path`, flattened to dotted keys."""
+    from sharetui.disk import DamagedFile, read_bounded
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}
+        raw = read_bounded(path, MAX_FILE)
+    except DamagedFile as exc:
+        raise ConfigError(f"{path}: config file is {exc}; a config is a few kilobytes: fix or delete it") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    if raw is None:
+        return {}
     import tomllib  # only when there is a file: a first run starts without the parser
 
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8 text; fix or delete it") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply; fix the file or delete "
+                          "it to start over") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file or delete it to start over") from None
     values: dict[str, Any] = {}

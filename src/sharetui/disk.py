@@ -1,4 +1,5 @@
-"""Why writing to the data directory failed, in words a user can act on. No Textual here.
+"""sharetui's own files on disk: why writing failed, in words a user can act on; writing a file whole and
+never through a link; reading one with limits. No Textual here.
 
 A read-only or full disk is not a damaged cache: the advice differs (make it writable, free space) and
 nothing stored is at risk, so the messages say so instead of suggesting `--reset-cache`.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,3 +86,32 @@ def write_new_file(target: Path, *, mode: int = 0o644, binary: bool = False, syn
             os.unlink(tmp)
         raise
 
+
+
+class DamagedFile(ValueError):
+    """A file of ours that cannot be what we wrote: too large, not UTF-8, not JSON, nested absurdly deep."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes | None:
+    """The file's bytes (None when it does not exist); DamagedFile when it is larger than `limit`, which no
+    file sharetui writes comes near. OSError for everything else."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        return None
+    if len(raw) > limit:
+        raise DamagedFile(f"larger than {limit // 1024} KiB")
+    return raw
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON from bytes we wrote; DamagedFile for anything else (bad UTF-8, bad JSON, deep nesting)."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DamagedFile("not UTF-8 text") from None
+    except RecursionError:
+        raise DamagedFile("nested too deeply") from None
+    except ValueError:
+        raise DamagedFile("not valid JSON") from None

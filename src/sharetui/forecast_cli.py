@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sharetui import forecast as fc
 from sharetui import text as fmt
-from sharetui.cli_common import open_sources_or_fail, open_store
+from sharetui.cli_common import account_keys_or_fail, open_store
 from sharetui.config import Config
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
 
@@ -47,7 +47,7 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
                        f"{', '.join(known) or 'none yet'} (or a login name from `sharetui auth status`)", EXIT_USAGE)
     if args.all:
         return known
-    return [source.account().key for source in open_sources_or_fail(config, args.demo)]
+    return account_keys_or_fail(config, args.demo)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:

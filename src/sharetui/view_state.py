@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharetui.disk import write_new_file
+from sharetui.disk import DamagedFile, parse_json, read_bounded, write_new_file
+
+MAX_FILE = 64 * 1024  # a view file is a few hundred bytes
 
 FILE_NAME = "view.json"
 
@@ -38,11 +40,14 @@ class ViewState:
 def load(path: Path) -> tuple[ViewState, str | None]:
     """The saved view, and a one-line note when the file could not be used (the defaults apply then)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ViewState(), None
-    except (OSError, ValueError) as exc:
-        return ViewState(), f"{path}: ignored ({type(exc).__name__}); it is rewritten on the next change"
+        found = read_bounded(path, MAX_FILE)
+        if found is None:
+            return ViewState(), None
+        raw = parse_json(found)
+    except DamagedFile as exc:
+        return ViewState(), f"{path}: ignored ({exc}); it is rewritten on the next change"
+    except OSError as exc:
+        return ViewState(), f"{path}: ignored ({exc.strerror}); it is rewritten on the next change"
     if not isinstance(raw, dict):
         return ViewState(), f"{path}: ignored (not a JSON object); it is rewritten on the next change"
     return ViewState(

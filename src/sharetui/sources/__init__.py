@@ -61,6 +61,10 @@ class Source(Protocol):
         """The account as last known (may be a placeholder before the first fetch)."""
         ...
 
+    def login_problem(self) -> str | None:
+        """Why the account cannot be named yet (no login, a damaged one), in one line; None when it can."""
+        ...
+
     def backfill(self, now: int, state: BackfillState) -> Backfill | None:
         """History to store before the first fetch (the demo's simulated past), or None."""
         ...

@@ -179,14 +179,19 @@ class DemoSource:
                        followers=12_000 + likes // 9, likes=likes,
                        video_count=sum(1 for life in self._lives if life.posted_at <= t))
 
+    def login_problem(self) -> None:
+        """No login to have a problem with."""
+
     def backfill(self, now: int, state: BackfillState) -> Backfill:
         """Fix the anchor on first use, then history up to now, a day per batch (each batch is one
         transaction for the poller, so a long first back-fill can stop between them and resume later)."""
         anchor_text = state.meta.get("demo.anchor")
         signature = f"{self.seed}:{self.videos}"
         last = state.last_sweep
-        reset = anchor_text is None or state.meta.get("demo.signature") != signature
-        # A different seed or size is a different simulated account: the old one's history is dropped.
+        # A different seed or size is a different simulated account, and an anchor that is not a time is a
+        # damaged one: either way the old simulated history is dropped and made anew.
+        valid = anchor_text is not None and anchor_text.isascii() and anchor_text.isdigit() and len(anchor_text) <= 12
+        reset = not valid or state.meta.get("demo.signature") != signature
         anchor = now if reset else int(anchor_text)  # type: ignore[arg-type]
         if reset:
             last = None

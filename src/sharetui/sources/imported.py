@@ -17,6 +17,9 @@ class ImportedSource:
     def account(self) -> Account:
         return ACCOUNT
 
+    def login_problem(self) -> None:
+        """No login to have a problem with."""
+
     def backfill(self, now: int, state: object) -> None:
         """No history to produce: the data arrives by `sharetui import`."""
 

@@ -138,7 +138,7 @@ class TikTokClient:
             try:
                 # A stray non-UTF-8 byte is data damage in one field, not a reason to lose the whole page.
                 body = json.loads(content.decode("utf-8", "replace")) if content else None
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
                 body = None
             if response.status_code == 429 or response.status_code >= 500 or body is None:
                 error = _error_of(body)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sharetui import locations
-from sharetui.disk import write_new_file
+from sharetui.disk import DamagedFile, parse_json, read_bounded, write_new_file
 
 
 class CredentialsError(Exception):
@@ -70,19 +70,22 @@ class Credentials:
         return f"tiktok:{self.open_id}"
 
 
+MAX_FILE = 64 * 1024  # a login is well under a kilobyte
+
+
 def load(path: Path | None = None) -> Credentials | None:
     path = path or locations.credentials_file()
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CredentialsError(f"{path}: cannot read credentials: {exc.strerror}") from None
     damaged = CredentialsError(f"{path}: credentials file is damaged; run `sharetui auth login` again")
     try:
-        data = json.loads(raw)
-    except ValueError:
-        raise damaged from None
+        raw = read_bounded(path, MAX_FILE)
+        if raw is None:
+            return None
+        data = parse_json(raw)
+    except DamagedFile as exc:
+        raise CredentialsError(f"{path}: credentials file is damaged ({exc}); run `sharetui auth login` "
+                               "again") from None
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot read credentials: {exc.strerror}") from None
     if not isinstance(data, dict):
         raise damaged
     values: dict[str, Any] = {}

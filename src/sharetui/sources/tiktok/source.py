@@ -112,6 +112,13 @@ class TikTokSource:
                                 display_name=credentials.display_name, username=credentials.username)
         return self._account
 
+    def login_problem(self) -> str | None:
+        try:
+            self._credentials()
+        except SourceError as exc:
+            return str(exc)
+        return None
+
     def backfill(self, now: int, state: object) -> None:
         """Nothing to backfill: TikTok reports only current counts."""
 
