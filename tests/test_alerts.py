@@ -316,3 +316,62 @@ def test_no_alert_on_an_accounts_first_sweep_even_over_imported_history(store: S
     clock.advance(60)
     source.shares = 10_500
     assert [(a.rule, a.detail) for a in poller.sweep().alerts] == [("milestone", "10000")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie that nobody reaped yet is gone in every way that matters.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ")[-1][0] != "Z"
+
+
+def _wait_for_pids(path: Path, count: int) -> list[int]:
+    for _ in range(200):
+        if path.exists() and len(path.read_text().split()) >= count:
+            break
+        time.sleep(0.05)
+    return [int(p) for p in path.read_text().split()]
+
+
+@pytest.mark.parametrize("leader", ["waits", "exits at once"])
+def test_a_hooks_children_are_killed_with_it_at_the_deadline(store: Store, tmp_path: Path, leader: str) -> None:
+    """alerts.command is usually a script whose real work is a child (curl, a notifier): the whole process
+    group goes at the deadline, whether the script waits for its child or leaves it in the background."""
+    pids = tmp_path / "pids"
+    script = tmp_path / "hook.sh"
+    tail = "wait" if leader == "waits" else "exit 0"
+    script.write_text(f"#!/bin/sh\nsleep 60 &\necho $! >> {pids}\necho $$ >> {pids}\n{tail}\n")
+    script.chmod(0o755)
+    alert = Alert(T0, "x", "1", "t", "gone", "1", "gone", 0)
+    started = time.monotonic()
+    problems = deliver_now(store, [alert], str(script), timeout=1.0, retry_after=(60.0,))
+    assert time.monotonic() - started < 5
+    child, script_pid = _wait_for_pids(pids, 2)
+    assert not _alive(child) and not _alive(script_pid)
+    if leader == "waits":
+        assert "took longer than 1 s" in problems[0]
+
+
+def test_a_hook_that_never_reads_a_large_alert_is_stopped_on_time(store: Store, tmp_path: Path) -> None:
+    """An alert larger than a pipe holds, for a command that never reads its input: the deadline holds, and
+    a stop ends it at once."""
+    pids = tmp_path / "pids"
+    script = tmp_path / "deaf.py"
+    script.write_text(f"import os, time\nopen({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')\ntime.sleep(60)\n")
+    alert = Alert(T0, "x", "1", "t" * 99_000, "gone", "1", "gone " + "m" * 99_000, 0)
+    started = time.monotonic()
+    problems = deliver_now(store, [alert], f"{sys.executable} {script}", timeout=1.0, retry_after=(60.0,))
+    assert time.monotonic() - started < 5 and "took longer than 1 s" in problems[0]
+    assert not _alive(_wait_for_pids(pids, 1)[0])
+
+    stop = threading.Event()
+    runner = HookRunner(store, f"{sys.executable} {script}", stop, timeout=30.0)
+    runner.submit([alert])
+    second = _wait_for_pids(pids, 2)[1]
+    stop.set()
+    started = time.monotonic()
+    runner.join(5)
+    assert time.monotonic() - started < 2 and not _alive(second)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shlex
+import signal
 import subprocess
 import threading
 import time
@@ -141,23 +142,52 @@ class HookRunner:
             return f"alerts.command: {self.argv[0]} not found"
         except OSError as exc:
             return f"alerts.command could not run: {exc.strerror}"
+        # Its own session, so the command and everything it starts (curl, a notifier) are one process group,
+        # killed together. The input is written by a thread of its own: a command that never reads it, for an
+        # alert larger than a pipe holds, cannot hold this one past the deadline.
+        group = process.pid
+        feeder = threading.Thread(target=_feed, args=(process, json.dumps(record, ensure_ascii=False).encode()),
+                                  name="alert-hook-input", daemon=True)
+        feeder.start()
+        deadline = time.monotonic() + self.timeout
         try:
-            assert process.stdin is not None
-            # A program that does not read its input closes the pipe early: its exit status still says how it went.
-            with contextlib.suppress(BrokenPipeError):
-                process.stdin.write(json.dumps(record, ensure_ascii=False).encode())
-                process.stdin.close()
-            started = time.monotonic()
             while process.poll() is None:
                 if self.stop.is_set():
                     return "alerts.command was stopped as sharetui stopped"
-                if time.monotonic() - started > self.timeout:
+                if time.monotonic() > deadline:
                     return f"alerts.command took longer than {self.timeout:.0f} s and was stopped"
                 time.sleep(0.05)
+            # What it left running in the background has until the same deadline.
+            while _group_alive(group) and time.monotonic() <= deadline and not self.stop.is_set():
+                time.sleep(0.05)
         finally:
+            _kill_group(group)
             if process.poll() is None:
                 process.kill()
-                process.wait()
+            process.wait()
+            feeder.join(1.0)
         if process.returncode != 0:
             return f"alerts.command exited with {process.returncode}"
         return None
+
+
+def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
+    assert process.stdin is not None
+    # A program that does not read its input closes the pipe early (or is killed): its exit status says how it
+    # went.
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+        process.stdin.write(data)
+        process.stdin.close()
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _kill_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
