@@ -106,6 +106,7 @@ class FakeTikTok:
         self.requests: list[tuple[str, str]] = []
         self.slow_seconds = 3.0
         self.date_shift = 0.0  # seconds added to the Date header: TikTok's clock against the client's
+        self.trickle = 0.0  # > 0: API answers (not OAuth) arrive one byte per this many seconds
         self._codes: dict[str, dict] = {}
         self._access: dict[str, Token] = {}
         self._refresh: dict[str, Token] = {}
@@ -214,6 +215,15 @@ class FakeTikTok:
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 self.end_headers()
+                if fake.trickle and "/oauth/" not in self.path:
+                    try:
+                        for index in range(len(data)):
+                            self.wfile.write(data[index:index + 1])
+                            self.wfile.flush()
+                            time.sleep(fake.trickle)
+                    except (BrokenPipeError, ConnectionResetError):
+                        self.close_connection = True  # the client gave up: as it should
+                    return
                 self.wfile.write(data)
 
             def _api_error(self, status: int, code: str, message: str) -> None:

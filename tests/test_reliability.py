@@ -374,3 +374,28 @@ def test_sigterm_ends_poll_promptly_while_a_hook_hangs(data_dir: Path, tmp_path:
         os.kill(hook, 0)
     db = sqlite3.connect(data_dir / "sharetui.sqlite3")
     assert db.execute("SELECT COUNT(*) FROM alerts WHERE pending = 1").fetchone()[0] >= 1
+
+
+@pytest.mark.integration
+def test_sigterm_ends_a_poll_stuck_on_a_trickling_answer(tmp_path: Path) -> None:
+    """TikTok answering one byte every 2 s: SIGTERM ends `poll` within about 2 s, with nothing half-written."""
+    from sharetui.sources.tiktok import credentials
+    from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+
+    with FakeTikTok(videos=10) as fake:
+        run_cli("config", "set", "tiktok.api_base_url", fake.url)
+        fake.save_login(credentials.path_for())
+        env = {"SHARETUI_TIKTOK_CLIENT_KEY": CLIENT_KEY, "SHARETUI_TIKTOK_CLIENT_SECRET": CLIENT_SECRET}
+        assert run_cli("poll", "--once", env=env).returncode == 0
+        fake.trickle = 2.0
+        process = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--once"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
+        time.sleep(5)  # well inside the trickling answer
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        out, err = process.communicate(timeout=30)
+        assert time.monotonic() - started < 3, err
+        assert process.returncode == 0 and "Traceback" not in err
+        rows = run_cli("export", env=env).stdout.splitlines()
+        assert len(rows) == 11  # the first sweep's videos, untouched
+

@@ -338,6 +338,25 @@ def test_an_unfinished_list_marks_nothing_gone(fault: str, tmp_path: Path, store
         assert poller.sweep().gone == 0
 
 
+def test_a_whole_sweep_has_a_deadline(fake: FakeTikTok, tmp_path: Path, store: Store,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that trickles every answer (a byte every 0.2 s) cannot hold a sweep past its deadline, however
+    many retries each request still has: the sweep ends in one line and stores nothing half-read."""
+    from sharetui.sources.tiktok import source as tiktok_source
+
+    source, _ = login(fake, tmp_path, timeout=2.0, backoff=0.1)
+    poller = Poller(store, source, clock=time.time)
+    assert poller.sweep().videos == 45
+    monkeypatch.setattr(tiktok_source, "SWEEP_TIME", 3.0)
+    monkeypatch.setattr(tiktok_source, "PAGE_TIME", 0.0)
+    fake.trickle = 0.2
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="TikTok"):
+        poller.sweep()
+    assert time.monotonic() - started < 3.0 + 2 * 2.0 + 1  # the deadline, and at most the request in flight
+    assert len(store.dashboard(source.account().key, int(time.time()))) == 45
+
+
 def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path: Path, store: Store) -> None:
     """TikTok rotates the refresh token on every refresh; when saving it fails (disk full), the new token
     is kept in memory, every sweep still works and says so in one line, and it is saved once space is back."""

@@ -400,9 +400,15 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         service.close()
         raise
 
+    from sharetui.sources import Interrupted, in_network_wait
+
     def request_stop(signum: int, _frame: object) -> None:
         stop.set()
         service.stop()  # a long back-fill ends at its next committed batch
+        if in_network_wait():
+            # Waiting on TikTok (a trickling answer, a backoff): nothing is being written, so the wait ends
+            # now instead of at its deadline. Anywhere else the write in progress finishes first.
+            raise Interrupted
 
     def report(outcome: AccountOutcome) -> None:
         if metrics is not None:
@@ -424,7 +430,10 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
     try:
         while True:
             started = time.monotonic()
-            cycle = service.poll_cycle(each=report)
+            try:
+                cycle = service.poll_cycle(each=report)
+            except Interrupted:
+                return EXIT_OK
             if metrics is not None:
                 metrics.health.cycle_done()
             failed |= any(o.result is None for o in cycle.outcomes)

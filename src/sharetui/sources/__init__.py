@@ -7,7 +7,9 @@ choosing the sources for a config is sharetui.monitor's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +28,31 @@ class SourceError(SharetuiError):
         super().__init__(message)
         self.needs_login = needs_login
         self.kind = "login" if needs_login else kind
+
+
+class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, which it stands beside
+    """A stop request (SIGTERM, Ctrl-C) cut a wait on the network short. Raised only inside `network_wait()`,
+    where nothing is being written: a sweep's pages are stored only after the fetch returns."""
+
+
+_waits = threading.local()
+
+
+@contextlib.contextmanager
+def network_wait() -> Iterator[None]:
+    """Marks a wait on the network (a request, a backoff, the rate limiter) that a stop request may cut short
+    by raising Interrupted. Not for calls whose answer must not be lost, such as a token refresh: TikTok
+    rotates the refresh token on its side whether or not the answer arrives."""
+    _waits.depth = getattr(_waits, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _waits.depth -= 1
+
+
+def in_network_wait() -> bool:
+    """Whether this thread is inside `network_wait()` (a signal handler asks, in the main thread)."""
+    return getattr(_waits, "depth", 0) > 0
 
 
 @dataclass(frozen=True)

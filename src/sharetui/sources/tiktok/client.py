@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from sharetui import __version__
-from sharetui.sources import SourceError
+from sharetui.sources import SourceError, network_wait
 
 MAX_BODY = 32 * 2**20  # no answer of TikTok's comes near this; a bigger one is refused, not inflated
 
@@ -102,6 +102,7 @@ class TikTokClient:
         self.sleep = sleep
         self.limiter = limiter or RateLimiter(sleep=sleep)
         self.requests_sent = 0
+        self.sweep_deadline: float | None = None  # time.monotonic() by which the whole sweep must be done
         # TikTok's clock minus ours, from the last answer's Date header (None before one arrives): a poller
         # refuses to write with a clock far off the server's (sharetui.poller).
         self.clock_offset: float | None = None
@@ -112,13 +113,23 @@ class TikTokClient:
     # -- transport ------------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
-        """One call with retries for transient failures; returns the response and its parsed JSON."""
+        """One call with retries for transient failures; returns the response and its parsed JSON. A stop
+        request may cut the waits short (sharetui.sources.network_wait), except on the token endpoint,
+        whose answer must never be lost."""
+        if path.startswith("/v2/oauth/"):
+            return self._attempts(method, path, **kwargs)
+        with network_wait():
+            return self._attempts(method, path, **kwargs)
+
+    def _attempts(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
         url = f"{self.api_base_url}{path}"
         last: TikTokError | None = None
         for attempt in range(self.max_attempts):
             if attempt:
                 # Exponential backoff with full jitter: 429 carries no Retry-After.
                 self.sleep(random.uniform(0, self.backoff * 2 ** (attempt - 1)) + self.backoff * 0.5)
+            if self.sweep_deadline is not None and time.monotonic() >= self.sweep_deadline:
+                raise last or TikTokError(f"TikTok {path}: the sweep ran out of time", transient=True)
             self.limiter.acquire(path)
             self.requests_sent += 1
             try:
@@ -166,7 +177,9 @@ class TikTokClient:
     def _read(self, method: str, url: str, path: str, **kwargs: Any) -> tuple[httpx.Response, bytes]:
         """The response and its body, within a total deadline and a size cap: a server that trickles a
         byte every few seconds, or a small gzip body that inflates to gigabytes, is cut off."""
-        started = time.monotonic()
+        deadline = time.monotonic() + self.deadline
+        if self.sweep_deadline is not None:
+            deadline = min(deadline, self.sweep_deadline)
         with self._http.stream(method, url, **kwargs) as response:
             chunks, size = [], 0
             for chunk in response.iter_bytes():
@@ -174,7 +187,7 @@ class TikTokClient:
                 if size > MAX_BODY:
                     raise TikTokError(f"TikTok {path}: the response is larger than {MAX_BODY // 2**20} MB; "
                                       "stopped reading it", transient=True)
-                if time.monotonic() - started > self.deadline:
+                if time.monotonic() > deadline:
                     raise httpx.ReadTimeout(f"no complete answer within {self.deadline:.0f} s")
                 chunks.append(chunk)
         return response, b"".join(chunks)

@@ -29,6 +29,8 @@ REFRESH_MARGIN = 300  # refresh this many seconds before the access token expire
 LOGIN_AGAIN = "run `sharetui auth login` again"
 INT64 = 2**63 - 1
 EMPTY_PAGES = 3  # pages in a row with no video while has_more stays true: the server is stuck
+SWEEP_TIME = 90.0  # seconds a whole sweep may take...
+PAGE_TIME = 2.0  # ...and this much more for each page the profile's video count says there is
 SHORT_SWEEP = 0.8  # a sweep with fewer than this share of the profile's video_count is not complete
 
 
@@ -188,6 +190,15 @@ class TikTokSource:
             raise SourceError(self.save_problem)
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
+        """Every video's counts, within SWEEP_TIME (longer for a large catalogue): a server that trickles its
+        answers ends the sweep, incomplete, instead of holding the poller for hours."""
+        self.client.sweep_deadline = time.monotonic() + SWEEP_TIME
+        try:
+            return self._fetch(now, full)
+        finally:
+            self.client.sweep_deadline = None
+
+    def _fetch(self, now: int, full: bool) -> Sweep:
         credentials = self._fresh_credentials()
         scopes = credentials.scopes
         if "video.list" not in scopes:
@@ -202,6 +213,8 @@ class TikTokSource:
                 credentials.display_name, credentials.username = account.display_name, account.username
                 self._keep(credentials)
         self._account = account
+        if account.video_count and self.client.sweep_deadline is not None:
+            self.client.sweep_deadline += PAGE_TIME * (account.video_count // PAGE_SIZE)
         videos: list[VideoCounts] = []
         cursor: int | None = None
         empty = 0
