@@ -290,3 +290,35 @@ def test_hostile_archives_get_one_line_and_the_next_file_imports(tmp_path: Path,
     assert "Long.csv:2:" in result.stderr
     assert "\x1b" not in result.stderr + result.stdout and "\x07" not in result.stderr
     assert len(db_rows(data_dir)["daily_totals"]) == 4
+
+
+PEAK_MEMORY = """
+import sys
+from sharetui.cli import main
+code = main(sys.argv[1:])
+peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0].split()[1]
+print(f"peak-kb {peak}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("filler", [b"\n", b'"",""\r\n'])
+def test_a_table_of_empty_rows_is_imported_in_bounded_memory(tmp_path: Path, filler: bytes) -> None:
+    """63 MB of line breaks (under the 64 MB cap) in a zip: the import ends with one line, well under 200 MB
+    of memory, never holding an object per empty row."""
+    import subprocess
+    import sys
+    import zipfile
+
+    bomb = tmp_path / "bomb.zip"
+    header = b"Time,Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Content.csv", header + filler * (63 * 2**20 // len(filler)))
+    result = subprocess.run([sys.executable, "-c", PEAK_MEMORY, "import", str(bomb)], capture_output=True,
+                            text=True, timeout=120)
+    lines = result.stderr.splitlines()
+    peak_mb = int(lines[-1].split()[1]) / 1024
+    assert peak_mb < 200, peak_mb
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+    if result.returncode == 1:
+        assert len(lines) == 2 and "bomb.zip:Content.csv" in lines[0] and "not a TikTok Studio export" in lines[0]

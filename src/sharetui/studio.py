@@ -5,6 +5,8 @@ The quirks of real files are handled: a UTF-8 BOM, dates without a year ("August
 is inferred from the export date (so "December 30" in a January export is last year), the literal
 `undefined` for a missing value (unknown, not zero) and thousands separators ("5,431"). A file is parsed
 completely before anything is written, so a bad row stops that file with its name and line, and nothing.
+Files are read as streams with limits on bytes, lines, rows and cells, so a hostile one costs bounded
+time and memory.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ VIDEO_ID = re.compile(r"/video/(\d+)")
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: "¹²³" and "١٢٣" pass str.isdigit() but are not counts here
 MAX_TABLE_BYTES = 64 * 1024 * 1024  # a real Content.csv for 10,000 videos is ~2 MB; this stops zip bombs
 MAX_FIELD_CHARS = 64 * 1024  # a title is at most a few thousand characters; a longer field is not an export
+MAX_ROWS = 200_000  # rows with data: a year of days, or far more videos than any account has
+MAX_LINES = 2_000_000  # lines read, blank ones included
+MAX_CELLS = 256  # cells in one row (the widest export has 8 columns)
 
 
 class StudioError(Exception):
@@ -141,38 +146,56 @@ def _zip_tables(path: Path, shown: str, exported: date, exported_at: int) -> Ite
                           "download it again from TikTok Studio") from None
 
 
-def _table(name: str, data: bytes) -> list[list[str]]:
+def _table(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The table's rows that hold anything, with their line numbers, read as a stream: a file of 60 MB of
+    line breaks costs time bounded by MAX_LINES and no memory beyond its bytes."""
     if name.lower().endswith(".xlsx"):
-        try:
-            import openpyxl
-        except ImportError:
-            raise StudioError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl), or export CSV") from None
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as book:  # an .xlsx is a zip: the same bomb check first
-                unpacked = sum(part.file_size for part in book.infolist())
-        except (zipfile.BadZipFile, ValueError):
-            raise StudioError(f"{name}: not a readable .xlsx file") from None
-        if unpacked > MAX_TABLE_BYTES:
-            raise _too_big(name, unpacked)
-        try:
-            sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "not a workbook"
-            raise StudioError(f"{name}: not a readable .xlsx file ({type(exc).__name__})") from None
-        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        rows: Iterator[list[str]] = _xlsx_rows(name, data)
+    else:
+        # Decoded as it is read (a bad byte stops the file before anything of it is written).
+        lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        rows = csv.reader(lines)
+    number = 0
     try:
-        text = data.decode("utf-8-sig")
+        for number, row in enumerate(rows, start=1):
+            if number > MAX_LINES:
+                raise StudioError(f"{name}: more than {MAX_LINES:,} lines; this is not a TikTok Studio export")
+            if not row:
+                continue  # a blank line: skipped without keeping anything of it
+            if len(row) > MAX_CELLS:
+                raise StudioError(f"{name}:{number}: {len(row):,} cells in one row; this is not a TikTok "
+                                  "Studio export")
+            if any(len(cell) > MAX_FIELD_CHARS for cell in row):
+                raise StudioError(f"{name}:{number}: a field of over {MAX_FIELD_CHARS:,} characters; "
+                                  "this is not a TikTok Studio export")
+            if any(cell.strip() for cell in row):
+                yield number, row
+    except csv.Error as exc:
+        raise StudioError(f"{name}:{number + 1}: not a readable CSV line ({exc})") from None
     except UnicodeDecodeError:
         raise StudioError(f"{name}: not UTF-8 text; export the file again as CSV") from None
-    reader = csv.reader(io.StringIO(text))
+
+
+def _xlsx_rows(name: str, data: bytes) -> Iterator[list[str]]:
     try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise StudioError(f"{name}:{reader.line_num}: not a readable CSV line ({exc})") from None
-    for number, row in enumerate(rows, start=1):
-        if any(len(cell) > MAX_FIELD_CHARS for cell in row):
-            raise StudioError(f"{name}:{number}: a field of over {MAX_FIELD_CHARS:,} characters; "
-                              "this is not a TikTok Studio export")
-    return rows
+        import openpyxl
+    except ImportError:
+        raise StudioError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl), or export CSV") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:  # an .xlsx is a zip: the same bomb check first
+            unpacked = sum(part.file_size for part in book.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise StudioError(f"{name}: not a readable .xlsx file") from None
+    if unpacked > MAX_TABLE_BYTES:
+        raise _too_big(name, unpacked)
+    try:
+        sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        for row in sheet.iter_rows(values_only=True):
+            yield ["" if cell is None else str(cell) for cell in row[:MAX_CELLS + 1]]
+    except StudioError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "not a workbook"
+        raise StudioError(f"{name}: not a readable .xlsx file ({type(exc).__name__})") from None
 
 
 def _number(text: str, where: str) -> int | None:
@@ -238,20 +261,27 @@ def _start_of(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
+def _bounded(name: str, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise StudioError(f"{name}: more than {MAX_ROWS:,} rows; a TikTok Studio export holds a year of days or "
+                              "the account's videos: check that this is the right file")
+        yield row
+
+
 def parse(name: str, data: bytes, exported: date, date_format: str | None = None,
           exported_at: int | None = None) -> ParsedFile:
     """One table. A row's totals are dated the end of its day, but never after `exported_at` (nor now):
     today's export describes today only up to the moment it was made."""
     latest = int(time.time()) if exported_at is None else min(exported_at, int(time.time()))
     rows = _table(name, data)
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
+    first = next(rows, None)
+    if first is None:
         raise StudioError(f"{name}: the file is empty")
-    header = [cell.strip() for cell in rows[0]]
+    header = [cell.strip() for cell in first[1]]
     while header and not header[-1]:
         header.pop()
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
+    body = _bounded(name, rows)
     if header == OVERVIEW_HEADER:
         days = []
         for line, row in body:
