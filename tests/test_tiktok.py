@@ -422,3 +422,42 @@ def test_a_clock_far_off_tiktoks_writes_nothing_and_rolls_nothing_up(fake: FakeT
     time.sleep(1.05)
     poller.sweep()
     assert store.last_sweep(source.account().key) > sweeps  # type: ignore[operator]
+
+
+def test_a_login_renewed_on_a_full_disk_is_still_there_after_the_process_ends(fake: FakeTikTok, data_dir: Path) -> None:
+    """On a real filesystem that fills up while TikTok answers the refresh: `poll --once` gets the rotated
+    refresh token, cannot write a new file for it, and exits; once space is freed the next poll still logs
+    in, because the token was written into the blocks kept for it, not lost with the process."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import run_cli
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("needs user and mount namespaces (unshare -rm) to build a full disk")
+    run_cli("config", "set", "tiktok.api_base_url", fake.url)
+    fake.access_ttl = 1  # every poll refreshes
+    fake.save_login(creds_store.path_for())
+    env = {**os.environ, "SHARETUI_TIKTOK_CLIENT_KEY": CLIENT_KEY, "SHARETUI_TIKTOK_CLIENT_SECRET": CLIENT_SECRET}
+    time.sleep(1.1)
+    assert run_cli("poll", "--once", env=env).returncode == 0
+    seed = data_dir.with_name("seed")
+    shutil.copytree(data_dir, seed)
+    fake.slow_seconds = 3.0
+    fake.fault_paths = {"/v2/oauth/token/"}
+    fake.faults.append("slow")  # the next refresh answers after 3 s: the disk fills meanwhile
+    q = shlex.quote
+    folder = q(str(data_dir))
+    poll = " ".join(q(part) for part in [sys.executable, "-m", "sharetui", "poll", "--once"])
+    script = (f"mount -t tmpfs -o size=4m tmpfs {folder} && cp -a {q(str(seed))}/. {folder}/ && sleep 1.2; "
+              f"{poll} & sleep 1.5; dd if=/dev/zero of={folder}/.filler bs=4k >/dev/null 2>&1; wait $!; "
+              f"echo full-exit=$? >&2; rm {folder}/.filler; sleep 1.2; {poll}; echo freed-exit=$? >&2")
+    before = fake.count("/v2/oauth/token/")
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert fake.count("/v2/oauth/token/") - before == 2, result.stderr  # refreshed while full, and after
+    assert "full-exit=1" in result.stderr and "freed-exit=0" in result.stderr, result.stderr
+    assert "no longer accepts" not in result.stderr and "Traceback" not in result.stderr

@@ -5,7 +5,10 @@ Tokens never leave this module as text for display: `Credentials.__repr__` hides
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -100,16 +103,68 @@ def load(path: Path | None = None) -> Credentials | None:
     return Credentials(**values)
 
 
+RESERVE_SIZE = 4096  # bytes kept allocated beside each login for a save on a full disk
+
+
+def reserve_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.reserve")
+
+
 def save(credentials: Credentials, path: Path | None = None) -> None:
-    """Write atomically (temp file + rename) with mode 0600, so a crash never leaves half a token."""
+    """Write atomically (temp file + rename) with mode 0600, so a crash never leaves half a token.
+
+    TikTok rotates the refresh token on every refresh, so a renewed login that cannot be saved is a login
+    lost when the process ends. A file of RESERVE_SIZE bytes is therefore kept allocated beside each login:
+    on a full disk the new login is written into those blocks (no new space needed) and renamed over the old
+    one, whose freed blocks make the next reserve."""
     path = path or locations.credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with write_new_file(path, mode=0o600, sync=True) as handle:
-        json.dump(asdict(credentials), handle)
+    text = json.dumps(asdict(credentials))
+    try:
+        with write_new_file(path, mode=0o600, sync=True) as handle:
+            handle.write(text)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT) or not _save_into_reserve(text, path):
+            raise
+    _make_reserve(path)
+
+
+def _save_into_reserve(text: str, path: Path) -> bool:
+    """Write `text` into the reserve's own blocks and rename it over `path`; False if there is no reserve to
+    use (then the caller's error stands)."""
+    reserve = reserve_for(path)
+    data = text.encode().ljust(RESERVE_SIZE)  # JSON allows the trailing spaces
+    try:
+        fd = os.open(reserve, os.O_WRONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        if os.fstat(fd).st_size < len(data):
+            return False
+        os.pwrite(fd, data, 0)
+        os.fsync(fd)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    os.replace(reserve, path)
+    return True
+
+
+def _make_reserve(path: Path) -> None:
+    """Best effort: without space for it the next save on a full disk has none, which is said then."""
+    reserve = reserve_for(path)
+    with contextlib.suppress(OSError):
+        if reserve.is_file() and not reserve.is_symlink() and reserve.stat().st_size >= RESERVE_SIZE:
+            return
+        with write_new_file(reserve, mode=0o600, binary=True, sync=True) as handle:
+            handle.write(b" " * RESERVE_SIZE)
 
 
 def delete(path: Path | None = None) -> bool:
     path = path or locations.credentials_file()
+    with contextlib.suppress(OSError):
+        reserve_for(path).unlink()
     try:
         path.unlink()
     except FileNotFoundError:
