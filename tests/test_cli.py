@@ -238,13 +238,20 @@ def test_serve_answers_a_browser_over_loopback() -> None:
         process.communicate(timeout=20)
 
 
-def test_serve_warns_when_not_on_localhost() -> None:
+def test_serve_beyond_loopback_warns_and_prints_its_token_once() -> None:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sharetui", "serve", "--host", "127.0.0.2", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "sharetui", "serve", "--host", "0.0.0.0", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         assert process.stderr is not None
-        assert "no authentication" in process.stderr.readline()
+        assert "anyone who can reach 0.0.0.0" in process.stderr.readline()
+        address = process.stderr.readline()
+        assert f"http://0.0.0.0:{port}/?token=" in address
+        import httpx
+
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 403  # no token, no page
+        token = address.split("token=")[1].split()[0]
+        assert httpx.get(f"http://127.0.0.1:{port}/?token={token}", timeout=5).status_code == 200
     finally:
         process.terminate()
         process.communicate(timeout=20)
@@ -267,7 +274,8 @@ def test_served_tabs_share_one_poller(data_dir: Path) -> None:
 
     async def tab(session: aiohttp.ClientSession, wanted: str, seconds: float = 20) -> str:
         seen = ""
-        async with session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=140&height=30") as socket:
+        async with session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=140&height=30",
+                                      headers={"Origin": f"http://127.0.0.1:{port}"}) as socket:
             deadline = time.monotonic() + seconds
             while wanted not in seen and time.monotonic() < deadline:
                 try:

@@ -118,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--demo", action="store_true", help="serve the demo account")
+    serve.add_argument("--max-sessions", type=int, default=4, metavar="N",
+                       help="monitors (browser tabs) open at once, each a process of its own (default 4)")
 
     forecast = commands.add_parser(
         "forecast", help="forecast each video's shares at 7 and 30 days (p10, p50, p90)",
@@ -602,23 +604,25 @@ def _export(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
 def _serve(args: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from textual_serve.server import Server
+        from sharetui.web import GuardedServer, is_loopback
     except ImportError:
         raise CliError("`sharetui serve` needs textual-serve: pip install 'sharetui[serve]'") from None
     if not 1 <= args.port <= 65_535:
         raise CliError(f"--port must be between 1 and 65535 (got {args.port})", EXIT_USAGE)
-    if args.host not in LOCAL_HOSTS:
-        print(f"warning: serving on {args.host}: the page has no authentication — anyone who can reach "
-              f"{args.host}:{args.port} sees your counts. Prefer 127.0.0.1 behind an SSH tunnel.", file=sys.stderr)
-    command = shlex.join([sys.executable, "-m", "sharetui", *(["--demo"] if args.demo else [])])
-    Server(command, host=args.host, port=args.port, title="sharetui").serve()
+    if not 1 <= args.max_sessions <= 64:
+        raise CliError(f"--max-sessions must be between 1 and 64 (got {args.max_sessions})", EXIT_USAGE)
+    # `exec`: the monitor replaces the shell textual-serve starts it with, so stopping it stops the monitor.
+    command = "exec " + shlex.join([sys.executable, "-m", "sharetui", *(["--demo"] if args.demo else [])])
+    server = GuardedServer(command, host=args.host, port=args.port, max_sessions=args.max_sessions)
+    if not is_loopback(args.host):
+        print(f"warning: serving on {args.host}: anyone who can reach {args.host}:{args.port} and has the "
+              "address below (it carries the token) sees your counts, over plain HTTP. Prefer 127.0.0.1 "
+              "behind an SSH tunnel.", file=sys.stderr)
+    server.serve()
     return EXIT_OK
 
 
