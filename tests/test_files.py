@@ -108,6 +108,7 @@ def test_export_csv_neutralises_leading_whitespace_formulas(data_dir: Path,
     assert titles == ["'\u0020=cmd|' /C calc'!A0", "' @SUM(A1)"]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("command", [["export", "--demo"], ["export", "--demo", "--format", "json"],
                                      ["alerts", "--demo"], ["config", "show"], ["locate"],
                                      ["forecast", "--demo"]])

@@ -90,6 +90,7 @@ def listening_addresses(port: int) -> list[str]:
     return found
 
 
+@pytest.mark.integration
 def test_a_scrape_after_a_sweep_matches_tiktok_and_a_bad_request_disturbs_nothing(
         fake: FakeTikTok, logged_in: dict[str, str]) -> None:
     port = free_port()
@@ -194,6 +195,7 @@ def test_bad_addresses_and_busy_ports_are_one_line(capsys: pytest.CaptureFixture
     assert main(["--demo", "poll", "--once"]) == 0
 
 
+@pytest.mark.integration
 def test_the_setting_turns_metrics_on_and_off_is_the_default() -> None:
     assert run_cli("config", "get", "poll.metrics").stdout.strip() in ("", '""')
     port = free_port()

@@ -302,6 +302,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("filler", [b"\n", b'"",""\r\n'])
 def test_a_table_of_empty_rows_is_imported_in_bounded_memory(tmp_path: Path, filler: bytes) -> None:
     """63 MB of line breaks (under the 64 MB cap) in a zip: the import ends with one line, well under 200 MB
