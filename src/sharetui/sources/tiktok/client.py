@@ -8,6 +8,7 @@ exponential backoff and jitter, a bounded number of times. Secrets never appear 
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import random
@@ -116,24 +117,22 @@ class TikTokClient:
         """One call with retries for transient failures; returns the response and its parsed JSON. A stop
         request may cut the waits short (sharetui.sources.network_wait), except on the token endpoint,
         whose answer must never be lost."""
-        if path.startswith("/v2/oauth/"):
-            return self._attempts(method, path, **kwargs)
-        with network_wait():
-            return self._attempts(method, path, **kwargs)
-
-    def _attempts(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
         url = f"{self.api_base_url}{path}"
+        # Waiting for a token call's answer is never cut short: TikTok may have rotated the login already.
+        token_call = path.startswith("/v2/oauth/")
         last: TikTokError | None = None
         for attempt in range(self.max_attempts):
-            if attempt:
-                # Exponential backoff with full jitter: 429 carries no Retry-After.
-                self.sleep(random.uniform(0, self.backoff * 2 ** (attempt - 1)) + self.backoff * 0.5)
-            if self.sweep_deadline is not None and time.monotonic() >= self.sweep_deadline:
-                raise last or TikTokError(f"TikTok {path}: the sweep ran out of time", transient=True)
-            self.limiter.acquire(path)
+            with network_wait():
+                if attempt:
+                    # Exponential backoff with full jitter: 429 carries no Retry-After.
+                    self.sleep(random.uniform(0, self.backoff * 2 ** (attempt - 1)) + self.backoff * 0.5)
+                if self.sweep_deadline is not None and time.monotonic() >= self.sweep_deadline:
+                    raise last or TikTokError(f"TikTok {path}: the sweep ran out of time", transient=True)
+                self.limiter.acquire(path)
             self.requests_sent += 1
             try:
-                response, content = self._read(method, url, path, **kwargs)
+                with contextlib.nullcontext() if token_call else network_wait():
+                    response, content = self._read(method, url, path, **kwargs)
             except httpx.TimeoutException:
                 last = TikTokError(f"TikTok did not answer in time ({path})", transient=True)
                 continue
