@@ -283,12 +283,15 @@ class ShareApp(App[int]):
 
     @property
     def live(self) -> bool:
-        """False for an account fed only by imports: there is nothing to poll."""
-        return self.service.live
+        """False when the account on screen is fed only by imports: there is nothing to poll there (another
+        account of this monitor may still be polled)."""
+        if self.view is None:
+            return self.service.live
+        return self.source.live
 
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes."""
-        if not self.live:
+        if not self.service.live:
             # Imported data: nothing to poll, but pick up what a `sharetui import` elsewhere stores.
             if self._follow_timer is None:
                 self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
@@ -296,24 +299,24 @@ class ShareApp(App[int]):
                 self._follow(force=True)
             self.refresh_status()
             return
+        # Every role follows the cache: what another process commits (an import, a poller's sweep of an
+        # account shown here) is on screen within FOLLOW_EVERY seconds.
+        if self._follow_timer is None:
+            self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self.lock.acquire():
             self.fed_by = None
-            if self._follow_timer is not None:
-                self._follow_timer.stop()
-                self._follow_timer = None
             self.poll_now()
             return
         self.fed_by = self.lock.holder()
-        if self._follow_timer is None:
-            self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self._partial:
             self._follow(force=True)
         self.refresh_status()
 
     def _follow_tick(self) -> None:
-        if self.paused:
-            return
-        if self.live and self.lock.acquire():  # the poller went away: take over so the data keeps flowing
+        if self.paused or self.polling:
+            return  # (a poll in progress reloads when it ends)
+        if self.service.live and self.fed_by is not None and self.lock.acquire():
+            # The poller went away: take over so the data keeps flowing.
             self.notify("The poller stopped; this monitor polls now.")
             self._take_role()
             return
@@ -363,6 +366,8 @@ class ShareApp(App[int]):
         cycle = self.service.poll_cycle()
         message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
         try:
+            # Marked as seen before reading: the follow timer then reloads only for what others commit later.
+            self._shown_version = self.service.reader().data_version()
             data = self._dashboard_data()
         except StoreError as exc:
             message = PollFinished(None, f"cannot read the cache: {exc}")
@@ -484,7 +489,7 @@ class ShareApp(App[int]):
         self._poll_timer = self.set_timer(self.interval, self.poll_now)
 
     def poll_now(self) -> None:
-        if not self.live:
+        if not self.service.live:
             self._follow(force=True)  # imported data: reload what `sharetui import` stored
             return
         if not self.lock.acquire():

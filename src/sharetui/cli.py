@@ -504,12 +504,9 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
             account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
                               username=logged_in.username)
-    lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it, import, restart it")
-    try:
-        store = open_store()
-    except CliError:
-        lock.release()
-        raise
+    # No writer lock: a poller or monitor may run meanwhile. Each table is one SQLite transaction (the poller's
+    # next sweep waits for it, a second at most), and open monitors pick it up as they follow the cache.
+    store = open_store()
     failed = 0
     try:
         for path in args.paths:
@@ -546,7 +543,6 @@ def _import(config: Config, args: argparse.Namespace) -> int:
                 _error(f"{safe_text(path, 300)}: cannot read: {exc.strerror}")
     finally:
         store.close()
-        lock.release()
     if account is STUDIO_ACCOUNT and not failed:
         print("Open `sharetui` to see it (it shows imported data when no TikTok account is connected).",
               file=sys.stderr)

@@ -28,8 +28,9 @@ from sharetui.writer_lock import WriterLock
 
 if TYPE_CHECKING:
     from sharetui.alerts import Alert
-    from sharetui.baseline import Baseline
+    from sharetui.baseline import Baseline, BaselineCache
     from sharetui.config import Config
+    from sharetui.forecast import ForecastCache
     from sharetui.poller import Poller
 
 ALERT_MARK_SPAN = 86_400  # the table marks videos with an alert in the last day
@@ -68,8 +69,14 @@ def open_sources(config: Config, *, force_demo: bool = False) -> list[Source]:
         from sharetui.sources.tiktok.client import RateLimiter
 
         limiter = RateLimiter()
-        return [TikTokSource.from_config(config, name, limiter)
-                for name in credentials.names() or [credentials.DEFAULT_ACCOUNT]]
+        logins: list[Source] = [TikTokSource.from_config(config, name, limiter)
+                                for name in credentials.names() or [credentials.DEFAULT_ACCOUNT]]
+        if config["source"] == "auto" and _cache_has_imports():
+            from sharetui.sources.imported import ImportedSource
+
+            # Studio data imported before (or beside) a login stays one `a` away in the monitor.
+            logins.append(ImportedSource())
+        return logins
     from sharetui.sources.demo import DemoSource
 
     return [DemoSource(seed=config["demo.seed"], videos=config["demo.videos"],
@@ -141,6 +148,7 @@ class MonitorService:
         self._readers_lock = threading.Lock()
         self._alerts_lock = threading.Lock()
         self._alert_mark: int | None = None  # the newest alert id already handed out (None: not yet read)
+        self._read_models: dict[str, tuple[BaselineCache, ForecastCache]] = {}
 
     def reader(self, name: str = "data") -> Reader | Store:
         """A read connection of its own per user (the screens, the workers): none waits for another, and
@@ -153,10 +161,11 @@ class MonitorService:
 
     @functools.cached_property
     def pollers(self) -> list[Poller]:
-        """One per account; built on first use (alert rules and forecasts load with the first poll)."""
+        """One per account that can be polled (imported data is not); built on first use (alert rules and
+        forecasts load with the first poll)."""
         from sharetui.poller import Poller
 
-        return [Poller.from_config(self.store, s, self.config, clock=self.clock) for s in self.sources]
+        return [Poller.from_config(self.store, s, self.config, clock=self.clock) for s in self.sources if s.live]
 
     @property
     def live(self) -> bool:
@@ -286,11 +295,26 @@ class MonitorService:
             summary=summary,
         )
 
+    def _models(self, key: str) -> tuple[BaselineCache, ForecastCache]:
+        """The account's baselines and forecasts, read through a connection of their own (never the
+        writer's, so a 15-minute rebuild never waits behind a sweep)."""
+        with self._readers_lock:
+            found = self._read_models.get(key)
+        if found is None:
+            from sharetui.baseline import BaselineCache
+            from sharetui.forecast import ForecastCache
+
+            reader = self.reader("models")
+            found = (BaselineCache(reader, key), ForecastCache(reader, key))
+            with self._readers_lock:
+                found = self._read_models.setdefault(key, found)
+        return found
+
     def _add_baselines(self, index: int, key: str, now: int, rows: list[VideoRow]) -> None:
-        poller = self.pollers[index]
-        shares = poller.baseline(key, now, video_count=len(rows))
-        self.baselines[key] = (shares, poller.baseline(key, now, "views", video_count=len(rows)))
-        forecasts = poller.forecasts(key, now, len(rows))
+        baselines, forecast_cache = self._models(key)
+        shares = baselines.get(now, video_count=len(rows))
+        self.baselines[key] = (shares, baselines.get(now, "views", video_count=len(rows)))
+        forecasts = forecast_cache.get(now, len(rows))
         for row in rows:
             row.vs_usual = shares.ratio(row.shares, (now - row.posted_at) / 3600) if row.posted_at else None
             row.forecast = forecasts.get(row.id)

@@ -1,0 +1,120 @@
+"""Day one with a real account (the fake TikTok, a fresh cache): imports at any time, the imported account
+still reachable after a login, and the monitor picking up what another process writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sharetui.app import ShareApp
+from sharetui.cli import main
+from sharetui.config import load
+from sharetui.monitor import open_sources
+from sharetui.sources.tiktok import credentials
+from sharetui.store import Reader, Store
+from sharetui.widgets.video_table import VideoTable
+from tests.conftest import settle
+from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+
+HEADER = "Time,Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
+
+
+def content_csv(path: Path, ids: list[str], day: datetime) -> Path:
+    label = day.strftime("%B %-d")
+    rows = "".join(f"{label},Imported {i},https://www.tiktok.com/@me/video/{video_id},{label},5,1,{10 + i},100\n"
+                   for i, video_id in enumerate(ids))
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def connected(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTikTok]:
+    """A freshly connected account with an established catalogue, and a fresh cache."""
+    with FakeTikTok(videos=30) as fake:
+        assert main(["config", "set", "tiktok.api_base_url", fake.url]) == 0
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", CLIENT_KEY)
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", CLIENT_SECRET)
+        fake.save_login(credentials.path_for())
+        yield fake
+
+
+def test_an_import_while_a_poller_runs_is_written_not_refused(connected: FakeTikTok, tmp_path: Path,
+                                                              data_dir: Path) -> None:
+    poller = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--interval", "5"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert poller.stdout is not None and poller.stdout.readline()  # the first sweep is stored
+        today = datetime.now(UTC)
+        ids = ["7499000000000000001", "7499000000000000002"]
+        assert main(["import", str(content_csv(tmp_path / "Content.csv", ids, today))]) == 0
+        assert poller.stdout.readline()  # and the poller goes on polling
+        assert poller.poll() is None
+    finally:
+        poller.terminate()
+        poller.wait(timeout=20)
+    with Reader(data_dir / "sharetui.sqlite3") as reader:
+        key = reader.account_keys()
+        rows = reader.dashboard(next(k for k in key if k.startswith("tiktok:")), int(time.time()))
+    assert {r.id for r in rows} >= set(ids) and len(rows) == 32
+
+
+async def test_a_polling_monitor_shows_an_import_within_seconds(connected: FakeTikTok, tmp_path: Path,
+                                                                data_dir: Path) -> None:
+    store = Store(data_dir / "sharetui.sqlite3")
+    app = ShareApp(load(), store=store)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        assert len(table.order) == 30 and app.fed_by is None  # this monitor is the writer
+        ids = ["7499000000000000001", "7499000000000000002", "7499000000000000003"]
+        assert main(["import", str(content_csv(tmp_path / "Content.csv", ids, datetime.now(UTC)))]) == 0
+        for _ in range(60):  # a poll is a minute away: the follow timer must bring it
+            await pilot.pause(0.1)
+            if len(table.order) == 33:
+                break
+        assert len(table.order) == 33
+
+
+def test_the_imported_account_stays_reachable_after_a_login(tmp_path: Path, data_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = ["7499000000000000001"]
+    assert main(["import", str(content_csv(tmp_path / "Content.csv", ids, datetime.now(UTC)))]) == 0
+    assert [s.kind for s in open_sources(load())] == ["studio"]
+    with FakeTikTok(videos=3) as fake:
+        assert main(["config", "set", "tiktok.api_base_url", fake.url]) == 0
+        fake.save_login(credentials.path_for())
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", CLIENT_KEY)
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", CLIENT_SECRET)
+        sources = open_sources(load())
+        assert [s.kind for s in sources] == ["tiktok", "studio"]
+        # Only the login is polled; the imported account is shown, not swept.
+        assert main(["poll", "--once"]) == 0
+
+
+async def test_a_monitor_with_a_login_and_imports_polls_the_login_and_shows_both(
+        tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = ["7499000000000000001", "7499000000000000002"]
+    assert main(["import", str(content_csv(tmp_path / "Content.csv", ids, datetime.now(UTC)))]) == 0
+    with FakeTikTok(videos=5) as fake:
+        assert main(["config", "set", "tiktok.api_base_url", fake.url]) == 0
+        fake.save_login(credentials.path_for())
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", CLIENT_KEY)
+        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", CLIENT_SECRET)
+        app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+        async with app.run_test(size=(140, 36)) as pilot:
+            await settle(app, pilot)
+            table = app.dashboard.query_one(VideoTable)
+            assert len(table.order) == 5 and app.state == "LIVE" and app.last_error is None
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert len(table.order) == 2 and app.state == "IMPORTED"
+            await pilot.press("a")  # all accounts together
+            await settle(app, pilot)
+            assert len(table.order) == 7 and app.last_error is None
