@@ -118,3 +118,27 @@ async def test_a_monitor_with_a_login_and_imports_polls_the_login_and_shows_both
             await pilot.press("a")  # all accounts together
             await settle(app, pilot)
             assert len(table.order) == 7 and app.last_error is None
+
+
+def established_catalogue(fake: FakeTikTok, now: float, count: int = 40) -> None:
+    """Videos from a few hours to many months old, the older with more shares, as a real account has."""
+    from tests.fake_tiktok import FakeVideo
+
+    ages = [3 * 3600 * 1.25 ** i for i in range(count)]  # 3 h … about 200 days
+    fake.user.videos = [FakeVideo(id=str(7_450_000_000_000_000_000 + i), create_time=int(now - age),
+                                  title=f"Clip {i}", view_count=int(500 * (age / 3600) ** 0.6),
+                                  like_count=int(40 * (age / 3600) ** 0.5),
+                                  share_count=int(3 * (age / 3600) ** 0.55) + i % 3)
+                        for i, age in enumerate(ages)]
+
+
+def test_forecast_on_a_fresh_account_is_one_sentence(connected: FakeTikTok,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    established_catalogue(connected, time.time())
+    assert main(["poll", "--once"]) == 0
+    capsys.readouterr()
+    assert main(["forecast"]) == 0
+    out = capsys.readouterr()
+    lines = [line for line in out.out.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Forecasts learn from your own videos"), out.out
+    assert "needed" in lines[0] and lines[0].endswith(".") and out.err == ""

@@ -289,6 +289,27 @@ class ForecastCache:
         return self._cache.get(now, video_count)
 
 
+def readiness(store: object, account_key: str, as_of: int) -> str:
+    """One sentence for an account whose videos get no forecast yet: what is missing, and when it will be
+    there. Forecasts learn from videos the cache watched from their first day to the horizon."""
+    from datetime import UTC, datetime
+
+    table = store.aged_values(account_key, as_of, GRID)  # type: ignore[attr-defined]
+    name, hours = HORIZONS[0]
+    day = hours // 24
+    young = sorted(v.posted_at + hours * HOUR for v in table if v.first_at - v.posted_at <= DAY)
+    reached = sum(1 for moment in young if moment <= as_of)
+    if len(young) >= MIN_PEERS:
+        due = datetime.fromtimestamp(young[MIN_PEERS - 1], UTC).strftime("%Y-%m-%d")
+        return (f"Forecasts learn from your own videos watched from their first day to day {day}: {reached} of "
+                f"the {MIN_PEERS} needed are there, and the first day-{day} forecasts come on {due} (UTC).")
+    missing = MIN_PEERS - len(young)
+    return (f"Forecasts learn from your own videos watched from their first day to day {day}, and {MIN_PEERS} "
+            f"are needed: {len(young)} so far, so they start {day} days after {missing} more new "
+            f"video{'s' if missing > 1 else ''} (TikTok Studio's 'Download data', imported daily, brings them "
+            "sooner).")
+
+
 def forecasts(store: object, account_key: str, as_of: int) -> list[Forecast]:
     """Every video of the account, forecast as the cache knew it at `as_of` (newest first)."""
     table = store.aged_values(account_key, as_of, GRID)  # type: ignore[attr-defined]

@@ -59,8 +59,13 @@ def run(config: Config, args: argparse.Namespace) -> int:
         if args.backtest:
             results = {key: fc.backtest(store, key, as_of if as_of is not None else fc.default_as_of(store, key, int(time.time()))) for key in keys}
         else:
-            found = [(key, f) for key in keys
-                     for f in fc.forecasts(store, key, as_of if as_of is not None else fc.default_as_of(store, key, int(time.time())))]
+            found, waiting = [], {}
+            for key in keys:
+                moment = as_of if as_of is not None else fc.default_as_of(store, key, int(time.time()))
+                made = fc.forecasts(store, key, moment)
+                found += [(key, f) for f in made]
+                if not any(band for f in made for band in f.bands.values()):
+                    waiting[key] = fc.readiness(store, key, moment)
     finally:
         store.close()
     if args.backtest:
@@ -73,7 +78,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"account": labels[key], **f.as_json()} for key, f in found], ensure_ascii=False, indent=1))
         return EXIT_OK
-    _print_forecasts(found, labels, several=len(keys) > 1)
+    _print_forecasts(found, labels, several=len(keys) > 1, waiting=waiting)
     return EXIT_OK
 
 
@@ -83,13 +88,19 @@ def band_text(band: fc.Band | None) -> str:
     return f"{band.p50:,} ({band.p10:,}–{band.p90:,})"
 
 
-def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str], several: bool) -> None:
+def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str], several: bool,
+                     waiting: dict[str, str]) -> None:
     open_ones = [(key, f) for key, f in found if any(f.bands.values()) or any("past" not in w for w in f.why.values())]
     if not open_ones:
         print("No video is young enough to forecast (forecasts are for videos under 30 days old).")
         return
+    if all(key in waiting for key, _ in open_ones):
+        # Nothing to show but dashes: say once what is missing and when it will be there.
+        for key in dict.fromkeys(key for key, _ in open_ones):
+            print((f"{fmt.safe_text(labels[key], 40)}: " if several else "") + waiting[key])
+        return
     print(f"{'Title':<40} {'Age':>5} {'Shares':>9}  {'Day 7: p50 (p10–p90)':<30} {'Day 30: p50 (p10–p90)':<30}")
-    reasons: set[str] = set()
+    missing = False
     for key, f in open_ones:
         title = fmt.safe_text(f.title, 200) or f.id
         if several:
@@ -97,9 +108,9 @@ def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str
         title = title if len(title) <= 40 else title[:39] + "…"
         print(f"{title:<40} {fmt.age(f.posted_at, f.posted_at + f.age_hours * 3600):>5} {f.shares:>9,}  "
               f"{band_text(f.bands['7d']):<30} {band_text(f.bands['30d']):<30}")
-        reasons.update(w for w in f.why.values() if "past" not in w)
-    if reasons:
-        print("\nNo forecast where: " + "; ".join(sorted(reasons)) + ".", file=sys.stderr)
+        missing |= any("past" not in w for w in f.why.values())
+    if missing:
+        print("\n– : too few of your videos have history from that age to the horizon yet.", file=sys.stderr)
     print("\nThe band holds 80 % of outcomes like your past videos'; a forecast is not a promise.", file=sys.stderr)
 
 
