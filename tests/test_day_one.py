@@ -142,3 +142,48 @@ def test_forecast_on_a_fresh_account_is_one_sentence(connected: FakeTikTok,
     lines = [line for line in out.out.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Forecasts learn from your own videos"), out.out
     assert "needed" in lines[0] and lines[0].endswith(".") and out.err == ""
+
+
+def test_usual_comes_from_the_catalogue_on_the_first_sweep(connected: FakeTikTok, data_dir: Path) -> None:
+    """After one sweep of an established catalogue: ×Usual for most videos older than a day, from the
+    cross-section, ordered as the counts are, and marked as such."""
+    from sharetui.baseline import CATALOGUE
+    from sharetui.monitor import MonitorService
+
+    now = time.time()
+    established_catalogue(connected, now)
+    assert main(["poll", "--once"]) == 0
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        service = MonitorService(load(), store=store)
+        try:
+            data = service.dashboard(0)
+            baseline = service.baseline_for(data.account.key)
+        finally:
+            service.close()
+    older = [r for r in data.rows if now - r.posted_at > 86_400]
+    with_usual = [r for r in older if r.vs_usual is not None]
+    assert len(with_usual) >= 0.8 * len(older), [(round((now - r.posted_at) / 3600), r.vs_usual) for r in older]
+    assert baseline is not None and baseline.origin_at(24 * 30) == CATALOGUE
+    # The catalogue follows a smooth curve, so "usual" sits near 1 for most of it.
+    ratios = sorted(r.vs_usual for r in with_usual if r.vs_usual is not None)
+    assert 0.6 < ratios[len(ratios) // 2] < 1.6
+    # A video with twice the shares of its neighbours in age stands out.
+    target = with_usual[len(with_usual) // 2]
+    assert baseline.ratio(target.shares * 2, (now - target.posted_at) / 3600) > 1.5 * (target.vs_usual or 0)
+
+
+def test_cross_section_recovers_a_power_law_growth_curve() -> None:
+    import random
+
+    from sharetui.baseline import build
+
+    rng = random.Random(3)
+    # A creator posting daily for a year: shares ≈ 40·age^0.5, log-normal noise.
+    points = [(age, round(40 * age ** 0.5 * rng.lognormvariate(0, 0.4))) for age in (24.0 * d + 5 for d in range(365))]
+    baseline = build("shares", {}, points)
+    for age in (48, 168, 720, 2160):
+        median = baseline.median_at(age)
+        assert median is not None and abs(median / (40 * age ** 0.5) - 1) < 0.25, (age, median)
+    for age in (720, 2160):  # where dozens of videos are near in age, the spread is the noise's
+        p90, median = baseline.p90_at(age), baseline.median_at(age)
+        assert p90 is not None and median and 1.3 < p90 / median < 2.2  # exp(1.28 · 0.4) ≈ 1.67

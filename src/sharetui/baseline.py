@@ -3,19 +3,30 @@
 For every video with known history, its cumulative count is sampled at fixed ages (hours since posting).
 At each age, the account's median and 90th percentile over the videos known at that age form the
 baseline curves; a video's "vs usual" is its count now over the median at its current age (interpolated
-between the sampled ages, in log-age). Pure functions plus one store query; no Textual.
+between the sampled ages, in log-age). Pure functions plus store queries; no Textual.
+
+From the first sweep: a catalogue is already a cross-section. Each video's latest count at the age it had
+when it was counted is one observation of "this metric at that age". Until the cache has watched enough
+videos through an age, the curves there come from that cross-section (`origin` "catalogue"): a local
+linear fit of log(count + 1) on log(age), weighted towards the videos nearest in age, with the median and
+p90 of the residuals around it; watched history takes over age by age as it accrues. What a cross-section
+gets wrong, and is said on screen: the older videos were posted to the audience the account had then (a
+growing account's usual is understated at old ages), and only videos still public are in it (survivors).
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sharetui.slow_cache import SlowCache
 
-AGES_HOURS = [1, 2, 3, 4, 6, 8, 12, 18, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160]
+AGES_HOURS = [1, 2, 3, 4, 6, 8, 12, 18, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160, 4320,
+              8760]
 MIN_PEERS = 5  # fewer videos known at an age: no baseline there (not enough to call anything "usual")
+WATCHED, CATALOGUE = "watched", "catalogue"  # where an age's curves come from
+BANDWIDTHS = (0.35, 0.5, 0.7, 1.0, 1.4)  # in ln(age): the narrowest holding enough videos is used
 
 
 def percentile(values: list[int], fraction: float) -> float:
@@ -39,6 +50,14 @@ class Baseline:
     p90: list[float]
     peers: list[int]
     samples: dict[int, list[int]]  # age -> the peer values there (for percentile ranks)
+    origin: list[str] = field(default_factory=list)  # per age: WATCHED history or today's CATALOGUE
+
+    def origin_at(self, age_hours: float) -> str | None:
+        """Where the curves at this age come from (the nearest sampled age at or below it)."""
+        i = bisect.bisect_right(self.ages, age_hours) - 1
+        if not self.origin or not self.ages:
+            return None
+        return self.origin[max(i, 0)]
 
     def _at(self, curve: list[float], age_hours: float) -> float | None:
         if not self.ages or age_hours <= 0:
@@ -75,15 +94,53 @@ class Baseline:
         return round(100 * below / len(peers))
 
 
-def build(metric: str, samples_by_age: dict[int, list[int]]) -> Baseline:
-    ages = [a for a in sorted(samples_by_age) if len(samples_by_age[a]) >= MIN_PEERS]
+def build(metric: str, samples_by_age: dict[int, list[int]],
+          catalogue: list[tuple[float, int]] | None = None) -> Baseline:
+    """Curves from watched history where at least MIN_PEERS videos were watched through an age, else from
+    the catalogue's cross-section (`catalogue`: (age in hours when counted, count) per listed video)."""
+    by_age: dict[int, tuple[list[int], str]] = {}
+    logged = [(math.log(a), math.log(v + 1)) for a, v in catalogue or [] if a > 0]
+    for age in sorted(set(samples_by_age) | set(AGES_HOURS)):
+        watched = samples_by_age.get(age, [])
+        if len(watched) >= MIN_PEERS:
+            by_age[age] = (watched, WATCHED)
+        elif logged and (section := cross_section(logged, age)) is not None:
+            by_age[age] = (section, CATALOGUE)
+    ages = sorted(by_age)
     return Baseline(
         metric=metric, ages=ages,
-        median=[percentile(samples_by_age[a], 0.5) for a in ages],
-        p90=[percentile(samples_by_age[a], 0.9) for a in ages],
-        peers=[len(samples_by_age[a]) for a in ages],
-        samples={a: samples_by_age[a] for a in ages},
+        median=[percentile(by_age[a][0], 0.5) for a in ages],
+        p90=[percentile(by_age[a][0], 0.9) for a in ages],
+        peers=[len(by_age[a][0]) for a in ages],
+        samples={a: by_age[a][0] for a in ages},
+        origin=[by_age[a][1] for a in ages],
     )
+
+
+def cross_section(usable: list[tuple[float, float]], age: float) -> list[int] | None:
+    """The catalogue's counts carried to `age`: a local linear fit of log(count + 1) on log(age) (`usable`
+    holds both logs per video), weighted by nearness in log-age, and each video's residual added back at
+    `age`; None when too few videos are near enough (an effective number of MIN_PEERS within the widest
+    bandwidth)."""
+    centre = math.log(age)
+    for width in BANDWIDTHS:
+        weighted = [(x, y, w) for x, y in usable if (w := math.exp(-0.5 * ((x - centre) / width) ** 2)) > 0.05]
+        total = sum(w for _, _, w in weighted)
+        if not weighted or total ** 2 / sum(w * w for _, _, w in weighted) < MIN_PEERS:
+            continue
+        x_mean = sum(x * w for x, _, w in weighted) / total
+        y_mean = sum(y * w for _, y, w in weighted) / total
+        spread = sum(w * (x - x_mean) ** 2 for x, _, w in weighted)
+        slope = sum(w * (x - x_mean) * (y - y_mean) for x, y, w in weighted) / spread if spread > 1e-9 else 0.0
+        slope = min(max(slope, 0.0), 2.0)  # counts only grow with age; a wild fit must not say otherwise
+        level = y_mean + slope * (centre - x_mean)
+        # Each video's standing (its residual) carried to this age: the peers a video of this age is ranked
+        # among. Only the nearer videos count, so a distant age's spread does not leak in.
+        peers = [max(0, round(math.exp(level + y - (y_mean + slope * (x - x_mean))) - 1))
+                 for x, y, w in weighted if w > 0.3]
+        if len(peers) >= MIN_PEERS:
+            return peers
+    return None
 
 
 class BaselineCache:
@@ -96,7 +153,8 @@ class BaselineCache:
 
     def _build(self, now: int) -> dict[str, Baseline]:
         samples = self.store.age_samples(self.account_key, now, AGES_HOURS)  # type: ignore[attr-defined]
-        return {m: build(m, by_age) for m, by_age in samples.items()}
+        catalogue = self.store.catalogue(self.account_key, now)  # type: ignore[attr-defined]
+        return {m: build(m, by_age, catalogue[m]) for m, by_age in samples.items()}
 
     def get(self, now: int, metric: str = "shares", video_count: int | None = None) -> Baseline:
         return self._cache.get(now, video_count)[metric]

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from sharetui import text as fmt
+from sharetui.baseline import CATALOGUE
 from sharetui.errors import StoreError
 from sharetui.figures import Gain
 from sharetui.messages import DataChanged, StatusWanted
@@ -325,9 +326,12 @@ class VideoScreen(Screen):
         rank = baseline.rank(row.shares, age_hours)
         median = baseline.median_at(age_hours) or 0
         views = views_baseline.ratio(row.views, age_hours) if views_baseline else None
+        origin = (" · from your catalogue today (your other videos' counts now; older ones reached a smaller "
+                  "audience), until history at this age accrues" if baseline.origin_at(age_hours) == CATALOGUE
+                  else "")
         return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, view.clock())} old "
                 f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
-                + (f" · views {fmt.ratio(views)}" if views is not None else ""))
+                + (f" · views {fmt.ratio(views)}" if views is not None else "") + origin)
 
     @staticmethod
     def _forecast_line(row: VideoRow) -> str:

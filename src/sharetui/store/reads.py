@@ -224,6 +224,24 @@ class Reads(Connection):
                 out["views"][age] = [r[1] for r in rows if r[1] is not None]
         return out
 
+    def catalogue(self, account_key: str, now: int) -> dict[str, list[tuple[float, int]]]:
+        """The cross-section for shares and views: every listed video's latest known count with its age in
+        hours when that count was confirmed (sharetui.baseline uses it before history has accrued)."""
+        out: dict[str, list[tuple[float, int]]] = {"shares": [], "views": []}
+        with self._reading() as db:
+            for posted_at, updated_at, shares, views, unknown in db.execute(
+                    "SELECT posted_at, updated_at, shares, views, unknown FROM videos "
+                    "WHERE account = ? AND gone_at IS NULL AND posted_at > 0 AND updated_at <= ?",
+                    (account_key, now)):
+                age = (updated_at - posted_at) / 3600
+                if age <= 0:
+                    continue
+                if not unknown & UNKNOWN_BIT["shares"]:
+                    out["shares"].append((age, shares))
+                if not unknown & UNKNOWN_BIT["views"]:
+                    out["views"].append((age, views))
+        return out
+
     def aged_values(self, account_key: str, as_of: int, ages_hours: list[float]) -> list[AgedVideo]:
         """Each video of the account as the cache knew it at `as_of`: its shares then, and its shares at each
         age in `ages_hours` (hours since posting) where that moment is known. Nothing recorded after `as_of`
