@@ -132,9 +132,9 @@ def established_catalogue(fake: FakeTikTok, now: float, count: int = 40) -> None
                         for i, age in enumerate(ages)]
 
 
-def test_forecast_on_a_fresh_account_is_one_sentence(connected: FakeTikTok,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    established_catalogue(connected, time.time())
+def test_forecast_on_an_account_too_small_to_forecast_is_one_sentence(connected: FakeTikTok,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    established_catalogue(connected, time.time(), count=4)  # too few even for the catalogue's cross-section
     assert main(["poll", "--once"]) == 0
     capsys.readouterr()
     assert main(["forecast"]) == 0
@@ -187,3 +187,35 @@ def test_cross_section_recovers_a_power_law_growth_curve() -> None:
     for age in (720, 2160):  # where dozens of videos are near in age, the spread is the noise's
         p90, median = baseline.p90_at(age), baseline.median_at(age)
         assert p90 is not None and median and 1.3 < p90 / median < 2.2  # exp(1.28 · 0.4) ≈ 1.67
+
+
+def test_day7_forecasts_from_the_first_sweep_band_the_true_future(connected: FakeTikTok, data_dir: Path) -> None:
+    """After one sweep: →Day7 for most videos younger than a week, from the catalogue, labelled, ordered
+    like the counts, and holding where the fake's videos really go (each follows the catalogue's curve)."""
+    from sharetui.baseline import CATALOGUE
+    from sharetui.monitor import MonitorService
+
+    now = time.time()
+    established_catalogue(connected, now)
+    assert main(["poll", "--once"]) == 0
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        service = MonitorService(load(), store=store)
+        try:
+            rows = service.dashboard(0).rows
+        finally:
+            service.close()
+    young = [r for r in rows if 3600 <= now - r.posted_at < 7 * 86_400]
+    banded = [(r, band) for r in young if r.forecast and (band := r.forecast.bands.get("7d"))]
+    assert len(banded) >= 0.8 * len(young) >= 4
+    held = 0
+    for row, band in banded:
+        assert band.origin == CATALOGUE and band.p10 >= row.shares and band.p10 <= band.p50 < band.p90
+        assert "from your catalogue today" in (row.forecast.on_track("7d") if row.forecast else "")
+        age = (now - row.posted_at) / 3600
+        truth = 3 * 168 ** 0.55 * (row.shares / (3 * age ** 0.55))  # the generator's curve, from this count
+        held += band.p10 <= truth <= band.p90
+    assert held >= 0.8 * len(banded)
+    by_age = sorted(banded, key=lambda rb: rb[0].posted_at)
+    for (older, b_old), (newer, b_new) in zip(by_age, by_age[1:], strict=False):
+        if abs(older.posted_at - newer.posted_at) < 600 and older.shares > newer.shares:
+            assert b_old.p50 >= b_new.p50

@@ -122,6 +122,16 @@ def cross_section(usable: list[tuple[float, float]], age: float) -> list[int] | 
     holds both logs per video), weighted by nearness in log-age, and each video's residual added back at
     `age`; None when too few videos are near enough (an effective number of MIN_PEERS within the widest
     bandwidth)."""
+    fit = local_fit(usable, age)
+    if fit is None:
+        return None
+    level, residuals = fit
+    return [max(0, round(math.exp(level + r) - 1)) for r in residuals]
+
+
+def local_fit(usable: list[tuple[float, float]], age: float) -> tuple[float, list[float]] | None:
+    """The cross-section's usual log(count + 1) at `age`, and the residuals of the videos nearest in age
+    around it (see `cross_section`)."""
     centre = math.log(age)
     for width in BANDWIDTHS:
         weighted = [(x, y, w) for x, y in usable if (w := math.exp(-0.5 * ((x - centre) / width) ** 2)) > 0.05]
@@ -136,10 +146,9 @@ def cross_section(usable: list[tuple[float, float]], age: float) -> list[int] | 
         level = y_mean + slope * (centre - x_mean)
         # Each video's standing (its residual) carried to this age: the peers a video of this age is ranked
         # among. Only the nearer videos count, so a distant age's spread does not leak in.
-        peers = [max(0, round(math.exp(level + y - (y_mean + slope * (x - x_mean))) - 1))
-                 for x, y, w in weighted if w > 0.3]
-        if len(peers) >= MIN_PEERS:
-            return peers
+        residuals = [y - (y_mean + slope * (x - x_mean)) for x, y, w in weighted if w > 0.3]
+        if len(residuals) >= MIN_PEERS:
+            return level, residuals
     return None
 
 

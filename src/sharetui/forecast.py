@@ -24,6 +24,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sharetui.baseline import CATALOGUE, local_fit
 from sharetui.models import AgedVideo
 from sharetui.slow_cache import SlowCache
 
@@ -33,6 +34,7 @@ MIN_PEERS = 8  # fewer earlier videos with history from this age to the horizon:
 MIN_AGE_HOURS = 1.0  # younger than this, a video's count says too little
 WIDE = 2.5  # a band whose p90 exceeds this × its p10 is marked as wide
 BAND = (0.1, 0.5, 0.9)
+CATALOGUE_MIN_WIDTH = 1.5  # a catalogue forecast's p90 is at least this × its p50
 
 
 def _grid() -> list[float]:
@@ -54,6 +56,7 @@ class Band:
     p50: int
     p90: int
     peers: int
+    origin: str = "watched"  # "catalogue": from today's cross-section, before watched history exists
 
     @property
     def wide(self) -> bool:
@@ -76,6 +79,10 @@ class Forecast:
         day = dict(HORIZONS)[name] // 24
         if band is None:
             return f"no day-{day} forecast: {self.why.get(name, 'unknown')}"
+        if band.origin == CATALOGUE:
+            return (f"on track for ~{band.p50:,} shares by day {day} ({band.p10:,}–{band.p90:,}; from your "
+                    f"catalogue today: how your videos at day {day} compare with those at this age, a wider band "
+                    "until watched history takes over)")
         return (f"on track for ~{band.p50:,} shares by day {day} ({band.p10:,}–{band.p90:,}, 80 %; "
                 f"from {band.peers} of your videos)")
 
@@ -173,6 +180,10 @@ class Model:
 
     def __init__(self, table: list[AgedVideo], as_of: int) -> None:
         self.as_of = as_of
+        # Today's cross-section (log age in hours, log shares + 1), for accounts without watched history.
+        self.catalogue = [(math.log(age), math.log(v.shares + 1)) for v in table
+                          if (age := (as_of - v.posted_at) / HOUR) > 0]
+        self._catalogue_fits: dict[int, tuple[float, list[float]] | None] = {}
         self.growth: dict[str, list[_Growth | None]] = {}
         self.horizon_values: dict[str, list[int]] = {}  # each peer's shares at the horizon
         for name, hours in HORIZONS:
@@ -211,6 +222,9 @@ class Model:
             if chained is not None:
                 return chained, ""
         if not options:
+            catalogue = self._from_catalogue(hours, age_hours, video.shares)
+            if catalogue is not None:
+                return catalogue, ""
             have = max((g.peers for k in (i, i + 1) if k < len(row) and (g := row[k]) is not None), default=0)
             return None, (f"{have} of your videos have history from {_age(age_hours)} to day {hours // 24} "
                           f"(needs {MIN_PEERS})")
@@ -249,6 +263,32 @@ class Model:
         shares = video.shares
         p10, p50, p90 = (max(shares, round((shares + 1) * math.exp(quantile(sums, q)) - 1)) for q in BAND)
         return Band(p10, max(p10, p50), max(p10, p50, p90), min(growth.peers, len(bridge)))
+
+    def _from_catalogue(self, hours: int, age_hours: float, shares: int) -> Band | None:
+        """Before watched history: growth from this age to the horizon as the catalogue's cross-section shows
+        it (its usual at the horizon over its usual at this age), with a band as wide as the spread of your
+        videos at the horizon, since a cross-section cannot tell how much a video keeps its rank."""
+        at_age = self._catalogue_fit(age_hours)
+        at_horizon = self._catalogue_fit(float(hours))
+        if at_age is None or at_horizon is None:
+            return None
+        growth = max(0.0, at_horizon[0] - at_age[0])
+        spread = sorted(at_horizon[1])
+        low, high = quantile(spread, 0.1), quantile(spread, 0.9)
+        centre = math.log(shares + 1) + growth
+        p10, p50, p90 = (max(shares, round(math.exp(centre + d) - 1)) for d in (low, 0.0, high))
+        # Never a point: nobody watched this one grow, so at least ×/÷ CATALOGUE_MIN_WIDTH around p50.
+        p90 = max(p90, round((p50 + 1) * CATALOGUE_MIN_WIDTH))
+        p10 = max(shares, min(p10, round((p50 + 1) / CATALOGUE_MIN_WIDTH)))
+        return Band(p10, max(p10, p50), max(p10, p50, p90), len(spread), CATALOGUE)
+
+    def _catalogue_fit(self, age_hours: float) -> tuple[float, list[float]] | None:
+        """The cross-section's fit at an age, in steps of about 5 % of age: one pass over the catalogue per
+        step, not per video (10,000 videos would otherwise cost minutes)."""
+        step = round(math.log(age_hours) * 20)
+        if step not in self._catalogue_fits:
+            self._catalogue_fits[step] = local_fit(self.catalogue, math.exp(step / 20))
+        return self._catalogue_fits[step]
 
     def forecast(self, video: AgedVideo) -> Forecast:
         age_hours = (self.as_of - video.posted_at) / HOUR
@@ -378,7 +418,8 @@ def backtest(store: object, account_key: str, now: int, ages: tuple[float, float
                 s["errors"].append(_log_error(band.p50, truth))
                 s["persist"].append(_log_error(video.shares, truth))
                 peers = model.horizon_values[name]
-                s["usual"].append(_log_error(statistics.median(peers), truth))
+                if peers:  # (a catalogue forecast may come before any watched video reached the horizon)
+                    s["usual"].append(_log_error(statistics.median(peers), truth))
     return [Backtest(name, len(s["n"]), len(s["errors"]), sum(s["held"]), _median(s["errors"]),
                      _median(s["persist"]), _median(s["usual"])) for name, s in scores.items()]
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sharetui import forecast as fc
 from sharetui import text as fmt
+from sharetui.baseline import CATALOGUE
 from sharetui.cli_common import account_keys_or_fail, open_store
 from sharetui.config import Config
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
@@ -85,7 +86,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
 def band_text(band: fc.Band | None) -> str:
     if band is None:
         return "–"
-    return f"{band.p50:,} ({band.p10:,}–{band.p90:,})"
+    return f"{band.p50:,} ({band.p10:,}–{band.p90:,})" + (" *" if band.origin == CATALOGUE else "")
 
 
 def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str], several: bool,
@@ -111,6 +112,9 @@ def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str
         missing |= any("past" not in w for w in f.why.values())
     if missing:
         print("\n– : too few of your videos have history from that age to the horizon yet.", file=sys.stderr)
+    if any(b is not None and b.origin == CATALOGUE for _, f in open_ones for b in f.bands.values()):
+        print("* : from your catalogue today (how your videos at the horizon compare with those at this age), "
+              "until the cache has watched your videos grow: a wider, less certain band.", file=sys.stderr)
     print("\nThe band holds 80 % of outcomes like your past videos'; a forecast is not a promise.", file=sys.stderr)
 
 
