@@ -219,3 +219,62 @@ def test_day7_forecasts_from_the_first_sweep_band_the_true_future(connected: Fak
     for (older, b_old), (newer, b_new) in zip(by_age, by_age[1:], strict=False):
         if abs(older.posted_at - newer.posted_at) < 600 and older.shares > newer.shares:
             assert b_old.p50 >= b_new.p50
+
+
+async def test_a_demo_monitor_and_a_tiktok_monitor_on_one_cache_both_poll(connected: FakeTikTok,
+                                                                           data_dir: Path) -> None:
+    """One writer per account: the demo's monitor and the login's monitor each poll their own account, and
+    `poll --once --demo` beside the TikTok monitor is not refused for a false reason."""
+    from sharetui.config import Config
+    from sharetui.sources.demo import DemoSource
+
+    assert main(["config", "set", "demo.history_days", "0"]) == 0
+    demo = ShareApp(Config(), source=DemoSource(seed=7, videos=10, history_days=0),
+                    store=Store(data_dir / "sharetui.sqlite3"))
+    tiktok = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+    async with demo.run_test(size=(120, 30)) as demo_pilot:
+        await settle(demo, demo_pilot)
+        async with tiktok.run_test(size=(120, 30)) as pilot:
+            await settle(tiktok, pilot)
+            for app in (demo, tiktok):
+                assert app.fed_by is None and app.state == "LIVE" and app.last_error is None
+            assert len(tiktok.dashboard.query_one(VideoTable).order) == 30
+            assert len(demo.dashboard.query_one(VideoTable).order) == 10
+            # The demo is polled by its monitor: a one-off demo poll is refused, naming that monitor truly.
+            assert main(["poll", "--once", "--demo"]) == 1
+    # The TikTok monitor is gone; the login is free to poll on its own.
+    assert main(["poll", "--once"]) == 0
+
+
+async def test_a_stopped_poller_is_noticed_and_said(data_dir: Path) -> None:
+    """A poller that stops answering (SIGSTOP) keeps its lock; the monitor it feeds says STALE with the
+    reason within three intervals, instead of LIVE."""
+    import signal
+
+    from sharetui.config import Config
+    from sharetui.sources.demo import DemoSource
+    from tests.conftest import FakeClock
+
+    assert main(["config", "set", "demo.videos", "10"]) == 0
+    assert main(["config", "set", "demo.history_days", "0"]) == 0
+    poller = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--demo", "--interval", "5"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert poller.stdout is not None and "DEMO" in poller.stdout.readline()
+        clock = FakeClock(time.time())
+        app = ShareApp(Config(), source=DemoSource(seed=7, videos=10, history_days=0),
+                       store=Store(data_dir / "sharetui.sqlite3"), clock=clock)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(app, pilot)
+            assert app.fed_by == poller.pid and app.state == "LIVE"
+            poller.send_signal(signal.SIGSTOP)
+            clock.advance(3 * 5 + 11)  # three of its intervals, and a little
+            app.refresh_status()
+            await pilot.pause()
+            assert app.state == "STALE"
+            reason = app.stale_reason() or ""
+            assert f"poller pid {poller.pid} stopped answering" in reason
+    finally:
+        poller.send_signal(signal.SIGCONT)
+        poller.terminate()
+        poller.wait(timeout=20)

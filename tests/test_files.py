@@ -59,7 +59,7 @@ def test_a_lock_file_that_is_a_link_is_never_written_through(data_dir: Path, tmp
     demo_cache(data_dir)
     precious = tmp_path / "precious.txt"
     precious.write_text("do not truncate me")
-    for name in ("poller.lock", "sharetui.sqlite3.users"):
+    for name in ("poller-demo.lock", "sharetui.sqlite3.users"):
         link = data_dir / name
         link.unlink(missing_ok=True)
         link.symlink_to(precious)

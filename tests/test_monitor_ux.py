@@ -56,7 +56,7 @@ async def test_a_reader_monitor_announces_alerts_another_process_stored(store: S
         assert sum("gained 300 shares" in t for t in toasts(app)) == 1
         await pilot.press("ctrl+r")  # a reader says who polls, instead of nothing
         await settle(app, pilot)
-        assert any("polls this cache on its own schedule" in t for t in toasts(app))
+        assert any("polls this account on its own schedule" in t for t in toasts(app))
         assert sum("gained 300 shares" in t for t in toasts(app)) == 1  # still once
     poller_lock.release()
 

@@ -53,9 +53,10 @@ def test_second_poller_is_refused_with_the_pid(data_dir: Path) -> None:
     try:
         second = run_cli("poll", "--once", "--demo")
         assert second.returncode == 1
-        assert f"pid {first.pid}" in second.stderr and "already polling" in second.stderr
+        assert f"pid {first.pid}" in second.stderr and "already polls" in second.stderr
+        assert "one poller per account" in second.stderr and second.stderr.count("\n") == 1
         reset = run_cli("--reset-cache", "export")
-        assert reset.returncode == 1 and "stop it before --reset-cache" in reset.stderr
+        assert reset.returncode == 1 and "is open in another sharetui" in reset.stderr
     finally:
         first.terminate()
         first.communicate(timeout=20)

@@ -45,7 +45,7 @@ from sharetui.widgets.account_header import HeaderContent
 from sharetui.widgets.status_line import StatusLine
 from sharetui.widgets.toast import Notification, replace_toast
 from sharetui.widgets.video_table import DEFAULT_SORT, VideoTable
-from sharetui.writer_lock import WriterLock
+from sharetui.writer_lock import Holder, WriterLock
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -152,6 +152,7 @@ class ShareApp(App[int]):
         self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
         self._follow_timer: Timer | None = None
+        self.feeder: Holder | None = None  # the process polling the account on screen, when not this one
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
 
@@ -304,10 +305,10 @@ class ShareApp(App[int]):
         if self._follow_timer is None:
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self.lock.acquire():
-            self.fed_by = None
+            self._update_feeder()
             self.poll_now()
             return
-        self.fed_by = self.lock.holder()
+        self._update_feeder()
         if self._partial:
             self._follow(force=True)
         self.refresh_status()
@@ -315,11 +316,12 @@ class ShareApp(App[int]):
     def _follow_tick(self) -> None:
         if self.paused or self.polling:
             return  # (a poll in progress reloads when it ends)
-        if self.service.live and self.fed_by is not None and self.lock.acquire():
-            # The poller went away: take over so the data keeps flowing.
+        if self.service.live and self.service.take_free():
+            # A poller went away: take over its accounts so the data keeps flowing.
             self.notify("The poller stopped; this monitor polls now.")
             self._take_role()
             return
+        self._update_feeder()
         self._follow()
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
@@ -363,7 +365,7 @@ class ShareApp(App[int]):
             # which may take a while on a slow network.
             with contextlib.suppress(StoreError):  # the reload after the sweep reports it
                 self.post_message(self._loaded(self._dashboard_data()))
-        cycle = self.service.poll_cycle()
+        cycle = self.service.poll_cycle(interval=self.interval)
         message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
         try:
             # Marked as seen before reading: the follow timer then reloads only for what others commit later.
@@ -492,11 +494,11 @@ class ShareApp(App[int]):
         if not self.service.live:
             self._follow(force=True)  # imported data: reload what `sharetui import` stored
             return
-        if not self.lock.acquire():
-            self.fed_by = self.lock.holder()
+        held = self.lock.acquire()
+        self._update_feeder()
+        if not held:
             self._follow(force=True)  # reader mode: the poller sets the pace; reload what it stored
             return
-        self.fed_by = None
         if self.polling:
             return
         if self._poll_timer is not None:
@@ -511,10 +513,10 @@ class ShareApp(App[int]):
         """ctrl+r: poll now, and say what happens where this monitor does not poll itself."""
         if not self.live:
             self.notify("Imported data: nothing to poll. Reloaded what `sharetui import` stored.")
-        elif not self.lock.acquire():
-            holder = self.lock.holder()
-            self.notify(f"sharetui poll (pid {holder or '?'}) polls this cache on its own schedule; reloaded "
-                        "what it has stored.")
+        elif not self.lock.acquire() or self.fed_by is not None:
+            self._update_feeder()
+            self.notify(f"Another sharetui (pid {self.fed_by or '?'}) polls this account on its own schedule; "
+                        "reloaded what it has stored.")
         elif self.polling:
             self.notify("A poll is already running.")
         self.poll_now()
@@ -528,7 +530,7 @@ class ShareApp(App[int]):
             self._schedule_next()  # cancels the pending poll
             self.notify("Paused: no updates until you press space.")
         elif self.fed_by is not None:
-            self.notify(f"Resumed: following what sharetui poll (pid {self.fed_by}) stores.")
+            self.notify(f"Resumed: following what sharetui (pid {self.fed_by}) stores for this account.")
             self.poll_now()
         else:
             self.notify(f"Resumed live updates: polling every {fmt.duration(self.interval)}.")
@@ -540,7 +542,8 @@ class ShareApp(App[int]):
             self.notify("Imported data: nothing is polled, so there is no interval to change.")
             return
         if self.fed_by is not None:
-            self.notify(f"The poller (pid {self.fed_by}) sets the pace: change poll.interval there.")
+            self.notify(f"Another sharetui (pid {self.fed_by}) polls this account and sets its pace: change the "
+                        "interval there.")
             return
         steps = INTERVAL_STEPS
         if direction > 0:
@@ -570,6 +573,7 @@ class ShareApp(App[int]):
         if view == self.view:
             return
         self.view = view
+        self._update_feeder()
         self.dashboard.table.show_account = view is None
         self._shown_version = None
         self._follow(force=True)  # reload from the cache for the new view
@@ -606,6 +610,29 @@ class ShareApp(App[int]):
 
     # -- status ---------------------------------------------------------------------------------
 
+    def _update_feeder(self) -> None:
+        """Who polls the account on screen when this monitor does not (all accounts: any other poller)."""
+        if self.view is None:
+            self.feeder = None
+            self.fed_by = self.lock.holder()
+            return
+        self.feeder = self.service.holder_of(self.source.account().key) if self.source.live else None
+        self.fed_by = self.feeder.pid if self.feeder is not None else None
+
+    def stale_reason(self) -> str | None:
+        """Why the account on screen is not live although nothing failed, or None: LIVE is said only when it
+        was polled within two intervals."""
+        now = self.clock()
+        if self.feeder is not None:
+            if self.feeder.stopped_answering(now):
+                silent = self.feeder.silent_for(now) or 0
+                return f"poller pid {self.feeder.pid} stopped answering (last poll {fmt.duration(int(silent))} ago)"
+            return None
+        if self.fed_by is None and self.last_ok is not None and not self.polling and not self.paused:
+            if now - self.last_ok > 2 * self.interval + 10:
+                return f"no poll for {fmt.duration(int(now - self.last_ok))}"
+        return None
+
     @property
     def state(self) -> str:
         if not self.live:
@@ -618,6 +645,8 @@ class ShareApp(App[int]):
             return "OFFLINE (cached)"
         if self.polling:
             return "POLLING"
+        if self.stale_reason() is not None:
+            return "STALE"
         return "LIVE"
 
     def refresh_status(self) -> None:
@@ -631,7 +660,10 @@ class ShareApp(App[int]):
         source = "DEMO" if kind == "demo" else kind
         if len(self.sources) > 1:
             source += " · all accounts" if self.view is None else f" · {self.source.account().label}"
-        if self.fed_by is not None:
+        stale = self.stale_reason()
+        if stale is not None:
+            source += f" · {stale}"
+        elif self.fed_by is not None:
             source += f" · fed by poller (pid {self.fed_by})"
         shown, total, gone = len(table.order), len(table.rows), table.gone_count
         if self._summary is not None and not table.filter_text:

@@ -264,24 +264,12 @@ def _error(message: str) -> None:
     print(f"sharetui: error: {message}", file=sys.stderr)
 
 
-def _writer_lock(refusal: str):  # noqa: ANN202
-    """Take the cache's writer lock, or fail with `refusal` (which may name the holder as {pid})."""
-    from sharetui import locations
-    from sharetui.writer_lock import WriterLock
-
-    lock = WriterLock(locations.cache_file().with_name("poller.lock"))
-    if not lock.acquire():
-        raise CliError(refusal.format(pid=lock.holder() or "?"))
-    return lock
-
-
 def _reset_cache() -> None:
     """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
     from sharetui import locations
     from sharetui.writer_lock import CacheUsers
 
     cache = locations.cache_file()
-    lock = _writer_lock("sharetui is polling this cache (pid {pid}); stop it before --reset-cache")
     users = CacheUsers(cache)
     try:
         if not users.alone():
@@ -306,7 +294,6 @@ def _reset_cache() -> None:
         print(f"moved the old cache to {target}; a fresh one will be created", file=sys.stderr)
     finally:
         users.leave()
-        lock.release()
 
 
 def _check_theme(name: str) -> None:
@@ -382,18 +369,16 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
             metrics_at = parse_address(args.metrics or config["poll.metrics"])
         except MetricsError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
-    lock = _writer_lock("another sharetui is already polling this cache (pid {pid}); it feeds every monitor, "
-                        "so there is no need for a second poller")
+    store = open_store()
     try:
-        store = open_store()
-    except CliError:
-        lock.release()
-        raise
-    try:
-        service = MonitorService(config, store=store, sources=open_sources_or_fail(config, args.demo), lock=lock)
+        service = MonitorService(config, store=store, sources=open_sources_or_fail(config, args.demo))
     except CliError:
         store.close()
-        lock.release()
+        raise
+    try:
+        _take_accounts(service)
+    except SharetuiError:
+        service.close()
         raise
     stop = threading.Event()
     try:
@@ -433,7 +418,7 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         while True:
             started = time.monotonic()
             try:
-                cycle = service.poll_cycle(each=report)
+                cycle = service.poll_cycle(each=report, interval=interval)
             except Interrupted:
                 return EXIT_OK
             if metrics is not None:
@@ -453,6 +438,24 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         if metrics is not None:
             metrics.server.close()
         service.close()
+
+
+def _take_accounts(service: Any) -> None:
+    """Become the writer of every account of this poll nobody else polls; refuse when another process
+    already polls them all (one writer per account), and say which ones are left to whom."""
+    live = [source for source in service.sources if source.live]
+    if not live:
+        raise CliError("nothing to poll: this account is fed by `sharetui import` (TikTok Studio exports); "
+                       "connect TikTok (`sharetui auth login`) for live counts")
+    service.lock.acquire()
+    others = [(source.account().label, holder.pid) for source in live
+              if (holder := service.holder_of(source.account().key)) is not None]
+    if len(others) == len(live):
+        names = ", ".join(f"{label} (pid {pid})" for label, pid in others)
+        raise CliError(f"another sharetui already polls {names}; one poller per account is enough: its "
+                       "sweeps reach every monitor of this cache")
+    for label, pid in others:
+        print(f"{label}: polled by another sharetui (pid {pid}); this poller polls the others", file=sys.stderr)
 
 
 @dataclass

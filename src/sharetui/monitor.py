@@ -24,7 +24,7 @@ from sharetui.models import Account, DashboardData, SweepResult, VideoRow
 from sharetui.sources import Source, SourceError
 from sharetui.store import Reader, Store, StoreError
 from sharetui.timeseries import bucket_bounds
-from sharetui.writer_lock import WriterLock
+from sharetui.writer_lock import AccountLocks, Holder, WriterLock
 
 if TYPE_CHECKING:
     from sharetui.alerts import Alert
@@ -141,7 +141,8 @@ class MonitorService:
         self.clock = clock
         self.store = store if store is not None else Store(locations.cache_file())
         self.sources = sources if sources is not None else open_sources(config, force_demo=force_demo)
-        self.lock = lock if lock is not None else WriterLock(self.store.path.with_name("poller.lock"))
+        self.lock: WriterLock | AccountLocks = lock if lock is not None else AccountLocks(
+            self.store.path.parent, lambda: [s.account().key for s in self.sources if s.live])
         # Each account's usual shares and views by age, once computed: {account key: (shares, views)}.
         self.baselines: dict[str, tuple[Baseline, Baseline]] = {}
         self._readers: dict[str, Reader | Store] = {}
@@ -179,8 +180,24 @@ class MonitorService:
 
     @property
     def fed_by(self) -> int | None:
-        """The pid of the process that polls for this one (a reader's poller)."""
+        """The pid of a process that polls for this one (one of the accounts shown here)."""
         return self.lock.holder()
+
+    def polls(self, key: str) -> bool:
+        """Whether this process polls the account (holds its writer lock)."""
+        return self.lock.holds(key) if isinstance(self.lock, AccountLocks) else self.lock.held
+
+    def holder_of(self, key: str) -> Holder | None:
+        """Who polls the account when this process does not (None: this one does, or nobody)."""
+        if self.polls(key):
+            return None
+        return self.lock.holder_info(key) if isinstance(self.lock, AccountLocks) else self.lock.holder_info()
+
+    def take_free(self) -> bool:
+        """Take the writer locks that nobody holds (a poller went away); True when any was taken now."""
+        if isinstance(self.lock, AccountLocks):
+            return bool(self.lock.take_free())
+        return not self.lock.held and self.lock.acquire()
 
     def stop(self) -> None:
         """Ask a running poll cycle to stop at the next safe point (between two committed batches)."""
@@ -188,14 +205,20 @@ class MonitorService:
             for poller in self.pollers:
                 poller.stop.set()
 
-    def poll_cycle(self, each: Callable[[AccountOutcome], None] | None = None) -> CycleResult:
-        """Sweep every account, one after the other (they share the rate limiter)."""
+    def poll_cycle(self, each: Callable[[AccountOutcome], None] | None = None,
+                   interval: int | None = None) -> CycleResult:
+        """Sweep every account this process is the writer of, one after the other (they share the rate
+        limiter). Accounts whose writer went away are taken over first; `interval` is recorded for readers."""
         from sharetui.poller import Stopped
 
+        self.take_free()
+        self.lock.beat(interval or self.config["poll.interval"], self.clock())
         outcomes = []
         for poller in self.pollers:
             if poller.stop.is_set():
                 break
+            if not self.polls(poller.source.account().key):
+                continue  # another process is its writer
             label = poller.source.account().label
             started = time.monotonic()
             try:

@@ -1,8 +1,10 @@
-"""Exactly one writer per cache: an advisory lock file in the data directory.
+"""Exactly one writer per account: advisory lock files in the data directory.
 
-`sharetui poll` and a monitor that polls both take it; a monitor that finds it held by a live poller only
-reads the cache. The lock is an flock(2) on `poller.lock`, so it is released by the kernel when its holder
-dies, even by kill -9; the file also records the holder's pid for messages.
+`sharetui poll` and a monitor that polls both take the locks of the accounts they show (AccountLocks); a
+monitor that finds an account's lock held by a live poller only reads that account. A lock is an flock(2) on
+`poller-<account>.lock`, so it is released by the kernel when its holder dies, even by kill -9; the file
+also records the holder's pid, its poll interval and when its last poll started, so a reader can tell a
+writer that stopped answering (SIGSTOP, a hang) from one that is merely between polls.
 
 Every connection to the cache also holds a shared flock on `<cache>.users` (`CacheUsers`), so that
 `--reset-cache` can tell whether any process still has the file open, and refuse instead of moving a file
@@ -17,10 +19,31 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sharetui import disk
 from sharetui.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What the writer of an account records in its lock file: who, how often it polls, when it last did."""
+
+    pid: int
+    interval: int | None = None  # seconds between its polls
+    beat: float | None = None  # when it last started a poll (Unix time)
+
+    def silent_for(self, now: float) -> float | None:
+        """Seconds since its last poll started, when it has said how often it polls."""
+        return None if self.beat is None else max(0.0, now - self.beat)
+
+    def stopped_answering(self, now: float) -> bool:
+        """Three intervals (and a little) without a poll: stopped (SIGSTOP), hung, or its machine asleep."""
+        silent = self.silent_for(now)
+        return silent is not None and self.interval is not None and silent > 3 * self.interval + 10
 
 
 class WriterLock:
@@ -47,23 +70,40 @@ class WriterLock:
             os.close(fd)
             return False
         self._fd = fd
-        # The pid is only for messages: a full disk must not stop a poller that holds the lock.
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+        self._record(f"{os.getpid()}\n")
         return True
 
-    def holder(self) -> int | None:
-        """The pid recorded by the current writer (None when unknown or free)."""
+    def beat(self, interval: int, now: float) -> None:
+        """A poll starts: record it (readers tell a live writer from a stopped one by it)."""
+        if self._fd is not None:
+            self._record(f"{os.getpid()} {interval} {now:.0f}\n")
+
+    def _record(self, text: str) -> None:
+        # Only for messages and staleness: a full disk must not stop a poller that holds the lock.
+        with contextlib.suppress(OSError):
+            assert self._fd is not None
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, text.encode(), 0)
+
+    def holder_info(self) -> Holder | None:
+        """What the current writer recorded (None when unknown or free)."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
             try:
-                text = os.read(fd, 32).decode("ascii", "replace").strip()
+                parts = os.read(fd, 64).decode("ascii", "replace").split()
             finally:
                 os.close(fd)
         except OSError:
             return None
-        return int(text) if text.isdigit() else None
+        if not parts or not parts[0].isdigit() or not all(p.isdigit() for p in parts[1:3]):
+            return None
+        return Holder(int(parts[0]), int(parts[1]) if len(parts) > 1 else None,
+                      float(parts[2]) if len(parts) > 2 else None)
+
+    def holder(self) -> int | None:
+        """The pid recorded by the current writer (None when unknown or free)."""
+        found = self.holder_info()
+        return found.pid if found else None
 
     def release(self) -> None:
         if self._fd is None:
@@ -74,6 +114,70 @@ class WriterLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+class AccountLocks:
+    """One writer per account, not per cache: a monitor of the demo and a monitor (or `sharetui poll`) of a
+    TikTok login on the same cache each poll their own accounts, and one showing both polls whichever the
+    other does not. Each account's lock is a WriterLock of its own file beside the cache."""
+
+    def __init__(self, folder: Path, keys: Callable[[], list[str]]) -> None:
+        self.folder = folder
+        self.keys = keys  # the live accounts this process shows (a login's key is known once it is read)
+        self._locks: dict[str, WriterLock] = {}
+
+    def lock(self, key: str) -> WriterLock:
+        found = self._locks.get(key)
+        if found is None:
+            found = self._locks[key] = WriterLock(self.folder / f"poller-{_file_name(key)}.lock")
+        return found
+
+    @property
+    def path(self) -> Path:
+        return self.folder
+
+    @property
+    def held(self) -> bool:
+        return any(lock.held for lock in self._locks.values())
+
+    def holds(self, key: str) -> bool:
+        return key in self._locks and self._locks[key].held
+
+    def acquire(self) -> bool:
+        """Take every free lock of these accounts; True when this process now polls at least one."""
+        self.take_free()
+        return self.held
+
+    def take_free(self) -> list[str]:
+        """Take the locks of these accounts that nobody holds; the keys taken now."""
+        taken = []
+        for key in self.keys():
+            lock = self.lock(key)
+            if not lock.held and lock.acquire():
+                taken.append(key)
+        return taken
+
+    def holder(self) -> int | None:
+        """The pid of another process polling one of these accounts (None when this one polls them all)."""
+        for key in self.keys():
+            if not self.holds(key) and (pid := self.lock(key).holder()) is not None:
+                return pid
+        return None
+
+    def holder_info(self, key: str) -> Holder | None:
+        return None if self.holds(key) else self.lock(key).holder_info()
+
+    def beat(self, interval: int, now: float) -> None:
+        for lock in self._locks.values():
+            lock.beat(interval, now)
+
+    def release(self) -> None:
+        for lock in self._locks.values():
+            lock.release()
+
+
+def _file_name(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80] or "_"
 
 
 def _open_lock(path: Path) -> int:
