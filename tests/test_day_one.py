@@ -246,9 +246,9 @@ async def test_a_demo_monitor_and_a_tiktok_monitor_on_one_cache_both_poll(connec
     assert main(["poll", "--once"]) == 0
 
 
-async def test_a_stopped_poller_is_noticed_and_said(data_dir: Path) -> None:
+async def test_a_stopped_poller_is_noticed_said_and_stood_in_for(data_dir: Path) -> None:
     """A poller that stops answering (SIGSTOP) keeps its lock; the monitor it feeds says STALE with the
-    reason within three intervals, instead of LIVE."""
+    reason within three intervals, instead of LIVE, and polls the account itself meanwhile."""
     import signal
 
     from sharetui.config import Config
@@ -273,7 +273,14 @@ async def test_a_stopped_poller_is_noticed_and_said(data_dir: Path) -> None:
             await pilot.pause()
             assert app.state == "STALE"
             reason = app.stale_reason() or ""
-            assert f"poller pid {poller.pid} stopped answering" in reason
+            assert f"poller pid {poller.pid} stopped answering" in reason and "polls meanwhile" in reason
+            # ...and polls the account meanwhile, without the lock the stopped one still holds.
+            with Reader(data_dir / "sharetui.sqlite3") as reader:
+                for _ in range(100):
+                    await pilot.pause(0.1)
+                    if (reader.last_sweep("demo") or 0) >= clock() - 1:
+                        break
+                assert (reader.last_sweep("demo") or 0) >= clock() - 1
     finally:
         poller.send_signal(signal.SIGCONT)
         poller.terminate()

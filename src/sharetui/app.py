@@ -153,6 +153,7 @@ class ShareApp(App[int]):
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
         self._follow_timer: Timer | None = None
         self.feeder: Holder | None = None  # the process polling the account on screen, when not this one
+        self._stand_in_at: float | None = None  # when this monitor last polled for a writer that stopped
         self._shown_sweep: int | None = None
         self._shown_version: int | None = None
 
@@ -322,6 +323,13 @@ class ShareApp(App[int]):
             self._take_role()
             return
         self._update_feeder()
+        if self.service.standing_in() and not self.paused:
+            # A writer stopped answering: this monitor polls its accounts meanwhile, at its own pace.
+            if self._stand_in_at is None or time.monotonic() - self._stand_in_at >= self.interval:
+                self._stand_in_at = time.monotonic()
+                self.polling = True
+                self._poll()
+                return
         self._follow()
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
@@ -626,7 +634,8 @@ class ShareApp(App[int]):
         if self.feeder is not None:
             if self.feeder.stopped_answering(now):
                 silent = self.feeder.silent_for(now) or 0
-                return f"poller pid {self.feeder.pid} stopped answering (last poll {fmt.duration(int(silent))} ago)"
+                return (f"poller pid {self.feeder.pid} stopped answering (last poll {fmt.duration(int(silent))} "
+                        "ago); this monitor polls meanwhile")
             return None
         if self.fed_by is None and self.last_ok is not None and not self.polling and not self.paused:
             if now - self.last_ok > 2 * self.interval + 10:

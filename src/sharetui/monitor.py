@@ -193,6 +193,16 @@ class MonitorService:
             return None
         return self.lock.holder_info(key) if isinstance(self.lock, AccountLocks) else self.lock.holder_info()
 
+    def stands_in_for(self, key: str) -> bool:
+        """Whether this process polls the account for a writer that stopped answering (SIGSTOP, a hang): it
+        keeps its lock, so nobody can take it over, but the account is polled meanwhile; once the writer
+        polls again it is its own writer again."""
+        holder = self.holder_of(key)
+        return holder is not None and holder.stopped_answering(self.clock())
+
+    def standing_in(self) -> bool:
+        return any(self.stands_in_for(s.account().key) for s in self.sources if s.live)
+
     def take_free(self) -> bool:
         """Take the writer locks that nobody holds (a poller went away); True when any was taken now."""
         if isinstance(self.lock, AccountLocks):
@@ -217,7 +227,8 @@ class MonitorService:
         for poller in self.pollers:
             if poller.stop.is_set():
                 break
-            if not self.polls(poller.source.account().key):
+            key = poller.source.account().key
+            if not (self.polls(key) or self.stands_in_for(key)):
                 continue  # another process is its writer
             label = poller.source.account().label
             started = time.monotonic()
