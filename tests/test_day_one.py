@@ -285,3 +285,80 @@ async def test_a_stopped_poller_is_noticed_said_and_stood_in_for(data_dir: Path)
         poller.send_signal(signal.SIGCONT)
         poller.terminate()
         poller.wait(timeout=20)
+
+
+async def test_day_one_figures_are_lower_bounds_or_dashes_never_invented_zeros(connected: FakeTikTok,
+                                                                                 data_dir: Path) -> None:
+    """A fresh cache, two sweeps a minute apart with gains between: the header counts what was watched as a
+    lower bound with its start (never "0 in 24h" next to rows that gained), the table draws no bar for the
+    hours before the history began, and the all-accounts header does not count an account as 0 before its
+    history begins."""
+    from sharetui.monitor import MonitorService
+    from sharetui.widgets.account_header import HeaderContent
+
+    established_catalogue(connected, time.time())
+    with Store(data_dir / "sharetui.sqlite3") as store:
+        clock = [time.time()]
+        service = MonitorService(load(), store=store, clock=lambda: clock[0])
+        try:
+            service.lock.acquire()
+            assert service.poll_cycle().result is not None
+            first = service.dashboard(0)
+            label = HeaderContent.of(first).trend_label
+            assert "– in 24h" in label and " 0 in" not in label and "peak 0" not in label
+            for video in connected.user.videos:
+                video.share_count += 7
+            clock[0] += 60
+            assert service.poll_cycle().result is not None
+            data = service.dashboard(0)
+        finally:
+            service.close()
+    label = HeaderContent.of(data).trend_label
+    gained = sum(r.gain_1h or 0 for r in data.rows)
+    re_read = [r for r in data.rows if r.gain_1h == 7]  # (a light sweep re-reads the young videos only)
+    assert gained == 7 * len(re_read) and len(re_read) >= 20
+    assert all(r.gain_1h_lower for r in re_read)
+    assert f"≥{gained:,} since" in label and "peak 0" not in label, label
+    for row in data.rows:
+        edges = [data.now - 86_400 + i * 7200 for i in range(13)]
+        for bar, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+            if bar == len(edges) - 2:
+                assert row.trend[bar] == (7 if row in re_read else 0)  # counted from the first sighting
+            elif end <= row.posted_at:
+                assert row.trend[bar] == 0  # before it was posted it had nothing: that much is known
+            else:
+                assert row.trend[bar] is None, (bar, row.trend)  # posted, but nobody watched those hours
+
+
+async def test_the_video_screen_of_a_video_found_long_after_posting(connected: FakeTikTok, data_dir: Path) -> None:
+    """A catalogue video first seen days after posting, watched for a minute in which it gained: the
+    screen never says "no shares" or "peak 0" next to that gain, and on the "all" range the shares it already
+    had when the history began are not drawn as a bar."""
+    from sharetui.screens.video import VideoScreen
+
+    now = time.time()
+    established_catalogue(connected, now)
+    # Days old when first seen (and young enough for the light sweep that follows to re-read it).
+    oldest = min((v for v in connected.user.videos if now - v.create_time < 6 * 86_400), key=lambda v: v.create_time)
+    app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        oldest.share_count += 9
+        await pilot.pause(1.1)  # sweeps a second apart at least, as any interval has them
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        app.open_video(oldest.id)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, VideoScreen)
+        for range_key in ("2", "5"):  # 24 h, all
+            await pilot.press(range_key)
+            await settle(app, pilot)
+            note = str(screen.query_one("#video-note").render())
+            scale = str(screen.query_one("#scale-shares").render())
+            label = str(screen.query_one("#label-shares").render())
+            assert "no shares in this range" not in note and "peak 0/" not in scale, (note, scale)
+            assert "peak 9/" in scale, (label, scale)  # the watched gain, never the count it already had
+            # Over 24 h the change counts from the first sighting (a lower bound); over all its history from
+            # posting, when it had 0: its whole count, and exact.
+            assert ("≥+9" if range_key == "2" else f"+{oldest.share_count}") in label, label

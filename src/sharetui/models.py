@@ -116,7 +116,7 @@ class VideoRow:
     gain_24h: int | None = None
     gain_1h_lower: bool = False  # ...where True, only a lower bound ("≥": history or a poll gap cuts in)
     gain_24h_lower: bool = False
-    trend: list[int] = field(default_factory=list)
+    trend: list[int | None] = field(default_factory=list)  # None: a bar the cache did not watch
     vs_usual: float | None = None  # shares now / the account's median shares at the same age
     forecast: Forecast | None = None  # shares at 7 and 30 days (sharetui.forecast), once computed
     account: str = ""  # the account's key
@@ -147,12 +147,21 @@ class Series:
     values: list[int | None]  # cumulative value at each of len(gains)+1 boundaries
     gains: list[int]
     step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
+    started: int | None = None  # the first watched value, where the history begins inside the range
 
     @property
     def drawn_gains(self) -> list[int | None]:
-        """The gains to draw: None for a bar the history does not cover (nothing is drawn there)."""
-        pairs = zip(self.values, self.values[1:], strict=False)
-        return [max(0, b - a) if a is not None and b is not None else None for a, b in pairs]
+        """The gains to draw: None for a bar the history does not cover (nothing is drawn there); the bar the
+        history begins in counts from its first watched value."""
+        bars: list[int | None] = []
+        for a, b in zip(self.values, self.values[1:], strict=False):
+            if a is not None and b is not None:
+                bars.append(max(0, b - a))
+            elif b is not None and self.started is not None and all(bar is None for bar in bars):
+                bars.append(max(0, b - self.started))
+            else:
+                bars.append(None)
+        return bars
 
     @property
     def partial_last(self) -> bool:

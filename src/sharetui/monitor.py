@@ -282,8 +282,11 @@ class MonitorService:
             return dataclasses.replace(parts[0], alerted=alerted)
         # All accounts together: rows side by side, totals added up.
         first = parts[0].shares_series
-        values = [sum(v or 0 for v in column) for column in zip(*(p.shares_series.values for p in parts), strict=True)]
-        gains = [sum(column) for column in zip(*(p.shares_series.gains for p in parts), strict=True)]
+        # A boundary is known only where every account's total is: before an account's history begins the
+        # sum is unknown (no bar), never that account counted as 0 (which drew a bar of its whole count).
+        values: list[int | None] = [None if any(v is None for v in column) else sum(v for v in column if v is not None)
+                                    for column in zip(*(p.shares_series.values for p in parts), strict=True)]
+        gains = [max(0, b - a) if a is not None and b is not None else 0 for a, b in zip(values, values[1:], strict=False)]
         followers = [p.account.followers for p in parts if p.account.followers is not None]
         return DashboardData(
             account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",

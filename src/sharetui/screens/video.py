@@ -285,7 +285,7 @@ class VideoScreen(Screen):
             known = [g for g in drawn if g is not None]
             last = drawn[-1] if drawn else None
             self.query_one(f"#scale-{metric}", Static).update(Content(
-                f"peak {fmt.count(max(known, default=0))}/{fmt.duration(step)}\n"
+                f"peak {fmt.count(max(known, default=None))}/{fmt.duration(step)}\n"
                 f"last {fmt.count(last)}{' so far' if series.partial_last and last is not None else ''}"))
         shares, views = data.series["shares"].drawn_gains, data.series["views"].drawn_gains
         rates = [s * 1000 / v if s is not None and v else None for s, v in zip(shares, views, strict=True)]
@@ -302,8 +302,10 @@ class VideoScreen(Screen):
         self.query_one("#scale-rate", Static).update(
             Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
         first = data.first_at
-        quiet = not any(data.series["shares"].drawn_gains)
-        note = "no shares in this range · " if quiet else ""
+        bars = data.series["shares"].drawn_gains
+        watched = [bar for bar in bars if bar is not None]
+        quiet = bool(watched) and not any(watched)  # watched, and nothing moved (unwatched is not "no shares")
+        note = "no shares in this range · " if quiet else ("not watched in this range yet · " if not watched else "")
         note += f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
         if first is not None and first > data.start and data.row.posted_at < first:
             note += f" · history starts {fmt.stamp(first)}"

@@ -106,14 +106,8 @@ class Reads(Connection):
             row.gain_1h, row.gain_1h_lower = hour.value, hour.lower
             row.gain_24h, row.gain_24h_lower = day.value, day.lower
             known = [_known_value(row, value, t) for value, t in zip(at_bounds, bounds, strict=False)]
-            known.append(row.shares)
-            # Before the first recorded point the count is unknown: nothing is drawn there, and the bar the
-            # history starts in counts from that first point (never from zero, never the whole count).
-            first = gains.first_value(row)
-            for i in range(len(known) - 2, -1, -1):
-                if known[i] is None:
-                    known[i] = first if first is not None else known[i + 1]
-            row.trend = [max(0, b - a) for a, b in zip(known, known[1:], strict=False)]  # type: ignore[operator]
+            known.append(row.known("shares"))
+            row.trend = _trend(known, gains.first_value(row))
 
     def window_gains(self, row: VideoRow, starts: list[int], metric: str = "shares") -> list[Gain]:
         """One video's gain of `metric` from each of `starts` to now: the same definition as the table's."""
@@ -189,7 +183,8 @@ class Reads(Connection):
         """Each metric of one video at each boundary; reads only the snapshots inside the range."""
         start, end = bounds[0], bounds[-1]
         with self._reading():
-            posted = self._db.execute("SELECT posted_at FROM videos WHERE vid = ?", (vid,)).fetchone()
+            posted = self._db.execute("SELECT posted_at, (SELECT MIN(at) FROM snapshots WHERE vid = ?) FROM videos "
+                                      "WHERE vid = ?", (vid, vid)).fetchone()
             before = self._db.execute(
                 "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
                 "ORDER BY at DESC LIMIT 1", (vid, start)).fetchall()
@@ -197,8 +192,10 @@ class Reads(Connection):
                 "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? AND at <= ? "
                 "ORDER BY at", (vid, start, end)).fetchall()
         points = before + inside
-        # A video posted after the range began had zero of everything at its start.
-        baseline = 0 if posted and posted[0] >= start else None
+        # A video posted after the range began had zero of everything at its start, if the history began at
+        # posting (a first sweep within a poll's reach of it); found later, what it had then is unknown and
+        # is never a bar.
+        baseline = 0 if posted and posted[0] >= start and (posted[1] or 0) - posted[0] <= STARTED_AT_POSTING else None
         columns = {"views": 1, "likes": 2, "comments": 3, "shares": 4}
         return {
             metric: bucket(metric, bounds, [(p[0], p[index]) for p in points], baseline)
@@ -383,6 +380,25 @@ class _WindowGains:
 
     of: Callable[[VideoRow], list[Gain]]
     first_value: Callable[[VideoRow], int | None]
+
+
+STARTED_AT_POSTING = 3600  # a video first seen within this of its posting: its history starts at 0
+
+
+def _trend(known: list[int | None], first: int | None) -> list[int | None]:
+    """Bars from the counts at the trend's edges. Before the first recorded point the count is unknown, so no
+    bar is drawn there (None, not a zero); the bar the history starts in counts from that first point (never
+    from zero, never the whole count)."""
+    bars: list[int | None] = []
+    for a, b in zip(known, known[1:], strict=False):
+        if b is None:
+            bars.append(None)
+        elif a is None:
+            started = len(bars) == 0 or bars[-1] is None
+            bars.append(max(0, b - first) if started and first is not None else None)
+        else:
+            bars.append(max(0, b - a))
+    return bars
 
 
 def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:

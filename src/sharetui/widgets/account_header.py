@@ -21,6 +21,24 @@ from sharetui.widgets.cells import fit
 from sharetui.widgets.spark import paint_row
 
 ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
+def trend_label(step: int, start: int, end: int, bars: list[int | None], partial: bool, now: int) -> str:
+    """The header's words for its bars: totals and peaks of what the cache watched only. Bars before the
+    history began are unknown, so a total over them is a lower bound counted from when watching began, and
+    with no watched bar at all there is no total ("–"), never an invented 0."""
+    known = [bar for bar in bars if bar is not None]
+    span = fmt.duration(end - start)
+    head = f"shares per {fmt.duration(step)}"
+    if not known:
+        return f"{head} · – in {span}: history starts with the next polls"
+    first = next(i for i, bar in enumerate(bars) if bar is not None)
+    total = fmt.count(sum(known))
+    if first > 0:
+        total = f"≥{total} since {fmt.when(start + first * step, now)}"
+    last = bars[-1] if bars else None
+    return (f"{head} · {total} in {span} · peak {fmt.count(max(known))} · last "
+            f"{fmt.count(last) if last is not None else '–'}{' so far' if partial and last is not None else ''}")
+
+
 def known_total(rows: list[VideoRow], metric: str) -> int:
     """The header's total: the listed videos' known counts (a count not told yet adds nothing)."""
     return sum(value for row in rows if (value := row.known(metric)) is not None)
@@ -56,14 +74,11 @@ class HeaderContent:
                      f" · peak {fmt.count(max(known))}")
             return cls(fmt.safe_text(account.label, 60), totals, label, list(days), False)
         series = data.shares_series
-        gains = list(series.gains)
         partial = series.partial_last
-        label = (f"shares per {fmt.duration(series.step)} · {fmt.count(sum(gains))} in "
-                 f"{fmt.duration(series.end - series.start)} · peak {fmt.count(max(gains, default=0))} · "
-                 f"last {fmt.count(gains[-1] if gains else 0)}{' so far' if partial else ''}")
-        values: list[int | None] = (series.drawn_gains if len(series.values) == len(gains) + 1
-                                    else list(gains))
-        return cls(fmt.safe_text(account.label, 60), totals, label, values, partial)
+        values: list[int | None] = (series.drawn_gains if len(series.values) == len(series.gains) + 1
+                                    else list(series.gains))
+        return cls(fmt.safe_text(account.label, 60), totals, trend_label(series.step, series.start, series.end,
+                                                                          values, partial, data.now), values, partial)
 
 
 class AccountHeader(Widget):
