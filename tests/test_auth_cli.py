@@ -60,6 +60,9 @@ def test_login_through_the_loopback_listener_then_poll_status_logout(
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Logged in as Fake Creator (@fakecreator)" in out
+    # What comes next, in one screenful: history starts now, what is estimated until then, how to backfill.
+    assert "History starts now" in out and "estimated from your catalogue" in out and "Download data" in out
+    assert len(out.splitlines()) <= 24
 
     credentials = data_dir / "credentials.json"
     assert stat.S_IMODE(credentials.stat().st_mode) == 0o600

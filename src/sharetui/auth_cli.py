@@ -28,6 +28,18 @@ from sharetui.sources.tiktok.credentials import CredentialsError
 from sharetui.sources.tiktok.source import SCOPES, client_from_config, credentials_from, user_fields
 from sharetui.text import safe_text
 
+NEXT_STEPS = """
+What happens next:
+  - History starts now. TikTok tells only each video's current counts, so sharetui records how they move
+    from your first poll on: gains (+1h, +24h) and the sparklines fill in over the next hours and days, and
+    until then a gain reads as a lower bound (≥) and a bar nobody watched is left blank.
+  - Until the cache has watched your videos grow, ×Usual and →Day7 are estimated from your catalogue today
+    (how your videos at each age compare): marked so on the video screen, and replaced as history accrues.
+  - To bring in past days now: TikTok Studio (web or app) → Analytics → Download data (Overview and Content,
+    up to 365 days), then `sharetui import ~/Downloads/*.zip`. It can run at any time, also while polling.
+
+Start the monitor with `sharetui` (or `sharetui poll` headless, under systemd: see docs/server.md)."""
+
 
 def run(config: Config, args: argparse.Namespace) -> int:
     try:
@@ -116,7 +128,7 @@ def _login(config: Config, args: argparse.Namespace) -> int:
     if missing:
         print(f"warning: TikTok did not grant {', '.join(missing)}; sharetui shows less without it. "
               "Run `sharetui auth login` again and allow every permission.", file=sys.stderr)
-    print("Start the monitor with `sharetui` (or `sharetui poll` headless).")
+    print(NEXT_STEPS)
     return EXIT_OK
 
 
