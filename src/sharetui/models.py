@@ -147,7 +147,8 @@ class Series:
     values: list[int | None]  # cumulative value at each of len(gains)+1 boundaries
     gains: list[int]
     step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
-    started: int | None = None  # the first watched value, where the history begins inside the range
+    started: int | None = None  # the first watched value, where the history begins inside the range...
+    started_at: int | None = None  # ...and when
 
     @property
     def drawn_gains(self) -> list[int | None]:

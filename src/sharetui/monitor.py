@@ -292,7 +292,7 @@ class MonitorService:
             account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",
                             followers=sum(followers) if followers else None),
             rows=[row for p in parts for row in p.rows],
-            shares_series=dataclasses.replace(first, values=values, gains=gains),
+            shares_series=dataclasses.replace(first, values=values, gains=gains, started=None, started_at=None),
             last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
             now=now,
             partial=any(p.partial for p in parts),

@@ -45,8 +45,8 @@ def bucket(metric: str, bounds: list[int], points: list[tuple[int, int]], baseli
     # Where the history begins inside the range, its first bar counts from the first point (what the history
     # watched), never from zero: the count it already had then is not a gain of that bar.
     # (A single observation at the very end leaves nothing to subtract: that bar stays unknown.)
-    started = (points[0][1] if points and baseline is None and bounds[0] < points[0][0] < bounds[-1]
-               else None)
+    begins = bool(points) and baseline is None and bounds[0] < points[0][0] < bounds[-1]
+    started, started_at = (points[0][1], points[0][0]) if begins else (None, None)
     gains = [max(0, b - a) if a is not None and b is not None else 0 for a, b in zip(values, values[1:], strict=False)]
     return Series(metric=metric, start=bounds[0], end=bounds[-1], values=values, gains=gains,
-                  step=bounds[1] - bounds[0] if len(bounds) > 1 else 0, started=started)
+                  step=bounds[1] - bounds[0] if len(bounds) > 1 else 0, started=started, started_at=started_at)

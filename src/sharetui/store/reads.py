@@ -163,7 +163,13 @@ class Reads(Connection):
                                        first_value=first_value))
             return out
 
-        return _WindowGains(gains, lambda row: (found.get(row.vid) or (None, None))[1])
+        def first_watched(row: VideoRow) -> int | None:
+            """The first recorded value, once a later confirmation exists (one observation: nothing to
+            subtract, so no bar)."""
+            first_at, first_value = (found.get(row.vid) or (None, None))[:2]
+            return first_value if first_at is not None and first_at < row.updated_at else None
+
+        return _WindowGains(gains, first_watched)
 
     def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
         """The account's total of `metric` at each boundary, from the per-sweep totals."""

@@ -21,7 +21,8 @@ from sharetui.widgets.cells import fit
 from sharetui.widgets.spark import paint_row
 
 ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
-def trend_label(step: int, start: int, end: int, bars: list[int | None], partial: bool, now: int) -> str:
+def trend_label(step: int, start: int, end: int, bars: list[int | None], partial: bool, now: int,
+                since: int | None = None) -> str:
     """The header's words for its bars: totals and peaks of what the cache watched only. Bars before the
     history began are unknown, so a total over them is a lower bound counted from when watching began, and
     with no watched bar at all there is no total ("–"), never an invented 0."""
@@ -32,8 +33,8 @@ def trend_label(step: int, start: int, end: int, bars: list[int | None], partial
         return f"{head} · – in {span}: history starts with the next polls"
     first = next(i for i, bar in enumerate(bars) if bar is not None)
     total = fmt.count(sum(known))
-    if first > 0:
-        total = f"≥{total} since {fmt.when(start + first * step, now)}"
+    if first > 0 or since is not None:
+        total = f"≥{total} since {fmt.when(since if since is not None else start + first * step, now)}"
     last = bars[-1] if bars else None
     return (f"{head} · {total} in {span} · peak {fmt.count(max(known))} · last "
             f"{fmt.count(last) if last is not None else '–'}{' so far' if partial and last is not None else ''}")
@@ -77,8 +78,8 @@ class HeaderContent:
         partial = series.partial_last
         values: list[int | None] = (series.drawn_gains if len(series.values) == len(series.gains) + 1
                                     else list(series.gains))
-        return cls(fmt.safe_text(account.label, 60), totals, trend_label(series.step, series.start, series.end,
-                                                                          values, partial, data.now), values, partial)
+        label = trend_label(series.step, series.start, series.end, values, partial, data.now, series.started_at)
+        return cls(fmt.safe_text(account.label, 60), totals, label, values, partial)
 
 
 class AccountHeader(Widget):
