@@ -21,10 +21,17 @@ STAND_IN = f"exec {sys.executable} -c \"import os, sys, time; print(os.getpid(),
 
 
 def children(pid: int) -> list[int]:
+    """This process's children that are stand-in monitors (other tests may have left processes of their
+    own)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(child) for child in text]
+        for child in (task / "children").read_text().split():
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"time.sleep(120)" in command:
+                found.append(int(child))
     return found
 
 
