@@ -58,6 +58,36 @@ async def shoot_accounts(out: Path) -> None:
         app.store.close()
 
 
+async def shoot_day_one(out: Path) -> None:
+    """A freshly connected account with a catalogue months deep, twenty minutes after its first poll."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.fake_tiktok import FakeTikTok, FakeVideo
+
+    start = 1_790_000_000.0
+    with FakeTikTok(videos=0) as fake, tempfile.TemporaryDirectory() as tmp:
+        fake.user.display_name, fake.user.username = "Noor Knits", "noorknits"
+        ages = [2 * 3600 * 1.3 ** i for i in range(30)]
+        fake.user.videos = [FakeVideo(id=str(7_450_000_000_000_000_000 + i), create_time=int(start - age),
+                                      title=f"Knitting a {('scarf', 'hat', 'sock', 'mitten')[i % 4]}, part {30 - i}",
+                                      view_count=int(900 * (age / 3600) ** 0.6 * (1 + i % 3 / 3)),
+                                      like_count=int(60 * (age / 3600) ** 0.5),
+                                      share_count=int(4 * (age / 3600) ** 0.55 * (1 + (i * 7) % 5 / 4)))
+                            for i, age in enumerate(ages)]
+        source = fake.logged_in_source(Path(tmp) / "default.json")
+        clock = [start]
+        app = ShareApp(Config(), source=source, store=Store(Path(tmp) / "c.sqlite3"), clock=lambda: clock[0])
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            for step in range(1, 3):  # two more polls, ten minutes apart, shares coming in on the young ones
+                for index, video in enumerate(fake.user.videos[:8]):
+                    video.share_count += (index * 5 + step * 3) % 9
+                clock[0] += 600
+                app.poll_now()
+                await settle(app, pilot)
+            app.save_screenshot(str(out / "day-one.svg"))
+        app.store.close()
+
+
 async def shoot_imports(out: Path) -> None:
     """A creator without API access: 60 days of a TikTok Studio export, imported."""
     import math
@@ -152,4 +182,5 @@ if __name__ == "__main__":
     asyncio.run(shoot(target))
     asyncio.run(shoot_accounts(target))
     asyncio.run(shoot_imports(target))
+    asyncio.run(shoot_day_one(target))
     print(f"wrote {', '.join(sorted(p.name for p in target.glob('*.svg')))} to {target}")
