@@ -321,7 +321,7 @@ async def test_day_one_figures_are_lower_bounds_or_dashes_never_invented_zeros(c
     assert f"≥{gained:,} since" in label and "peak 0" not in label, label
     for row in data.rows:
         edges = [data.now - 86_400 + i * 7200 for i in range(13)]
-        for bar, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+        for bar, end in enumerate(edges[1:]):
             if bar == len(edges) - 2:
                 # Counted from the first sighting; a video not read again since is one observation: no bar.
                 assert row.trend[bar] == (7 if row in re_read else None)

@@ -178,3 +178,18 @@ def test_a_damaged_demo_anchor_makes_the_demo_anew(data_dir: Path) -> None:
     with Store(data_dir / "sharetui.sqlite3") as store:
         store.set_meta("demo.anchor", "not a time \x00")
     assert main(["--demo", "poll", "--once"]) == 0
+
+
+def test_the_alerts_log_is_never_appended_through_a_link(tmp_path: Path) -> None:
+    from sharetui.alerts import Alert, write_log
+
+    precious = tmp_path / "precious.txt"
+    precious.write_text("do not append to me")
+    log = tmp_path / "alerts.log"
+    log.symlink_to(precious)
+    problems = write_log([Alert(1_790_000_000, "demo", "1", "t", "gone", "1", "gone", 0)], log)
+    assert len(problems) == 1 and "symbolic link" in problems[0]
+    assert precious.read_text() == "do not append to me"
+    log.unlink()
+    assert write_log([Alert(1_790_000_000, "demo", "1", "t", "gone", "1", "gone", 0)], log) == []
+    assert '"rule": "gone"' in log.read_text()

@@ -9,7 +9,9 @@ shell: alert data (titles!) is never interpolated into a command string.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,9 +148,13 @@ def write_log(alerts: list[Alert], log_path: Path) -> list[str]:
         return []
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(log_path, "a", encoding="utf-8") as log:
+        # O_NOFOLLOW: a link planted in its place is refused, never appended through.
+        fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as log:
             for alert in alerts:
                 log.write(json.dumps(alert.as_json(), ensure_ascii=False) + "\n")
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return [f"the alerts log {log_path} is a symbolic link, which sharetui never writes through; remove it"]
         return [f"cannot write the alerts log {log_path}: {exc.strerror}"]
     return []
