@@ -144,22 +144,28 @@ def test_forecast_on_an_account_too_small_to_forecast_is_one_sentence(connected:
     assert "needed" in lines[0] and lines[0].endswith(".") and out.err == ""
 
 
-def test_usual_comes_from_the_catalogue_on_the_first_sweep(connected: FakeTikTok, data_dir: Path) -> None:
-    """After one sweep of an established catalogue: ×Usual for most videos older than a day, from the
-    cross-section, ordered as the counts are, and marked as such."""
-    from sharetui.baseline import CATALOGUE
+def after_first_sweep(fake: FakeTikTok, data_dir: Path, now: float):  # noqa: ANN201 - (DashboardData, Baseline)
+    """An established catalogue, one `poll --once`, and what the monitor's service then assembles."""
     from sharetui.monitor import MonitorService
 
-    now = time.time()
-    established_catalogue(connected, now)
+    established_catalogue(fake, now)
     assert main(["poll", "--once"]) == 0
     with Store(data_dir / "sharetui.sqlite3") as store:
         service = MonitorService(load(), store=store)
         try:
             data = service.dashboard(0)
-            baseline = service.baseline_for(data.account.key)
+            return data, service.baseline_for(data.account.key)
         finally:
             service.close()
+
+
+def test_usual_comes_from_the_catalogue_on_the_first_sweep(connected: FakeTikTok, data_dir: Path) -> None:
+    """After one sweep of an established catalogue: ×Usual for most videos older than a day, from the
+    cross-section, ordered as the counts are, and marked as such."""
+    from sharetui.baseline import CATALOGUE
+
+    now = time.time()
+    data, baseline = after_first_sweep(connected, data_dir, now)
     older = [r for r in data.rows if now - r.posted_at > 86_400]
     with_usual = [r for r in older if r.vs_usual is not None]
     assert len(with_usual) >= 0.8 * len(older), [(round((now - r.posted_at) / 3600), r.vs_usual) for r in older]
@@ -193,17 +199,9 @@ def test_day7_forecasts_from_the_first_sweep_band_the_true_future(connected: Fak
     """After one sweep: →Day7 for most videos younger than a week, from the catalogue, labelled, ordered
     like the counts, and holding where the fake's videos really go (each follows the catalogue's curve)."""
     from sharetui.baseline import CATALOGUE
-    from sharetui.monitor import MonitorService
 
     now = time.time()
-    established_catalogue(connected, now)
-    assert main(["poll", "--once"]) == 0
-    with Store(data_dir / "sharetui.sqlite3") as store:
-        service = MonitorService(load(), store=store)
-        try:
-            rows = service.dashboard(0).rows
-        finally:
-            service.close()
+    rows = after_first_sweep(connected, data_dir, now)[0].rows
     young = [r for r in rows if 3600 <= now - r.posted_at < 7 * 86_400]
     banded = [(r, band) for r in young if r.forecast and (band := r.forecast.bands.get("7d"))]
     assert len(banded) >= 0.8 * len(young) >= 4

@@ -64,10 +64,7 @@ class WriterLock:
             fd = _open_lock(self.path)
         except OSError as exc:
             raise StoreError(f"cannot take the writer lock: {_why(self.path, exc)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        if not _exclusive(fd):
             return False
         self._fd = fd
         self._record(f"{os.getpid()}\n")
@@ -180,6 +177,16 @@ def _file_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80] or "_"
 
 
+def _exclusive(fd: int) -> bool:
+    """flock `fd` exclusively if nobody else holds it; closes it when somebody does."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    return True
+
+
 def _open_lock(path: Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
 
@@ -218,10 +225,7 @@ class CacheUsers:
             if exc.errno == errno.ELOOP:
                 raise StoreError(f"cannot check who uses the cache: {_why(self.path, exc)}") from None
             return True  # no lock file can exist there, so nobody holds one
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        if not _exclusive(fd):
             return False
         self._fd = fd
         return True
