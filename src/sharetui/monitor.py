@@ -178,11 +178,6 @@ class MonitorService:
             return Role.IMPORTED
         return Role.WRITER if self.lock.acquire() else Role.READER
 
-    @property
-    def fed_by(self) -> int | None:
-        """The pid of a process that polls for this one (one of the accounts shown here)."""
-        return self.lock.holder()
-
     def polls(self, key: str) -> bool:
         """Whether this process polls the account (holds its writer lock)."""
         return self.lock.holds(key) if isinstance(self.lock, AccountLocks) else self.lock.held
