@@ -122,7 +122,7 @@ def evaluate(*, rules: Rules, account: str, now: int, before: dict[str, Before],
                 if video.shares < milestone <= band.p50:
                     alerts.append(Alert(now, account, video.id, video.title, "forecast", str(milestone),
                                         f"“{title}” is on track to pass {milestone:,} shares by day 7 "
-                                        f"(~{band.p50:,}; {band.p10:,}–{band.p90:,}, 80 %)", band.p50))
+                                        f"({band.text()}, 80 %)", band.p50))
         if rules.beat_p90 and baseline is not None and 0 < now - video.posted_at <= BEAT_P90_MAX_AGE:
             # Only young videos: "is this one taking off?" (an old hit above p90 is no news).
             age_hours = (now - video.posted_at) / 3600

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 from sharetui import forecast as fc
 from sharetui import text as fmt
-from sharetui.baseline import CATALOGUE
 from sharetui.cli_common import account_keys_or_fail, open_store
 from sharetui.config import Config
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
@@ -48,7 +47,23 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
                        f"{', '.join(known) or 'none yet'} (or a login name from `sharetui auth status`)", EXIT_USAGE)
     if args.all:
         return known
+    if args.demo:
+        _seed_demo(config, store)
     return account_keys_or_fail(config, args.demo)
+
+
+def _seed_demo(config: Config, store: object) -> None:
+    """A fresh install has no demo in the cache yet: make it (with its back-filled history) as the monitor's
+    first sweep would, so `--demo` forecasts and backtests something on the first try."""
+    from sharetui.cli_common import open_sources_or_fail
+    from sharetui.poller import Poller
+    from sharetui.store import Store
+
+    if not isinstance(store, Store):
+        return  # (a read-only disk: read what is there)
+    for source in open_sources_or_fail(config, True):
+        if store.last_sweep(source.account().key) is None:
+            Poller(store, source).sweep()
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
@@ -86,7 +101,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
 def band_text(band: fc.Band | None) -> str:
     if band is None:
         return "–"
-    return f"{band.p50:,} ({band.p10:,}–{band.p90:,})" + (" *" if band.origin == CATALOGUE else "")
+    return band.text() + (" *" if band.origin == fc.CATALOGUE else "")
 
 
 def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str], several: bool,
@@ -112,7 +127,7 @@ def _print_forecasts(found: list[tuple[str, fc.Forecast]], labels: dict[str, str
         missing |= any("past" not in w for w in f.why.values())
     if missing:
         print("\n– : too few of your videos have history from that age to the horizon yet.", file=sys.stderr)
-    if any(b is not None and b.origin == CATALOGUE for _, f in open_ones for b in f.bands.values()):
+    if any(b is not None and b.origin == fc.CATALOGUE for _, f in open_ones for b in f.bands.values()):
         print("* : from your catalogue today (how your videos at the horizon compare with those at this age), "
               "until the cache has watched your videos grow: a wider, less certain band.", file=sys.stderr)
     print("\nThe band holds 80 % of outcomes like your past videos'; a forecast is not a promise.", file=sys.stderr)
@@ -122,13 +137,19 @@ def _print_backtest(results: dict[str, list[fc.Backtest]], labels: dict[str, str
     def num(value: float | None, spec: str = ".2f") -> str:
         return "–" if value is None else format(value, spec)
 
+    if not any(b.eligible for rows in results.values() for b in rows):
+        print("Nothing to backtest yet: no video was 1–3 days old at a past midnight with its day-7 count known "
+              "since. The first scores come about 7 days after the cache first saw a video that young.")
+        return
     print(f"{'Account':<20} {'Horizon':<8} {'Made':>6} {'of':>6} {'Band held':>10} "
-          f"{'p50 err':>8} {'Persist':>8} {'Usual':>8}")
+          f"{'p50 err':>8} {'Rank ρ':>7} {'Persist':>8} {'Usual':>8} {'S–H':>8}")
     for key, rows in results.items():
         for b in rows:
             print(f"{fmt.safe_text(labels[key], 20):<20} {b.horizon:<8} {b.forecasts:>6} {b.eligible:>6} "
                   f"{num(None if b.coverage is None else 100 * b.coverage, '.0f') + ' %':>10} "
-                  f"{num(b.error):>8} {num(b.persistence):>8} {num(b.usual):>8}")
+                  f"{num(b.error):>8} {num(b.spearman):>7} {num(b.persistence):>8} {num(b.usual):>8} "
+                  f"{num(b.szabo_huberman):>8}")
     print("\nForecasts made at ages 1-3 days as of every past midnight (UTC), scored when the outcome was known. "
-          "Errors are median |log(forecast / truth)|: p50 against 'it stays where it is' (Persist) and "
-          "'your median video' (Usual). Lower is better; the band aims at 80 %.", file=sys.stderr)
+          "Errors are median |log(forecast / truth)| of p50, next to 'it stays where it is' (Persist), 'your median "
+          "video' (Usual) and Szabo–Huberman's constant log growth (S–H) fitted on the same videos; lower is better. "
+          "Rank ρ: Spearman's correlation of p50 with the outcome. The band aims at 80 %.", file=sys.stderr)

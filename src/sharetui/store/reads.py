@@ -251,7 +251,9 @@ class Reads(Connection):
         is read, so an answer for a past moment never changes when later data arrives.
 
         A moment is known when it is no later than `as_of`, the video's history had begun by then (its first
-        snapshot), and the video was still being observed (a later snapshot or a sweep of its account).
+        snapshot), and the video was still being observed (a later snapshot, a sweep of its account, or its
+        counts confirmed unchanged by an import: "unchanged" is known, not unknown). A video first recorded
+        within a day of its posting had 0 shares at posting; its counts in between are interpolated.
         A polled account is read with an index seek per (video, age): about 30 ms for 2,000 videos and 20
         ages. An account with no sweeps (imported daily totals, a point a day) is read whole and its values
         between two days interpolated, since a day-old point would misplace a young video's count."""
@@ -262,7 +264,8 @@ class Reads(Connection):
                 """SELECT v.vid, v.id, v.title, v.posted_at, v.gone_at,
                           (SELECT MIN(s.at) FROM snapshots s WHERE s.vid = v.vid),
                           (SELECT MAX(s.at) FROM snapshots s WHERE s.vid = v.vid AND s.at <= ?),
-                          CASE WHEN v.updated_at <= ? THEN v.updated_at END
+                          MIN(v.updated_at, ?),
+                          (SELECT s.shares FROM snapshots s WHERE s.vid = v.vid ORDER BY s.at LIMIT 1)
                    FROM videos v WHERE v.account = ? AND v.posted_at > 0""",
                 (as_of, as_of, account_key)).fetchall()
             if last_sweep is None:
@@ -271,7 +274,8 @@ class Reads(Connection):
                         "SELECT s.vid, s.at, s.shares FROM snapshots s JOIN videos v ON v.vid = s.vid "
                         "WHERE v.account = ? AND s.at <= ? ORDER BY s.vid, s.at", (account_key, as_of)):
                     points.setdefault(vid, []).append((at, shares))
-                return [video for row in videos if (video := _daily_video(row, points.get(row[0], []), ages_hours))]
+                return [video for row in videos
+                        if (video := _daily_video(row, points.get(row[0], []), ages_hours, as_of))]
             seek = ("(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= MIN(v.posted_at + ?, ?) "
                     "ORDER BY s.at DESC LIMIT 1)")
             offsets = [round(age * 3600) for age in ages_hours]
@@ -283,15 +287,23 @@ class Reads(Connection):
                                   ORDER BY s.at DESC LIMIT 1), {", ".join([seek] * len(offsets))}
                     FROM videos v WHERE v.account = ? AND v.posted_at > 0""", (*params, account_key))}
         out = []
-        for vid, video_id, title, posted_at, gone_at, first_at, last_at, updated_at in videos:
+        for vid, video_id, title, posted_at, gone_at, first_at, last_at, confirmed, first_value in videos:
             shares, *at_ages = values[vid]
             if first_at is None or first_at > as_of or shares is None or posted_at > as_of:
                 continue  # unknown at as_of
-            observed = max(last_at, updated_at or 0)
+            observed = max(last_at, confirmed)
             if not (gone_at is not None and gone_at <= last_sweep):
                 observed = max(observed, last_sweep)
-            known = [value if first_at <= posted_at + offset <= observed else None
-                     for offset, value in zip(offsets, at_ages, strict=True)]
+            zero_at_posting = first_at - posted_at <= POSTING_ZERO_WITHIN
+            known: list[int | None] = []
+            for offset, value in zip(offsets, at_ages, strict=True):
+                moment = posted_at + offset
+                if first_at <= moment <= observed:
+                    known.append(value)
+                elif zero_at_posting and moment < first_at:
+                    known.append(_from_posting(posted_at, first_at, first_value, moment))
+                else:
+                    known.append(None)
             out.append(AgedVideo(video_id, title, posted_at, shares, first_at, observed, known))
         return out
 
@@ -359,25 +371,42 @@ class Reads(Connection):
 
 
 
-def _daily_video(row: tuple, points: list[tuple[int, int]], ages_hours: list[float]) -> AgedVideo | None:
-    """A video of an account fed by daily imports: shares at each age interpolated between its points."""
-    _vid, video_id, title, posted_at, _gone, _first, _last, _updated = row
+POSTING_ZERO_WITHIN = 86_400  # a video first recorded within this of its posting: 0 shares at posting is known
+
+
+def _from_posting(posted_at: int, first_at: int, first_value: int, moment: int) -> int:
+    """A count between posting (0) and a first record soon after it, interpolated: the truth lies between."""
+    if moment <= posted_at:
+        return 0
+    return round(first_value * (moment - posted_at) / (first_at - posted_at))
+
+
+def _daily_video(row: tuple, points: list[tuple[int, int]], ages_hours: list[float], as_of: int) -> AgedVideo | None:
+    """A video of an account fed by daily imports: shares at each age interpolated between its points, known
+    up to the last import that listed it (an import repeating a count confirms it, a fact the change-only
+    points alone do not hold); a video imported on its posting day starts from 0 at posting."""
+    _vid, video_id, title, posted_at, _gone, _first, _last, confirmed, _first_value = row
     if not points or posted_at > points[-1][0]:
         return None
+    first_at = points[0][0]
+    if 0 < first_at - posted_at <= POSTING_ZERO_WITHIN:
+        points = [(posted_at, 0), *points]
+    # `confirmed` is capped at `as_of`: confirmed later (by a later import) means unchanged through `as_of`.
+    observed = max(points[-1][0], confirmed)
     times = [t for t, _ in points]
     known: list[int | None] = []
     for age in ages_hours:
         moment = posted_at + round(age * 3600)
         i = bisect.bisect_right(times, moment)
-        if i == 0 or moment > times[-1]:
-            known.append(None)  # before its history, or after the last point
+        if i == 0 or moment > observed:
+            known.append(None)  # before its history, or after it was last seen
         elif times[i - 1] == moment or i == len(times):
             known.append(points[i - 1][1])
         else:
             (t0, v0), (t1, v1) = points[i - 1], points[i]
             known.append(round(v0 + (v1 - v0) * (moment - t0) / (t1 - t0)))
-    # "Now" for such an account is its newest point: the age is measured there, not at the wall clock.
-    return AgedVideo(video_id, title, posted_at, points[-1][1], points[0][0], points[-1][0], known)
+    # "Now" for such an account is its newest data: the age is measured there, not at the wall clock.
+    return AgedVideo(video_id, title, posted_at, points[-1][1], first_at, observed, known)
 
 
 @dataclass(frozen=True)

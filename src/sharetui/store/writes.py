@@ -35,6 +35,9 @@ class ImportResult:
     covered: int  # rows inside the time live polls already cover: live counts are finer, they stay
 
 
+DAY = 86_400
+
+
 class Writes(Connection):
     def delete_account(self, key: str) -> None:
         """Remove everything stored for one account (used for the simulated demo account only)."""
@@ -252,10 +255,19 @@ class Writes(Connection):
                     continue
                 counts = tuple(v if v is not None else previous[i] for i, v in enumerate(reported))
                 following = db.execute(
-                    "SELECT views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? "
+                    "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? "
                     "ORDER BY at LIMIT 1", (vid, item.at)).fetchone()
-                if counts in (previous, following):
-                    continue  # change-only: these counts are already recorded next to this moment
+                if counts == previous:
+                    # Change-only: nothing to add, but the counts were seen unchanged on this row's day, which
+                    # is a fact ("unchanged until then", not "unknown after the last change"). Days, not
+                    # seconds: the same file imported again later confirms nothing new.
+                    if item.at // DAY > updated_at // DAY:
+                        db.execute("UPDATE videos SET updated_at = ? WHERE vid = ?", (item.at, vid))
+                    continue
+                if following is not None and counts == tuple(following[1:]):
+                    # A file older than those imported already: the same counts were there earlier.
+                    db.execute("UPDATE snapshots SET at = ? WHERE vid = ? AND at = ?", (item.at, vid, following[0]))
+                    continue
                 added += self._insert_snapshot(db, vid, item.at, counts)
                 if item.at > updated_at:
                     db.execute("""UPDATE videos SET title = ?, views = ?, likes = ?, comments = ?, shares = ?,
