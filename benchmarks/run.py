@@ -324,9 +324,9 @@ def api_requests(videos: int) -> None:
         "≥ 5× fewer, <7-day videos fresh every poll", ratio >= 5 and fresh_every_time)
 
 
-def forecast_all(cache: Path, runs: int) -> None:
+def forecast_all(cache: Path, runs: int, item: str = "10", budget: float = 0.2) -> None:
     """Item 10: forecasts for every video of the account, as the poll worker computes them (table read,
-    growth fits, every video's band), median of `runs` runs on a warm cache."""
+    growth fits, every video's band), median of `runs` runs on a warm cache; 10b on 10,000 videos."""
     from sharetui import forecast
 
     store = Store(cache)
@@ -338,8 +338,8 @@ def forecast_all(cache: Path, runs: int) -> None:
         timings.append(time.perf_counter() - started)
     store.close()
     median = statistics.median(timings[1:])  # the first run warms the page cache
-    row("10", f"forecast {len(made):,} videos (7 and 30 days, off the event loop)", f"{median * 1000:.0f} ms", "—",
-        "≤ 200 ms", median <= 0.2)
+    row(item, f"forecast {len(made):,} videos (7 and 30 days, off the event loop)", f"{median * 1000:.0f} ms", "—",
+        f"≤ {budget * 1000:.0f} ms", median <= budget)
 
 
 def metrics_scrape(cache: Path, runs: int) -> None:
@@ -437,6 +437,7 @@ def main() -> int:
         scale = f" ({agency_videos:,} videos)"
         startup(agency, 3 * runs, item="12a", budget=1.5, rss_item="12c", rss_budget=200, label=scale)
         in_app(agency, item="12b", open_item=None)
+        forecast_all(agency, runs, item="10b", budget=1.0)
         metrics_scrape(agency, runs)
     print()
     print("| # | what | measured | reference | target | |")

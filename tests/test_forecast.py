@@ -171,7 +171,11 @@ def test_random_histories_keep_every_promise(tmp_path_factory, lives, start_days
                 if f.age_hours >= hours:
                     assert band is None
                 if band is not None:
-                    assert f.shares <= band.p10 <= band.p50 <= band.p90
+                    assert f.shares <= band.p10 <= band.p50 < band.p90  # ordered, and never a point
+            seven, thirty = f.bands["7d"], f.bands["30d"]
+            if seven is not None and thirty is not None:  # never narrower or lower at the later horizon
+                assert (thirty.p10, thirty.p50, thirty.p90) >= (seven.p10, seven.p50, seven.p90)
+                assert thirty.p10 >= seven.p10 and thirty.p50 >= seven.p50 and thirty.p90 >= seven.p90
         record_lives(store, lives, [t for t in times if t > as_of])
         assert [f.as_json() for f in fc.forecasts(store, ACCOUNT.key, as_of)] == before
 

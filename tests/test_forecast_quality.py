@@ -184,3 +184,13 @@ def test_demo_backtest_is_calibrated(tmp_path: Path) -> None:
     assert seven.forecasts == seven.eligible > 100
     assert seven.coverage is not None and 0.65 <= seven.coverage <= 0.95
     assert seven.error is not None and seven.szabo_huberman is not None and seven.error < seven.szabo_huberman
+
+
+def test_the_monitor_starts_without_the_numeric_library() -> None:
+    """NumPy loads with the first forecast, in a worker; importing the monitor and its widgets never pulls it."""
+    import subprocess
+    import sys
+
+    probe = "import sys, sharetui.app, sharetui.cli, sharetui.poller; print('numpy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

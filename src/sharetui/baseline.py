@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from sharetui.slow_cache import SlowCache
 
@@ -99,12 +100,13 @@ def build(metric: str, samples_by_age: dict[int, list[int]],
     """Curves from watched history where at least MIN_PEERS videos were watched through an age, else from
     the catalogue's cross-section (`catalogue`: (age in hours when counted, count) per listed video)."""
     by_age: dict[int, tuple[list[int], str]] = {}
-    logged = [(math.log(a), math.log(v + 1)) for a, v in catalogue or [] if a > 0]
+    pairs = [(math.log(a), math.log(v + 1)) for a, v in catalogue or [] if a > 0]
+    logged = Logged.of(pairs) if pairs else None
     for age in sorted(set(samples_by_age) | set(AGES_HOURS)):
         watched = samples_by_age.get(age, [])
         if len(watched) >= MIN_PEERS:
             by_age[age] = (watched, WATCHED)
-        elif logged and (section := cross_section(logged, age)) is not None:
+        elif logged is not None and (section := cross_section(logged, age)) is not None:
             by_age[age] = (section, CATALOGUE)
     ages = sorted(by_age)
     return Baseline(
@@ -117,7 +119,7 @@ def build(metric: str, samples_by_age: dict[int, list[int]],
     )
 
 
-def cross_section(usable: list[tuple[float, float]], age: float) -> list[int] | None:
+def cross_section(usable: list[tuple[float, float]] | Logged, age: float) -> list[int] | None:
     """The catalogue's counts carried to `age`: a local linear fit of log(count + 1) on log(age) (`usable`
     holds both logs per video), weighted by nearness in log-age, and each video's residual added back at
     `age`; None when too few videos are near enough (an effective number of MIN_PEERS within the widest
@@ -129,27 +131,49 @@ def cross_section(usable: list[tuple[float, float]], age: float) -> list[int] | 
     return [max(0, round(math.exp(level + r) - 1)) for r in residuals]
 
 
-def local_fit(usable: list[tuple[float, float]], age: float) -> tuple[float, list[float]] | None:
+def local_fit(usable: list[tuple[float, float]] | Logged, age: float) -> tuple[float, list[float]] | None:
     """The cross-section's usual log(count + 1) at `age`, and the residuals of the videos nearest in age
-    around it (see `cross_section`)."""
+    around it (see `cross_section`). `usable`: (log age, log count + 1) per video, or the same as `Logged`
+    arrays when many ages are fitted over one catalogue."""
+    import numpy as np  # (only once a catalogue is fitted: never at start-up)
+
+    x, y = usable if isinstance(usable, Logged) else Logged.of(usable)
+    if not len(x):
+        return None
     centre = math.log(age)
     for width in BANDWIDTHS:
-        weighted = [(x, y, w) for x, y in usable if (w := math.exp(-0.5 * ((x - centre) / width) ** 2)) > 0.05]
-        total = sum(w for _, _, w in weighted)
-        if not weighted or total ** 2 / sum(w * w for _, _, w in weighted) < MIN_PEERS:
+        w = np.exp(-0.5 * ((x - centre) / width) ** 2)
+        near = w > 0.05
+        wx, wy, ww = x[near], y[near], w[near]
+        total = float(ww.sum())
+        if not len(ww) or total ** 2 / float((ww * ww).sum()) < MIN_PEERS:
             continue
-        x_mean = sum(x * w for x, _, w in weighted) / total
-        y_mean = sum(y * w for _, y, w in weighted) / total
-        spread = sum(w * (x - x_mean) ** 2 for x, _, w in weighted)
-        slope = sum(w * (x - x_mean) * (y - y_mean) for x, y, w in weighted) / spread if spread > 1e-9 else 0.0
+        x_mean, y_mean = float((wx * ww).sum()) / total, float((wy * ww).sum()) / total
+        spread = float((ww * (wx - x_mean) ** 2).sum())
+        slope = float((ww * (wx - x_mean) * (wy - y_mean)).sum()) / spread if spread > 1e-9 else 0.0
         slope = min(max(slope, 0.0), 2.0)  # counts only grow with age; a wild fit must not say otherwise
         level = y_mean + slope * (centre - x_mean)
         # Each video's standing (its residual) carried to this age: the peers a video of this age is ranked
         # among. Only the nearer videos count, so a distant age's spread does not leak in.
-        residuals = [y - (y_mean + slope * (x - x_mean)) for x, y, w in weighted if w > 0.3]
+        close = ww > 0.3
+        residuals = (wy[close] - (y_mean + slope * (wx[close] - x_mean))).tolist()
         if len(residuals) >= MIN_PEERS:
             return level, residuals
     return None
+
+
+class Logged(NamedTuple):
+    """A catalogue as two arrays, log(age in hours) and log(count + 1), for fitting it at many ages."""
+
+    x: Any
+    y: Any
+
+    @classmethod
+    def of(cls, usable: list[tuple[float, float]]) -> Logged:
+        import numpy as np
+
+        pairs = np.array(usable, dtype=float).reshape(-1, 2)
+        return cls(pairs[:, 0], pairs[:, 1])
 
 
 class BaselineCache:

@@ -127,8 +127,8 @@ class Peers:
 
     def __init__(self, table: list[AgedVideo], as_of: int) -> None:
         self.as_of = as_of
-        rows = [[math.nan if s is None else math.log1p(s) for s in v.at_ages] for v in table]
-        self.logs = np.array(rows, dtype=float).reshape(len(table), len(GRID))
+        counts = np.array([v.at_ages for v in table], dtype=object).reshape(len(table), len(GRID))
+        self.logs = np.log1p(np.where(counts == None, np.nan, counts).astype(float))  # noqa: E711 - per cell
         self.posted = np.array([v.posted_at for v in table], dtype=float)
         self._fits: dict[tuple[int, int, int, bool], Fit | None] = {}
 

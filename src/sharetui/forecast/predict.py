@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from sharetui.baseline import local_fit
+from sharetui.baseline import Logged, local_fit
 from sharetui.forecast.bands import BAND, CATALOGUE, HORIZONS, Band, Forecast
 from sharetui.forecast.model import GRID, MIN_PEERS, Peers, grid_position, growth
 from sharetui.models import AgedVideo
@@ -36,8 +36,8 @@ class Model:
         self.peers = Peers(table, as_of)
         self.horizon_index = {name: GRID.index(float(hours)) for name, hours in HORIZONS}
         # Today's cross-section (log age in hours, log shares + 1), for accounts without watched history.
-        self.catalogue = [(math.log(age), math.log1p(v.shares)) for v in table
-                          if (age := (as_of - v.posted_at) / HOUR) > 0]
+        self.catalogue = Logged.of([(math.log(age), math.log1p(v.shares)) for v in table
+                                    if (age := (as_of - v.posted_at) / HOUR) > 0])
         self._catalogue_fits: dict[int, tuple[float, list[float]] | None] = {}
         self.horizon_values = {name: [math.expm1(v) for v in self.peers.known(h)]
                                for name, h in self.horizon_index.items()}
