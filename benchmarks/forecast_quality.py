@@ -3,7 +3,7 @@ synthetic trajectory families with a known future into a real cache, forecasts e
 each midnight as `sharetui forecast --as-of` would, and scores it beside Szabo–Huberman, Pinto's ML and
 conformalised quantile regression fitted on the same data in the same run.
 
-    python benchmarks/forecast_quality.py                 # both families, 150 days, 3 seeds
+    python benchmarks/forecast_quality.py                 # every family, 150 days, 3 seeds
     python benchmarks/forecast_quality.py --days 90 --seeds 1 --family harsh
 """
 
@@ -59,10 +59,10 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=150)
     parser.add_argument("--per-day", type=float, default=2.0)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--family", choices=["usual", "harsh", "both"], default="both")
+    parser.add_argument("--family", choices=["usual", "slow", "harsh", "all"], default="all")
     parser.add_argument("--warmup", type=int, default=45)
     args = parser.parse_args()
-    families = ["usual", "harsh"] if args.family == "both" else [args.family]
+    families = ["usual", "slow", "harsh"] if args.family == "all" else [args.family]
     for family in families:
         merged: dict[str, dict[str, list]] = {}
         eligible = dict.fromkeys(HORIZON_DAYS, 0)

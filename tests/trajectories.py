@@ -2,7 +2,8 @@
 would feed them, and the standard methods fitted on the same data (Szabo–Huberman, Pinto's multivariate
 linear model, conformalised linear quantile regression).
 
-Families: "usual" (saturating growth, log-normal sizes); "harsh" (Pareto sizes, second waves on 15 % of
+Families: "usual" (saturating growth, log-normal sizes); "slow" (the same, growing for weeks, as YouTube
+videos did for Szabo and Huberman); "harsh" (Pareto sizes, second waves on 15 % of
 videos, and a regime change two thirds of the way in, after which new videos grow twice as fast and twice as
 large)."""
 
@@ -50,9 +51,9 @@ def lives(family: str, days: int, per_day: float, start: int, seed: int) -> list
     for day in range(days):
         midnight = start + day * DAY
         for k in range(_poisson(rng, per_day)):
-            if family == "usual":
+            if family in ("usual", "slow"):
                 size = math.exp(rng.gauss(5.5, 1.2))
-                scale = math.exp(rng.gauss(math.log(2.5), 0.5))
+                scale = math.exp(rng.gauss(math.log(2.5 if family == "usual" else 9.0), 0.5))
                 wave = None
             else:
                 size = 60 * rng.paretovariate(1.3)
