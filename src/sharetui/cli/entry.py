@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sharetui import __version__
-from sharetui.cli_common import account_keys_or_fail, open_sources_or_fail, open_store
+from sharetui.cli.common import account_keys_or_fail, open_sources_or_fail, open_store
 from sharetui.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError, SharetuiError
 
 if TYPE_CHECKING:
@@ -245,11 +245,11 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "alerts":
             return _alerts(config, args)
         if args.command == "forecast":
-            from sharetui.forecast_cli import run as run_forecast
+            from sharetui.cli.forecast import run as run_forecast
 
             return run_forecast(config, args)
         if args.command == "auth":
-            from sharetui import auth_cli
+            from sharetui.cli import auth as auth_cli
 
             return auth_cli.run(config, args)
         return _monitor(config, args)

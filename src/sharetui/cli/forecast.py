@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sharetui import forecast as fc
 from sharetui import text as fmt
-from sharetui.cli_common import account_keys_or_fail, open_store
+from sharetui.cli.common import account_keys_or_fail, open_store
 from sharetui.config import Config
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
 
@@ -55,7 +55,7 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
 def _seed_demo(config: Config, store: object) -> None:
     """A fresh install has no demo in the cache yet: make it (with its back-filled history) as the monitor's
     first sweep would, so `--demo` forecasts and backtests something on the first try."""
-    from sharetui.cli_common import open_sources_or_fail
+    from sharetui.cli.common import open_sources_or_fail
     from sharetui.poller import Poller
     from sharetui.store import Store
 
