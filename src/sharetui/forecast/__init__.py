@@ -18,16 +18,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sharetui.forecast.bands import BAND, CATALOGUE, HORIZONS, WATCHED, WIDE, Band, Forecast
+from sharetui.forecast.bands import BAND, CATALOGUE, HORIZONS, MIN_PEERS, WATCHED, WIDE, Band, Forecast
 
 if TYPE_CHECKING:
     from sharetui.forecast.backtesting import Backtest
 
-__all__ = ["BAND", "CATALOGUE", "HORIZONS", "WATCHED", "WIDE", "Backtest", "Band", "Forecast", "ForecastCache",
+__all__ = ["BAND", "CATALOGUE", "HORIZONS", "MIN_PEERS", "WATCHED", "WIDE", "Backtest", "Band", "Forecast", "ForecastCache",
            "backtest", "default_as_of", "forecasts", "readiness"]
 
 HOUR, DAY = 3600, 86_400
-MIN_PEERS = 8  # (model.MIN_PEERS) fewer earlier videos with history from an age to the horizon: no forecast
 
 
 def default_as_of(store: object, account_key: str, now: int) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 HORIZONS: tuple[tuple[str, int], ...] = (("7d", 168), ("30d", 720))  # name, hours after posting
 BAND = (0.1, 0.5, 0.9)
+MIN_PEERS = 8  # fewer earlier videos with history from an age to the horizon: no forecast
 WIDE = 2.5  # a band whose p90 exceeds this × its p10 is marked as wide ("~" before its p50 in the table)
 WATCHED, CATALOGUE = "watched", "catalogue"  # learned from watched growth, or from today's cross-section
 

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sharetui.forecast.bands import BAND, HORIZONS
+from sharetui.forecast.bands import BAND, HORIZONS, MIN_PEERS
 from sharetui.models import AgedVideo
 
 HOUR, DAY = 3600, 86_400
-MIN_PEERS = 8  # fewer earlier videos with history from this age to the horizon: no forecast
 FEATURES_FROM = (12.0, 24.0, 40.0)  # effective peers a fit of 2, 3 and 4 columns needs
 HALF_LIFE_DAYS = 45.0
 RIDGE = 1.0  # shrinks the standardised slopes towards "growth as usual" when peers are few
