@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import shlex
 import shutil
@@ -63,6 +64,34 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None,  # noqa: A002
             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The real CLI in this process, through `main(argv)`, with this test's isolated directories: standard
+    input from `input`, standard output and error captured, `env` set for the call only. What needs a
+    process of its own (signals, a pty, a real exit) uses `run_cli_process`."""
+    from sharetui.cli import main
+
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = io.StringIO(input or "")
+    real = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+    try:
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, --version, a usage error
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = real
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["sharetui", *args], code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli_process(*args: str, input: str | None = None, env: dict[str, str] | None = None,  # noqa: A002
+                    timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess, with this test's isolated directories."""
     return subprocess.run(
         [sys.executable, "-m", "sharetui", *args], capture_output=True, text=True, input=input,

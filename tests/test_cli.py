@@ -143,6 +143,7 @@ def test_poll_interval_follows_the_same_rule_as_the_config(interval: str) -> Non
     assert config.returncode == 2 and "between 5 and 86400" in config.stderr
 
 
+@pytest.mark.integration
 def test_poll_loop_stops_cleanly_on_sigterm(data_dir: Path) -> None:
     run_cli("config", "set", "demo.videos", "3")
     run_cli("config", "set", "demo.history_days", "0")

@@ -45,6 +45,7 @@ def connected(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield fake
 
 
+@pytest.mark.integration
 def test_an_import_while_a_poller_runs_is_written_not_refused(connected: FakeTikTok, tmp_path: Path,
                                                               data_dir: Path) -> None:
     poller = subprocess.Popen([sys.executable, "-m", "sharetui", "poll", "--interval", "5"],

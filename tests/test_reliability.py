@@ -236,6 +236,7 @@ def test_counts_going_backwards_never_break_the_math(store: Store) -> None:
     assert series["shares"].gains[:2] == [0, 0]  # drops are not drawn as negative bars
 
 
+@pytest.mark.integration
 async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) -> None:
     from sharetui.app import ShareApp
     from sharetui.config import load

@@ -357,6 +357,7 @@ def test_a_whole_sweep_has_a_deadline(fake: FakeTikTok, tmp_path: Path, store: S
     assert len(store.dashboard(source.account().key, int(time.time()))) == 45
 
 
+@pytest.mark.integration
 def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path: Path, store: Store) -> None:
     """TikTok rotates the refresh token on every refresh; when saving it fails (disk full), the new token
     is kept in memory, every sweep still works and says so in one line, and it is saved once space is back."""
