@@ -49,7 +49,7 @@ def _score(scores: dict, method: str, horizon: str, values: tuple, truth: int) -
 
 
 def spearman(pairs: list[tuple[float, float]]) -> float:
-    from sharetui.forecast.backtesting import spearman as rho
+    from sharetui.domain.forecast.backtesting import spearman as rho
 
     return rho([p for p, _ in pairs], [t for _, t in pairs]) or float("nan")
 

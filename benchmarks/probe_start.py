@@ -66,7 +66,7 @@ def monitor_app(cache: str, frozen: bool = False):  # noqa: ANN201
 
 async def sharetui(cache: str) -> None:
     app = monitor_app(cache, frozen=True)
-    from sharetui.widgets.video_table import VideoTable
+    from sharetui.ui.widgets.video_table import VideoTable
 
     async with app.run_test(size=(120, 36)) as pilot:
         table = app.dashboard.query_one(VideoTable)

@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fake_tiktok
 
-from sharetui.models import Account  # noqa: E402
-from sharetui.poller import Poller  # noqa: E402
+from sharetui.domain.models import Account  # noqa: E402
+from sharetui.domain.timeseries import DAY  # noqa: E402
+from sharetui.monitor.poller import Poller  # noqa: E402
 from sharetui.sources.demo import DemoSource, _lives  # noqa: E402
 from sharetui.store import Store  # noqa: E402
-from sharetui.timeseries import DAY  # noqa: E402
 
 PROBE = ROOT / "benchmarks" / "probe_start.py"
 ROWS: list[tuple[str, str, str, str, str, bool]] = []
@@ -157,8 +157,8 @@ class StallWatch:
 
 def reference_app(cache: Path):  # noqa: ANN201 - (ShareApp, its clock cell, its number of videos)
     """The monitor on `cache`, polling only when told, with a clock the measurement moves by hand."""
-    from sharetui.app import ShareApp
     from sharetui.config import Config
+    from sharetui.ui.app import ShareApp
 
     store = Store(cache)
     now = [float(store.last_sweep("demo") or 0)]
@@ -177,8 +177,8 @@ async def shown(pilot, screen, range_name: str) -> None:  # noqa: ANN001
 
 def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None = "5") -> None:
     """Items 4 and 5: the event-loop stall of a poll landing, and opening a video on 30 days."""
-    from sharetui.screens.video import VideoScreen
-    from sharetui.widgets.video_table import VideoTable
+    from sharetui.ui.screens.video import VideoScreen
+    from sharetui.ui.widgets.video_table import VideoTable
 
     app, now, videos = reference_app(cache)
 
@@ -224,8 +224,8 @@ def browse_while_writing(cache: Path) -> None:
     """Item 11: open videos, switch them to 30 days and go back while the first poll sweeps and runs a
     retention pass (the reference cache's 30 days of 15-minute history rolled up past 7 days): the
     event loop's longest stall. The screens read through their own connection, never the writer's."""
-    from sharetui.screens.video import VideoScreen
-    from sharetui.widgets.video_table import VideoTable
+    from sharetui.ui.screens.video import VideoScreen
+    from sharetui.ui.widgets.video_table import VideoTable
 
     app, now, videos = reference_app(cache)
 
@@ -327,8 +327,7 @@ def api_requests(videos: int) -> None:
 def forecast_all(cache: Path, runs: int, item: str = "10", budget: float = 0.2) -> None:
     """Item 10: forecasts for every video of the account, as the poll worker computes them (table read,
     growth fits, every video's band), median of `runs` runs on a warm cache; 10b on 10,000 videos."""
-    from sharetui import forecast
-
+    from sharetui.domain import forecast
     store = Store(cache)
     now = store.last_sweep("demo") or int(time.time())
     timings = []
@@ -350,7 +349,7 @@ def metrics_scrape(cache: Path, runs: int) -> None:
     import threading
     import urllib.request
 
-    from sharetui.metrics import Collector, MetricsServer, PollHealth
+    from sharetui.monitor.metrics import Collector, MetricsServer, PollHealth
 
     store = Store(cache)
     source = DemoSource(seed=7, videos=len(list(store.latest(["demo"]))), history_days=0)

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from sharetui import forecast as fc  # noqa: E402
-from sharetui.poller import Poller  # noqa: E402
+from sharetui.domain import forecast as fc  # noqa: E402
+from sharetui.monitor.poller import Poller  # noqa: E402
 from sharetui.sources.demo import DemoSource  # noqa: E402
 from sharetui.store import Store  # noqa: E402
 

@@ -12,10 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
+from sharetui.ui.app import ShareApp
 
 NOW = 1_790_000_000 + 5 * 3600  # fixed clock: 2026-09-21, a few hours into the demo's viral spike
 SIZE = (120, 36)
@@ -93,7 +93,7 @@ async def shoot_imports(out: Path) -> None:
     import math
     from datetime import date, timedelta
 
-    from sharetui import studio
+    from sharetui.sources import studio
     from sharetui.sources.imported import ACCOUNT, ImportedSource
 
     exported = date(2026, 9, 21)

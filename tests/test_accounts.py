@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.store import Store
-from sharetui.widgets.account_header import AccountHeader
-from sharetui.widgets.video_table import VideoTable
+from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.account_header import AccountHeader
+from sharetui.ui.widgets.video_table import VideoTable
 from tests.conftest import run_cli
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok, FakeUser, make_videos
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from sharetui import alerts
-from sharetui.alerts import Alert, Before, Rules
-from sharetui.baseline import build, percentile
-from sharetui.hooks import HookRunner
-from sharetui.models import UNKNOWN, Account, Sweep, VideoCounts
-from sharetui.poller import Poller
+from sharetui.domain import alerts
+from sharetui.domain.alerts import Alert, Before, Rules
+from sharetui.domain.baseline import build, percentile
+from sharetui.domain.models import UNKNOWN, Account, Sweep, VideoCounts
+from sharetui.monitor.hooks import HookRunner
+from sharetui.monitor.poller import Poller
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from tests.conftest import T0, FakeClock
@@ -303,7 +303,7 @@ def test_a_hanging_hook_never_holds_up_a_sweep_and_dies_with_a_stop(store: Store
 
 def test_no_alert_on_an_accounts_first_sweep_even_over_imported_history(store: Store, tmp_path: Path) -> None:
     """Imported counts are history, not a sweep: the first live sweep after them is the baseline."""
-    from sharetui.studio import VideoTotals
+    from sharetui.sources.studio import VideoTotals
 
     clock = FakeClock()
     account = Account("tiktok:x", "tiktok", "X")

@@ -7,19 +7,19 @@ from pathlib import Path
 import pytest
 
 from sharetui import text as fmt
-from sharetui.app import ShareApp, ThemeError
 from sharetui.config import Config
-from sharetui.models import Account, Sweep, VideoCounts
-from sharetui.poller import Poller
-from sharetui.screens.dashboard import DashboardScreen
-from sharetui.screens.help import HelpScreen
-from sharetui.screens.video import VideoScreen
+from sharetui.domain.models import Account, Sweep, VideoCounts
+from sharetui.monitor.poller import Poller
 from sharetui.sources import SourceError
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
-from sharetui.widgets.account_header import AccountHeader
-from sharetui.widgets.key_bar import KeyBar
-from sharetui.widgets.video_table import VideoTable
+from sharetui.ui.app import ShareApp, ThemeError
+from sharetui.ui.screens.dashboard import DashboardScreen
+from sharetui.ui.screens.help import HelpScreen
+from sharetui.ui.screens.video import VideoScreen
+from sharetui.ui.widgets.account_header import AccountHeader
+from sharetui.ui.widgets.key_bar import KeyBar
+from sharetui.ui.widgets.video_table import VideoTable
 from tests.conftest import T0, FakeClock, settle
 
 HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]",
@@ -361,8 +361,8 @@ def test_app_constructible_with_no_arguments(isolated_dirs: Path) -> None:
 
 
 async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) -> None:
-    from sharetui.screens.compare import CompareScreen
-    from sharetui.widgets.age_chart import AgeChart, GainsChart
+    from sharetui.ui.screens.compare import CompareScreen
+    from sharetui.ui.widgets.age_chart import AgeChart, GainsChart
 
     app = demo_app(store, clock, videos=40, days=14)
     async with app.run_test(size=(130, 46), notifications=True) as pilot:
@@ -428,7 +428,7 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
         # The alerts list: every alert, newest first; enter opens the video.
         await pilot.press("A")
         await settle(app, pilot)
-        from sharetui.screens.alerts import AlertsScreen
+        from sharetui.ui.screens.alerts import AlertsScreen
 
         screen = app.screen
         assert isinstance(screen, AlertsScreen)
@@ -552,8 +552,8 @@ async def test_a_gone_video_is_marked_counted_alike_everywhere_and_can_be_hidden
 
 async def test_video_screen_scrolls_by_keyboard_with_its_status_line_at_the_bottom(store: Store,
                                                                                    clock: FakeClock) -> None:
-    from sharetui.widgets.spark import SparkBars
-    from sharetui.widgets.status_line import StatusLine
+    from sharetui.ui.widgets.spark import SparkBars
+    from sharetui.ui.widgets.status_line import StatusLine
 
     app = demo_app(store, clock, videos=12, days=2)
     async with app.run_test(size=(40, 12)) as pilot:

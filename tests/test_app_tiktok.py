@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.source import TikTokSource
 from sharetui.store import Store
-from sharetui.widgets.account_header import AccountHeader
-from sharetui.widgets.video_table import VideoTable
+from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.account_header import AccountHeader
+from sharetui.ui.widgets.video_table import VideoTable
 from tests.conftest import settle
 from tests.fake_tiktok import CLIENT_SECRET, FakeTikTok
 

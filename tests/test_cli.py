@@ -16,7 +16,6 @@ from tests.conftest import run_cli
 
 def test_version_and_help() -> None:
     from sharetui import __version__
-
     assert run_cli("--version").stdout.strip() == f"sharetui {__version__}"
     for command in ([], ["poll"], ["export"], ["config"], ["config", "set"], ["locate"], ["auth"],
                     ["auth", "login"]):
@@ -122,7 +121,7 @@ def test_poll_once_demo_then_export(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_export_neutralises_spreadsheet_formulas(data_dir: Path) -> None:
-    from sharetui.models import Account, VideoCounts
+    from sharetui.domain.models import Account, VideoCounts
     from sharetui.store import Store
 
     with Store(data_dir / "sharetui.sqlite3") as store:
@@ -323,7 +322,7 @@ def test_demo_flag_before_or_after_the_command() -> None:
 
 
 def test_export_never_replaces_a_link_or_a_pipe_and_csv_cells_stay_one_row(tmp_path: Path, data_dir: Path) -> None:
-    from sharetui.models import Account, VideoCounts
+    from sharetui.domain.models import Account, VideoCounts
     from sharetui.store import Store
 
     with Store(data_dir / "sharetui.sqlite3") as store:
@@ -359,7 +358,6 @@ def test_config_set_checks_what_loading_checks(config_path: Path) -> None:
 
 def test_version_on_every_command_and_alert_limits_checked() -> None:
     from sharetui import __version__
-
     for command in (["poll"], ["export"], ["alerts"], ["forecast"], ["config", "show"], ["auth", "status"],
                     ["import"], ["serve"], ["locate"]):
         result = run_cli(*command, "--version")

@@ -88,8 +88,7 @@ def test_environment_overrides_secrets(config_path: Path, monkeypatch: pytest.Mo
 
 
 def test_sharetui_config_env_moves_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sharetui import locations
-
+    from sharetui.system import locations
     target = tmp_path / "elsewhere.toml"
     monkeypatch.setenv("SHARETUI_CONFIG", str(target))
     assert locations.config_file() == target

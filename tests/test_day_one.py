@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.app import ShareApp
 from sharetui.cli import main
 from sharetui.config import load
-from sharetui.monitor import open_sources
+from sharetui.monitor.service import open_sources
 from sharetui.sources.tiktok import credentials
 from sharetui.store import Reader, Store
-from sharetui.widgets.video_table import VideoTable
+from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.video_table import VideoTable
 from tests.conftest import settle
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 
@@ -147,7 +147,7 @@ def test_forecast_on_an_account_too_small_to_forecast_is_one_sentence(connected:
 
 def after_first_sweep(fake: FakeTikTok, data_dir: Path, now: float):  # noqa: ANN201 - (DashboardData, Baseline)
     """An established catalogue, one `poll --once`, and what the monitor's service then assembles."""
-    from sharetui.monitor import MonitorService
+    from sharetui.monitor.service import MonitorService
 
     established_catalogue(fake, now)
     assert main(["poll", "--once"]) == 0
@@ -163,7 +163,7 @@ def after_first_sweep(fake: FakeTikTok, data_dir: Path, now: float):  # noqa: AN
 def test_usual_comes_from_the_catalogue_on_the_first_sweep(connected: FakeTikTok, data_dir: Path) -> None:
     """After one sweep of an established catalogue: ×Usual for most videos older than a day, from the
     cross-section, ordered as the counts are, and marked as such."""
-    from sharetui.baseline import CATALOGUE
+    from sharetui.domain.baseline import CATALOGUE
 
     now = time.time()
     data, baseline = after_first_sweep(connected, data_dir, now)
@@ -182,7 +182,7 @@ def test_usual_comes_from_the_catalogue_on_the_first_sweep(connected: FakeTikTok
 def test_cross_section_recovers_a_power_law_growth_curve() -> None:
     import random
 
-    from sharetui.baseline import build
+    from sharetui.domain.baseline import build
 
     rng = random.Random(3)
     # A creator posting daily for a year: shares ≈ 40·age^0.5, log-normal noise.
@@ -199,7 +199,7 @@ def test_cross_section_recovers_a_power_law_growth_curve() -> None:
 def test_day7_forecasts_from_the_first_sweep_band_the_true_future(connected: FakeTikTok, data_dir: Path) -> None:
     """After one sweep: →Day7 for most videos younger than a week, from the catalogue, labelled, ordered
     like the counts, and holding where the fake's videos really go (each follows the catalogue's curve)."""
-    from sharetui.baseline import CATALOGUE
+    from sharetui.domain.baseline import CATALOGUE
 
     now = time.time()
     rows = after_first_sweep(connected, data_dir, now)[0].rows
@@ -292,8 +292,8 @@ async def test_day_one_figures_are_lower_bounds_or_dashes_never_invented_zeros(c
     lower bound with its start (never "0 in 24h" next to rows that gained), the table draws no bar for the
     hours before the history began, and the all-accounts header does not count an account as 0 before its
     history begins."""
-    from sharetui.monitor import MonitorService
-    from sharetui.widgets.account_header import HeaderContent
+    from sharetui.monitor.service import MonitorService
+    from sharetui.ui.widgets.account_header import HeaderContent
 
     established_catalogue(connected, time.time())
     with Store(data_dir / "sharetui.sqlite3") as store:
@@ -334,7 +334,7 @@ async def test_the_video_screen_of_a_video_found_long_after_posting(connected: F
     """A catalogue video first seen days after posting, watched for a minute in which it gained: the
     screen never says "no shares" or "peak 0" next to that gain, and on the "all" range the shares it already
     had when the history began are not drawn as a bar."""
-    from sharetui.screens.video import VideoScreen
+    from sharetui.ui.screens.video import VideoScreen
 
     now = time.time()
     established_catalogue(connected, now)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sharetui.poller import Poller
+from sharetui.monitor.poller import Poller
 from sharetui.sources.demo import STEP, DemoSource, _lives
 from sharetui.store import Store
 from tests.conftest import T0, FakeClock

@@ -1,4 +1,4 @@
-"""Every figure agrees with the one definition (sharetui.figures) on every screen, in exports and in alerts.
+"""Every figure agrees with the one definition (sharetui.domain.figures) on every screen, in exports and in alerts.
 
 Random histories on a real cache: sweeps with gaps, counts that are unknown (null) or dip, videos that go,
 Studio imports before polling began, and retention roll-ups. For each, the table's +1h/+24h equal the
@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sharetui.figures import gap_tolerance
-from sharetui.models import UNKNOWN, Account, VideoCounts
+from sharetui.domain.figures import gap_tolerance
+from sharetui.domain.models import UNKNOWN, Account, VideoCounts
+from sharetui.sources.studio import VideoTotals
 from sharetui.store import Store
-from sharetui.studio import VideoTotals
-from sharetui.widgets.account_header import known_total
+from sharetui.ui.widgets.account_header import known_total
 
 ACCOUNT = Account("tiktok:prop", "tiktok", "Prop")
 T0 = 1_790_000_000

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sharetui.cli import main
+from sharetui.domain.models import Account, VideoCounts
 from sharetui.export import neutralise_formula
-from sharetui.models import Account, VideoCounts
 from sharetui.store import Reader, Store
 
 
@@ -147,7 +147,7 @@ def test_a_damaged_login_is_one_line_for_every_command(kind: str, data_dir: Path
 
 
 def test_a_deeply_nested_view_file_is_ignored_with_a_note(data_dir: Path) -> None:
-    from sharetui.view_state import ViewState, load
+    from sharetui.ui.view_state import ViewState, load
 
     path = data_dir / "view.json"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +181,7 @@ def test_a_damaged_demo_anchor_makes_the_demo_anew(data_dir: Path) -> None:
 
 
 def test_the_alerts_log_is_never_appended_through_a_link(tmp_path: Path) -> None:
-    from sharetui.alerts import Alert, write_log
+    from sharetui.domain.alerts import Alert, write_log
 
     precious = tmp_path / "precious.txt"
     precious.write_text("do not append to me")

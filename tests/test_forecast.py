@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharetui import forecast as fc
-from sharetui.forecast.predict import quantile
-from sharetui.models import Account, VideoCounts
-from sharetui.poller import Poller
+from sharetui.domain import forecast as fc
+from sharetui.domain.forecast.predict import quantile
+from sharetui.domain.models import Account, VideoCounts
+from sharetui.monitor.poller import Poller
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from tests.conftest import T0, FakeClock, run_cli
@@ -218,7 +218,7 @@ def test_imported_account_forecasts_from_its_newest_data(tmp_path: Path, data_di
     years later here), and its daily points are enough for forecasts."""
     from sharetui.sources.demo import _lives
     from sharetui.sources.imported import ACCOUNT as STUDIO
-    from sharetui.studio import VideoTotals
+    from sharetui.sources.studio import VideoTotals
 
     end = T0 // DAY * DAY
     lives = _lives(7, 40, end)

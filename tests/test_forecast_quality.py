@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from sharetui import forecast as fc
 from sharetui.cli import main
 from sharetui.config import load
-from sharetui.forecast.model import GRID
-from sharetui.monitor import MonitorService
-from sharetui.poller import Poller
+from sharetui.domain import forecast as fc
+from sharetui.domain.forecast.model import GRID
+from sharetui.monitor.poller import Poller
+from sharetui.monitor.service import MonitorService
 from sharetui.sources.demo import DemoSource
 from sharetui.sources.imported import ACCOUNT as STUDIO
+from sharetui.sources.studio import VideoTotals
 from sharetui.store import Store
-from sharetui.studio import VideoTotals
 from tests.conftest import T0
 from tests.trajectories import DAY, Life, daily_rows, lives, replay
 
@@ -191,6 +191,6 @@ def test_the_monitor_starts_without_the_numeric_library() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, sharetui.app, sharetui.cli, sharetui.poller; print('numpy' in sys.modules)"
+    probe = "import sys, sharetui.ui.app, sharetui.cli, sharetui.monitor.poller; print('numpy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr

@@ -19,8 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from sharetui.cli import main
 from sharetui.config import Config
-from sharetui.metrics import Collector, MetricsServer, PollHealth, parse_address
-from sharetui.monitor import AccountOutcome, MonitorService
+from sharetui.monitor.metrics import Collector, MetricsServer, PollHealth, parse_address
+from sharetui.monitor.service import AccountOutcome, MonitorService
 from sharetui.sources.tiktok import credentials
 from sharetui.store import Store
 from tests.conftest import run_cli

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.alerts import Alert
-from sharetui.app import ShareApp
 from sharetui.config import Config, ConfigError
-from sharetui.models import Account, VideoCounts
-from sharetui.poller import Poller
-from sharetui.screens.compare import CompareScreen
-from sharetui.screens.help import HelpScreen
-from sharetui.screens.video import VideoScreen
+from sharetui.domain.alerts import Alert
+from sharetui.domain.models import Account, VideoCounts
+from sharetui.monitor.poller import Poller
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
-from sharetui.widgets.video_table import VideoTable, sort_rows
-from sharetui.writer_lock import WriterLock
+from sharetui.system.writer_lock import WriterLock
+from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.compare import CompareScreen
+from sharetui.ui.screens.help import HelpScreen
+from sharetui.ui.screens.video import VideoScreen
+from sharetui.ui.widgets.video_table import VideoTable, sort_rows
 from tests.conftest import FakeClock, run_cli, settle
 
 
@@ -116,7 +116,7 @@ async def test_interval_keys_update_one_toast_and_say_the_limit(store: Store, cl
 
 async def test_an_imported_account_says_there_is_nothing_to_poll(store: Store, clock: FakeClock) -> None:
     from sharetui.sources.imported import ImportedSource
-    from sharetui.studio import VideoTotals
+    from sharetui.sources.studio import VideoTotals
 
     store.import_videos(ImportedSource().account(), [VideoTotals(
         at=int(clock()) - 86_400, video_id="7400000000000000001", title="t", link="", posted_at=int(clock()) - 5 * 86_400,
@@ -188,7 +188,7 @@ async def test_a_header_click_sorts_and_the_arrow_always_shows(store: Store, clo
 
 
 def test_unknown_values_sort_last_in_both_directions() -> None:
-    from sharetui.models import VideoRow
+    from sharetui.domain.models import VideoRow
 
     rows = [VideoRow(i, str(i), "t", 0, "", 10, 1, 1, 5, 0, gain_1h=None if i % 2 else i) for i in range(6)]
     for reverse in (True, False):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sharetui import config, text
 from sharetui.config import ConfigError
-from sharetui.models import VideoCounts
+from sharetui.domain.models import VideoCounts
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.auth import AuthError, Callback, parse_callback
@@ -153,8 +153,7 @@ def test_studio_files_parse_or_fail_with_file_and_line(header: list[str], rows: 
     import csv
     from datetime import date
 
-    from sharetui import studio
-
+    from sharetui.sources import studio
     buffer = io.StringIO()
     csv.writer(buffer).writerows([header, *rows])
     data = (("\ufeff" if bom else "") + buffer.getvalue()).encode()

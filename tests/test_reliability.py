@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.models import Account, VideoCounts
+from sharetui.domain.models import Account, VideoCounts
 from sharetui.store import Store, StoreError
-from sharetui.writer_lock import WriterLock
+from sharetui.system.writer_lock import WriterLock
 from tests.conftest import run_cli, run_cli_on_bad_disk
 
 
@@ -213,12 +213,12 @@ def test_writer_lock_is_exclusive_and_released_on_death(tmp_path: Path) -> None:
     mine = WriterLock(path)
     assert mine.acquire() and mine.holder() == os.getpid()
     child = subprocess.run([sys.executable, "-c",
-                            f"from sharetui.writer_lock import WriterLock; from pathlib import Path; "
+                            f"from sharetui.system.writer_lock import WriterLock; from pathlib import Path; "
                             f"print(WriterLock(Path({str(path)!r})).acquire())"], capture_output=True, text=True)
     assert child.stdout.strip() == "False"
     mine.release()
     child = subprocess.run([sys.executable, "-c",
-                            f"import os; from sharetui.writer_lock import WriterLock; from pathlib import Path; "
+                            f"import os; from sharetui.system.writer_lock import WriterLock; from pathlib import Path; "
                             f"print(WriterLock(Path({str(path)!r})).acquire()); os._exit(0)"],
                            capture_output=True, text=True)
     assert child.stdout.strip() == "True"
@@ -238,10 +238,10 @@ def test_counts_going_backwards_never_break_the_math(store: Store) -> None:
 
 @pytest.mark.integration
 async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) -> None:
-    from sharetui.app import ShareApp
     from sharetui.config import load
     from sharetui.sources.demo import DemoSource
-    from sharetui.widgets.status_line import StatusLine
+    from sharetui.ui.app import ShareApp
+    from sharetui.ui.widgets.status_line import StatusLine
 
     small_demo(videos=20, days=0)
     poller = start_poller("--interval", "5")

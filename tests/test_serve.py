@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from sharetui import web
+from sharetui.ui import web
 
 STAND_IN = f"exec {sys.executable} -c \"import os, sys, time; print(os.getpid(), file=sys.stderr); time.sleep(120)\""
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.app import ShareApp
 from sharetui.config import Config
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
+from sharetui.ui.app import ShareApp
 
 NOW = 1_790_000_000 + 5 * 3600  # a few hours into the demo's viral spike
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.alerts import Rules
-from sharetui.poller import Poller
+from sharetui.domain.alerts import Rules
+from sharetui.monitor.poller import Poller
 from sharetui.sources import SourceError
 from sharetui.store import Store
 from tests.fake_tiktok import FakeTikTok

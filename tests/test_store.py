@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.models import Account, VideoCounts
+from sharetui.domain.models import Account, VideoCounts
+from sharetui.domain.timeseries import bucket_bounds
 from sharetui.store import SCHEMA_VERSION, Store, StoreError
-from sharetui.timeseries import bucket_bounds
 
 ACCOUNT = Account(key="tiktok:abc", source="tiktok", display_name="Someone")
 
@@ -99,7 +99,7 @@ def test_gain_is_a_lower_bound_when_history_starts_inside_the_window(store: Stor
 
 def test_gain_is_unknown_when_nothing_was_observed_in_the_window(store: Store) -> None:
     """Imported daily data seen last two days ago: no gain over the last hour or day can be claimed."""
-    from sharetui.figures import Gain, window_gain
+    from sharetui.domain.figures import Gain, window_gain
 
     now = 200_000
     gain = window_gain(start=now - 3600, end_value=50, end_seen=now - 2 * 86_400, posted_at=1_000, first_at=5_000,
@@ -187,7 +187,7 @@ def test_roll_ups_keep_every_total_and_delta_at_their_resolution(tmp_path: Path)
     """Raw for 2 days, hourly to 5 days, daily after: values at every hour/day boundary are unchanged."""
     import random
 
-    from sharetui.timeseries import DAY, HOUR
+    from sharetui.domain.timeseries import DAY, HOUR
 
     rng = random.Random(3)
     now = 1_789_948_800  # a UTC midnight, so the hourly and daily bounds below sit on the roll-up grid
@@ -251,7 +251,7 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path) -> None:  # noqa: 
 
 
 def test_a_clock_behind_the_stored_history_writes_nothing(store: Store) -> None:
-    from sharetui.poller import Poller
+    from sharetui.monitor.poller import Poller
     from sharetui.sources import SourceError
     from sharetui.sources.demo import DemoSource
     from tests.conftest import FakeClock

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sharetui import studio
-from sharetui.studio import StudioError, parse_date
-from sharetui.widgets.account_header import AccountHeader
+from sharetui.sources import studio
+from sharetui.sources.studio import StudioError, parse_date
+from sharetui.ui.widgets.account_header import AccountHeader
 from tests.conftest import run_cli
 
 BOM = "\ufeff"
@@ -148,11 +148,11 @@ def test_large_file_shows_progress(tmp_path: Path) -> None:
 
 
 async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -> None:
-    from sharetui.app import ShareApp
     from sharetui.config import Config
-    from sharetui.monitor import open_sources
+    from sharetui.monitor.service import open_sources
     from sharetui.store import Store
-    from sharetui.widgets.video_table import VideoTable
+    from sharetui.ui.app import ShareApp
+    from sharetui.ui.widgets.video_table import VideoTable
 
     archive = write_zip(tmp_path / "export.zip", {"Overview.csv": OVERVIEW, "Content.csv": CONTENT})
     assert run_cli("import", str(archive), "--export-date", EXPORTED).returncode == 0
@@ -233,7 +233,7 @@ def test_todays_export_is_never_dated_after_it_was_made(tmp_path: Path, data_dir
 
 
 def test_import_into_a_live_account_keeps_live_counts_and_titles(tmp_path: Path, data_dir: Path) -> None:
-    from sharetui.models import Account, VideoCounts
+    from sharetui.domain.models import Account, VideoCounts
     from sharetui.store import Store
 
     account = Account("tiktok:me", "tiktok", "Me")

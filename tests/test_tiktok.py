@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sharetui.models import COUNT_MAX, UNKNOWN, Account
-from sharetui.poller import Poller
+from sharetui.domain.models import COUNT_MAX, UNKNOWN, Account
+from sharetui.monitor.poller import Poller
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.auth import AuthError, code_challenge, make_verifier, parse_callback
@@ -317,8 +317,8 @@ def test_answers_that_fall_short_are_incomplete_and_bounded(fake: FakeTikTok, tm
 def test_an_unfinished_list_marks_nothing_gone(fault: str, tmp_path: Path, store: Store) -> None:
     """has_more true with a cursor that does not move on (the same, a later one, or none) is an unfinished
     list: the sweep is incomplete and says so, and none of the videos it did not reach is gone or alerted."""
-    from sharetui import alerts as alert_rules
     from sharetui.config import Config
+    from sharetui.domain import alerts as alert_rules
     from tests.fake_tiktok import make_videos
 
     with FakeTikTok(videos=0) as fake:

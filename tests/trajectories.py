@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sharetui.forecast import Forecast
+    from sharetui.domain.forecast import Forecast
 
 HOUR, DAY = 3600, 86_400
 HORIZON_DAYS = {"7d": 7, "30d": 30}
@@ -96,10 +96,10 @@ def replay(path: Path, every: list[Life], start: int, days: int, warmup: int, ba
     """Daily Content exports of `every` imported into a real cache at `path`; from day `warmup`, every video
     aged 1–3 days forecast at each midnight as `sharetui forecast --as-of` would. Returns the scored
     forecasts, how many were eligible per horizon (outcome inside the replay) and every forecast made."""
-    from sharetui import forecast as fc
+    from sharetui.domain import forecast as fc
     from sharetui.sources.imported import ACCOUNT
+    from sharetui.sources.studio import VideoTotals
     from sharetui.store import Store
-    from sharetui.studio import VideoTotals
 
     scored, eligible, made_all = [], {name: 0 for name in HORIZON_DAYS}, []
     with Store(path) as store:

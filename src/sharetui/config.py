@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sharetui import locations
 from sharetui.errors import EXIT_USAGE, SharetuiError
+from sharetui.system import locations
 
 
 class ConfigError(SharetuiError):
@@ -258,7 +258,7 @@ MAX_FILE = 1024 * 1024  # bytes: far beyond any real config, short of one that c
 
 def read_file(path: Path) -> dict[str, Any]:
     """The validated key/value pairs set in `path`, flattened to dotted keys."""
-    from sharetui.disk import DamagedFile, read_bounded
+    from sharetui.system.disk import DamagedFile, read_bounded
 
     try:
         raw = read_bounded(path, MAX_FILE)
@@ -362,7 +362,7 @@ def write_file(path: Path, values: dict[str, Any]) -> None:
         table[name] = values[key]
     import tomli_w  # only writing needs it
 
-    from sharetui.disk import write_new_file
+    from sharetui.system.disk import write_new_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -54,7 +54,7 @@ def count(n: int | None) -> str:
 
 
 def gain(n: int | None, lower: bool = False) -> str:
-    """+1,234; "≥+1,234" where only a lower bound is known (sharetui.figures); "–" where unknown."""
+    """+1,234; "≥+1,234" where only a lower bound is known (sharetui.domain.figures); "–" where unknown."""
     if n is None:
         return "–"
     shown = "0" if n == 0 else ("+" if n > 0 else "") + count(n)

@@ -116,8 +116,7 @@ def _login(config: Config, args: argparse.Namespace) -> int:
     try:
         creds_store.save(credentials, path)
     except OSError as exc:
-        from sharetui import disk
-
+        from sharetui.system import disk
         raise CliError(f"cannot save the login to {path}: {disk.explain(path.parent, exc)}; "
                        "run `sharetui auth login` again once it can be written") from None
     shown = safe_text(credentials.display_name or credentials.open_id, 80)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def open_store(*, reading: bool = False):  # noqa: ANN202 - the store import stays lazy for `config`/`locate`
     """The cache for a command. A command that only reads (`reading`) still works on a read-only disk."""
-    from sharetui import disk, locations
     from sharetui.store import Reader, Store, StoreError
+    from sharetui.system import disk, locations
 
     path = locations.cache_file()
     try:
@@ -27,7 +27,7 @@ def open_store(*, reading: bool = False):  # noqa: ANN202 - the store import sta
 
 
 def open_sources_or_fail(config: Config, demo: bool):  # noqa: ANN202
-    from sharetui.monitor import open_sources
+    from sharetui.monitor.service import open_sources
     from sharetui.sources import SourceError
 
     try:

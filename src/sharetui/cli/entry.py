@@ -218,8 +218,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     args.demo = args.global_demo or getattr(args, "demo", False)
     # Loaded after parsing: `--version` and `--help` answer without them.
-    from sharetui import locations
     from sharetui.config import load
+    from sharetui.system import locations
 
     try:
         if args.command == "config":
@@ -266,8 +266,8 @@ def _error(message: str) -> None:
 
 def _reset_cache() -> None:
     """Move the cache (and its WAL files) aside under a timestamped name; nothing is deleted."""
-    from sharetui import locations
-    from sharetui.writer_lock import CacheUsers
+    from sharetui.system import locations
+    from sharetui.system.writer_lock import CacheUsers
 
     cache = locations.cache_file()
     users = CacheUsers(cache)
@@ -288,8 +288,7 @@ def _reset_cache() -> None:
                 if part.exists():
                     os.replace(part, Path(f"{target}{suffix}"))
         except OSError as exc:
-            from sharetui import disk
-
+            from sharetui.system import disk
             raise CliError(f"{cache}: cannot move the cache aside: {disk.explain(cache.parent, exc)}") from None
         print(f"moved the old cache to {target}; a fresh one will be created", file=sys.stderr)
     finally:
@@ -320,8 +319,8 @@ def _value_from_stdin(key: str) -> str:
 
 
 def _config(args: argparse.Namespace) -> int:
-    from sharetui import locations
     from sharetui.config import SETTINGS, display_value, load, set_value
+    from sharetui.system import locations
 
     if getattr(args, "key", None) is not None and args.key not in SETTINGS:
         raise CliError(f"config: unknown key {args.key!r}; the keys are: {', '.join(sorted(SETTINGS))}",
@@ -354,7 +353,7 @@ HOOK_WAIT = 12.0  # `poll --once` gives alerts.command (10 s timeout) this long 
 
 def _poll(config: Config, args: argparse.Namespace) -> int:
     from sharetui.config import SETTINGS
-    from sharetui.monitor import AccountOutcome, MonitorService
+    from sharetui.monitor.service import AccountOutcome, MonitorService
 
     interval = args.interval if args.interval is not None else config["poll.interval"]
     check = SETTINGS["poll.interval"].check
@@ -363,7 +362,7 @@ def _poll(config: Config, args: argparse.Namespace) -> int:
         raise CliError(f"--interval {problem} seconds (got {interval})", EXIT_USAGE)
     metrics_at = None
     if args.metrics or config["poll.metrics"]:
-        from sharetui.metrics import MetricsError, parse_address
+        from sharetui.monitor.metrics import MetricsError, parse_address
 
         try:
             metrics_at = parse_address(args.metrics or config["poll.metrics"])
@@ -460,13 +459,13 @@ def _take_accounts(service: Any) -> None:
 
 @dataclass
 class _Metrics:
-    server: Any  # sharetui.metrics.MetricsServer (loaded only when metrics are on)
-    health: Any  # sharetui.metrics.PollHealth
+    server: Any  # sharetui.monitor.metrics.MetricsServer (loaded only when metrics are on)
+    health: Any  # sharetui.monitor.metrics.PollHealth
 
 
 def _metrics_server(address: tuple[str, int], service: Any) -> _Metrics:
     """Start `poll --metrics` (when metrics are off, nothing of them is even imported)."""
-    from sharetui.metrics import Collector, MetricsServer, PollHealth, is_loopback
+    from sharetui.monitor.metrics import Collector, MetricsServer, PollHealth, is_loopback
 
     host, _port = address
     health = PollHealth()
@@ -481,7 +480,7 @@ def _metrics_server(address: tuple[str, int], service: Any) -> _Metrics:
 def _import(config: Config, args: argparse.Namespace) -> int:
     from datetime import date
 
-    from sharetui import studio
+    from sharetui.sources import studio
     from sharetui.sources.imported import ACCOUNT as STUDIO_ACCOUNT
     from sharetui.text import safe_text
 
@@ -503,7 +502,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
         if args.account and logged_in is None:
             raise CliError(f"no TikTok login named {args.account!r}; see `sharetui auth status`")
         if logged_in is not None:
-            from sharetui.models import Account
+            from sharetui.domain.models import Account
 
             account = Account(key=logged_in.account_key, source="tiktok", display_name=logged_in.display_name,
                               username=logged_in.username)
@@ -577,7 +576,6 @@ def _alerts(config: Config, args: argparse.Namespace) -> int:
 
 def _export(config: Config, args: argparse.Namespace) -> int:
     from sharetui import export
-
     keys = None if args.all else account_keys_or_fail(config, args.demo)
     store = open_store(reading=True)
     try:
@@ -588,7 +586,7 @@ def _export(config: Config, args: argparse.Namespace) -> int:
             if target.is_symlink() or (target.exists() and not target.is_file()):
                 raise CliError(f"{target}: not a regular file (a link, a pipe or a folder); give a file name "
                                "to write, or use stdout (`> {target}`) to write through it", EXIT_USAGE)
-            from sharetui.disk import write_new_file
+            from sharetui.system.disk import write_new_file
 
             try:
                 with write_new_file(target) as out:
@@ -607,7 +605,7 @@ def _serve(args: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from sharetui.web import GuardedServer, is_loopback
+        from sharetui.ui.web import GuardedServer, is_loopback
     except ImportError:
         raise CliError("`sharetui serve` needs textual-serve: pip install 'sharetui[serve]'") from None
     if not 1 <= args.port <= 65_535:
@@ -650,7 +648,7 @@ def monitor_app(config: Config, **options: Any):  # noqa: ANN201 - a ShareApp; T
     """
     gc.disable()
     try:
-        from sharetui.app import ShareApp
+        from sharetui.ui.app import ShareApp
 
         return ShareApp(config=config, **options)
     except BaseException:

@@ -8,10 +8,10 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from sharetui import forecast as fc
 from sharetui import text as fmt
 from sharetui.cli.common import account_keys_or_fail, open_store
 from sharetui.config import Config
+from sharetui.domain import forecast as fc
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
 
 
@@ -56,7 +56,7 @@ def _seed_demo(config: Config, store: object) -> None:
     """A fresh install has no demo in the cache yet: make it (with its back-filled history) as the monitor's
     first sweep would, so `--demo` forecasts and backtests something on the first try."""
     from sharetui.cli.common import open_sources_or_fail
-    from sharetui.poller import Poller
+    from sharetui.monitor.poller import Poller
     from sharetui.store import Store
 
     if not isinstance(store, Store):

@@ -2,7 +2,7 @@
 
 A source knows one account and answers `fetch(now)` with the counts of every video it can see.
 `backfill(now, state)` runs once before the first fetch (the demo produces its simulated past there);
-choosing the sources for a config is sharetui.monitor's job.
+choosing the sources for a config is sharetui.monitor.service's job.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sharetui.domain.models import Account, Sweep, VideoCounts
 from sharetui.errors import SharetuiError
-from sharetui.models import Account, Sweep, VideoCounts
 
 
 class SourceError(SharetuiError):

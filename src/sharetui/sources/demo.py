@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sharetui.models import Account, Sweep, VideoCounts
+from sharetui.domain.models import Account, Sweep, VideoCounts
 from sharetui.sources import Backfill, BackfillState
 
 STEP = 15 * 60  # history resolution of the backfill over the last week...

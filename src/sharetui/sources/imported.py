@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sharetui.models import Account, Sweep
+from sharetui.domain.models import Account, Sweep
 from sharetui.sources import SourceError
 
 ACCOUNT = Account(key="studio", source="studio", display_name="TikTok Studio import")

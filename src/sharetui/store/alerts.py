@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sharetui.store.connection import Connection
 
 if TYPE_CHECKING:
-    from sharetui.alerts import Alert
+    from sharetui.domain.alerts import Alert
 
 
 # An Alert's fields, its account named as exports name it (sharetui.store.exports.ACCOUNT_NAME).
@@ -18,7 +18,7 @@ COLUMNS = ("a.at, a.account, a.video_id, a.title, a.rule, a.detail, a.message, a
 class AlertQueries(Connection):
     def record_alerts(self, alerts: list[Alert], *, pending: bool = False) -> list[Alert]:
         """Store alerts; returns those not stored before (each alert fires once, across restarts). `pending`:
-        the user's command has yet to get them (sharetui.hooks)."""
+        the user's command has yet to get them (sharetui.monitor.hooks)."""
         fresh = []
         with self._transaction() as db:
             for alert in alerts:
@@ -41,7 +41,7 @@ class AlertQueries(Connection):
 
     def pending_alerts(self, account_key: str, max_attempts: int) -> list[tuple[Alert, int]]:
         """Alerts of this account the user's command has not taken yet, with how often it was tried."""
-        from sharetui.alerts import Alert
+        from sharetui.domain.alerts import Alert
 
         with self._reading() as db:
             rows = db.execute(
@@ -52,7 +52,7 @@ class AlertQueries(Connection):
 
     def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]:
         """The most recent alerts of these accounts (or all), newest first."""
-        from sharetui.alerts import Alert
+        from sharetui.domain.alerts import Alert
 
         query = f"SELECT {COLUMNS} FROM alerts a LEFT JOIN accounts c ON c.key = a.account"
         params: tuple = ()
@@ -66,7 +66,7 @@ class AlertQueries(Connection):
     def alerts_after(self, after_id: int, account_keys: list[str]) -> tuple[int, list[Alert]]:
         """Alerts of these accounts stored after `after_id` (oldest first) and the newest id seen: how a
         monitor learns of alerts any process raised, each once."""
-        from sharetui.alerts import Alert
+        from sharetui.domain.alerts import Alert
 
         marks = ", ".join("?" * len(account_keys))
         with self._reading() as db:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sharetui import disk
 from sharetui.errors import StoreError
-from sharetui.writer_lock import CacheUsers
+from sharetui.system import disk
+from sharetui.system.writer_lock import CacheUsers
 
 APPLICATION_ID = 0x53485455  # "SHTU": marks a file as a sharetui cache (PRAGMA application_id)
 OUR_TABLES = {"accounts", "videos", "snapshots", "sweeps", "meta"}

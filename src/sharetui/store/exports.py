@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sharetui.models import COUNT_ORDER, UNKNOWN_BIT
+from sharetui.domain.models import COUNT_ORDER, UNKNOWN_BIT
 from sharetui.store.connection import Connection
 
 # How an export names an account: its @username when known, else its key ("demo", "tiktok:<open_id>").

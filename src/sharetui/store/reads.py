@@ -1,4 +1,4 @@
-"""Read queries, each returning plain models (sharetui.models), never rows or cursors."""
+"""Read queries, each returning plain models (sharetui.domain.models), never rows or cursors."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sharetui.figures import HOUR, Gain, window_gain
-from sharetui.models import METRICS, UNKNOWN_BIT, Account, AgedVideo, Series, VideoRow
+from sharetui.domain.figures import HOUR, Gain, window_gain
+from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, AgedVideo, Series, VideoRow
+from sharetui.domain.timeseries import DAY, bucket, bucket_bounds
 from sharetui.store.connection import Connection
-from sharetui.timeseries import DAY, bucket, bucket_bounds
 
 SHARES_UNKNOWN = UNKNOWN_BIT["shares"]
 
 if TYPE_CHECKING:
-    from sharetui.alerts import Before
+    from sharetui.domain.alerts import Before
 
 TREND_SPAN = DAY  # the table's "Shares 24h" sparkline...
 TREND_POINTS = 12  # ...in 2-hour bars
@@ -115,7 +115,7 @@ class Reads(Connection):
 
     def _window_gains(self, starts: list[int], where: str, params: list,
                       account: str | None, metric: str = "shares") -> _WindowGains:
-        """Each row's share gain from each of `starts` to now (sharetui.figures.window_gain): the values the
+        """Each row's share gain from each of `starts` to now (sharetui.domain.figures.window_gain): the values the
         history holds at the start and at the first observation after it, and when the account was
         observed around it (its sweeps; for an account fed only by imports, each video's own points)."""
         if account is None:
@@ -228,7 +228,7 @@ class Reads(Connection):
 
     def catalogue(self, account_key: str, now: int) -> dict[str, list[tuple[float, int]]]:
         """The cross-section for shares and views: every listed video's latest known count with its age in
-        hours when that count was confirmed (sharetui.baseline uses it before history has accrued)."""
+        hours when that count was confirmed (sharetui.domain.baseline uses it before history has accrued)."""
         out: dict[str, list[tuple[float, int]]] = {"shares": [], "views": []}
         with self._reading() as db:
             for posted_at, updated_at, shares, views, unknown in db.execute(
@@ -314,7 +314,7 @@ class Reads(Connection):
 
     def video_states(self, account_key: str) -> dict[str, Before]:
         """Each video's shares, gone flag and title as stored now (before the next sweep is written)."""
-        from sharetui.alerts import Before  # alert rules load with the first sweep, not with the UI
+        from sharetui.domain.alerts import Before  # alert rules load with the first sweep, not with the UI
 
         with self._reading():
             return {vid_id: Before(None if unknown & SHARES_UNKNOWN else shares, gone is not None, title)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from sharetui.domain.timeseries import DAY, HOUR
 from sharetui.store.connection import Connection
-from sharetui.timeseries import DAY, HOUR
 
 ROLL_UP_BATCH = 250  # videos thinned per transaction
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sharetui.models import UNKNOWN, Account, SweepResult, VideoCounts, unknown_bits
+from sharetui.domain.models import UNKNOWN, Account, SweepResult, VideoCounts, unknown_bits
 from sharetui.store.connection import Connection
 
 if TYPE_CHECKING:
-    from sharetui.studio import DayTotals, VideoTotals
+    from sharetui.sources.studio import DayTotals, VideoTotals
 
 
 @dataclass(slots=True)

@@ -105,7 +105,7 @@ class TikTokClient:
         self.requests_sent = 0
         self.sweep_deadline: float | None = None  # time.monotonic() by which the whole sweep must be done
         # TikTok's clock minus ours, from the last answer's Date header (None before one arrives): a poller
-        # refuses to write with a clock far off the server's (sharetui.poller).
+        # refuses to write with a clock far off the server's (sharetui.monitor.poller).
         self.clock_offset: float | None = None
 
     def close(self) -> None:

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharetui import locations
-from sharetui.disk import DamagedFile, parse_json, read_bounded, write_new_file
+from sharetui.system import locations
+from sharetui.system.disk import DamagedFile, parse_json, read_bounded, write_new_file
 
 
 class CredentialsError(Exception):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sharetui.config import Config
-from sharetui.models import COUNT_MAX, UNKNOWN, Account, Sweep, VideoCounts
+from sharetui.domain.models import COUNT_MAX, UNKNOWN, Account, Sweep, VideoCounts
 from sharetui.sources import SourceError
 from sharetui.sources.tiktok import credentials as creds_store
 from sharetui.sources.tiktok.client import RateLimiter, TikTokClient, TikTokError, TokenResponse

@@ -1,0 +1,108 @@
+"""One definition of every derived figure, for every screen, export and alert. Pure functions, no I/O.
+
+A count's history is stored change-only: (time, value) points written when a value changed, and the value at
+any moment is the last point at or before it, provided the cache was watching then. Two things limit what
+the history can prove, and every figure here says when it hits them:
+
+- **Before the history begins** (a video found long after it was posted, an import's first day) nothing is
+  known: a gain over a window that reaches back before the first point is only a lower bound ("≥").
+- **Gaps** (the poller was off for two days): the value at a moment inside a gap is somewhere between the
+  points around it, so a gain whose window starts in a gap is a lower bound too, counted from the first
+  observation after the gap; a window with no observation at all inside it is unknown ("–").
+
+A video posted inside a window had 0 of everything at its start: that is known, not assumed.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+HOUR, DAY = 3600, 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Gain:
+    """How much a count grew over a window. `lower` means "at least": the window reaches before the history
+    or starts in a polling gap, and `value` counts only from `since`."""
+
+    value: int | None  # None: unknown
+    lower: bool = False
+    since: int | None = None  # where a lower bound starts counting
+
+    def text(self, compact: bool = True) -> str:
+        from sharetui import text as fmt
+        if self.value is None:
+            return "–"
+        shown = fmt.gain(self.value, self.lower)
+        return shown if compact or not self.lower or self.since is None else f"{shown} since {fmt.when(self.since)}"
+
+    @property
+    def sort_value(self) -> int:
+        return -1 if self.value is None else self.value
+
+
+def gap_tolerance(span: int) -> int:
+    """How far the last observation before a window's start may lie before the start is "in a gap"."""
+    return max(15 * 60, span // 4)
+
+
+def value_at(times: list[int], values: list[int], moment: int) -> int | None:
+    """The value at `moment`: the last point at or before it (None before the first point)."""
+    i = bisect.bisect_right(times, moment)
+    return values[i - 1] if i else None
+
+
+def window_gain(*, start: int, end_value: int | None, end_seen: int | None, posted_at: int, first_at: int | None,
+                start_value: int | None, seen_before_start: int | None, seen_after_start: int | None,
+                value_after_start: int | None, first_value: int | None = None) -> Gain:
+    """The gain of a count over [start, now], from what the history holds (the one definition).
+
+    end_value: the count now; end_seen: the last observation of it. first_at / first_value: the video's
+    first point.
+    start_value: the count at `start` (last point at or before it). seen_before_start / seen_after_start: the
+    observations (sweeps, or points where there are no sweeps) around `start`; value_after_start: the count
+    at seen_after_start.
+    """
+    if end_value is None or end_seen is None or end_seen <= start and posted_at <= start:
+        return Gain(None)  # nothing observed inside the window
+    if posted_at >= start:
+        return Gain(end_value)  # posted inside the window: it started from zero
+    span = max(1, end_seen - start)
+    placed = (first_at is not None and first_at <= start and start_value is not None
+              and seen_before_start is not None and start - seen_before_start <= gap_tolerance(span))
+    if placed:
+        assert start_value is not None
+        return Gain(end_value - start_value)
+    # The start falls before the history or in a gap: count from the first observation after it.
+    since = seen_after_start
+    base = value_after_start
+    if first_at is not None and (since is None or first_at > since):
+        since, base = first_at, first_value
+    if since is None or since >= end_seen:
+        return Gain(None)  # one observation inside the window (or none) shows no gain, not "≥ 0"
+    if base is None:
+        return Gain(None, lower=True, since=since)
+    return Gain(max(0, end_value - base), lower=True, since=since)
+
+
+def bucket_gains(values: list[int | None]) -> tuple[list[int], int | None]:
+    """Gains between consecutive boundary values, and the index of the first bar the history covers.
+
+    Before the first known value nothing is drawn (0, and the index says where knowledge starts); a value
+    that goes down (TikTok corrects counts) gives 0, never a negative bar."""
+    gains: list[int] = []
+    first_known: int | None = None
+    for i, (a, b) in enumerate(zip(values, values[1:], strict=False)):
+        if a is not None and b is not None:
+            gains.append(max(0, b - a))
+            if first_known is None:
+                first_known = i
+        else:
+            gains.append(0)
+    return gains, first_known
+
+
+def share_rate(shares: int, views: int) -> float | None:
+    """Shares per 1,000 views; None without views."""
+    return shares * 1000 / views if views > 0 else None

@@ -1,0 +1,1 @@
+"""The edges to the machine: where files live, writing them whole, and the writer lock files."""

@@ -1,0 +1,1 @@
+"""The Textual app, its screens and widgets: they paint what they are handed."""

@@ -1,0 +1,443 @@
+"""One video: current counts, change over a chosen range, and a sparkline of gains per metric."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from sharetui import text as fmt
+from sharetui.domain.baseline import CATALOGUE
+from sharetui.domain.figures import Gain
+from sharetui.domain.models import METRICS, Series, VideoRow
+from sharetui.domain.timeseries import bucket_bounds
+from sharetui.errors import StoreError
+from sharetui.ui.messages import DataChanged, StatusWanted
+from sharetui.ui.widgets.key_bar import KeyBar
+from sharetui.ui.widgets.spark import SparkBars
+from sharetui.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from sharetui.monitor.service import ScreenData, ScreenReader
+
+CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
+RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
+
+
+@dataclass
+class VideoData:
+    row: VideoRow
+    range_name: str
+    start: int
+    end: int
+    series: dict[str, Series]
+    changes: dict[str, Gain]  # over the exact range, by the same definition as the table's +1h / +24h
+    first_at: int | None = None  # when the video's history begins
+    now: int = 0
+    age_curve: tuple[list[float], list[int]] | None = None  # for the chart, read with the rest when it is on
+
+
+# One thread for a video's first read: it starts before the screen is composed (VideoScreen._start_early).
+EARLY_READS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-read")
+
+
+def read_video(reader: ScreenReader, row: VideoRow, now: int, name: str, span: int, width: int,
+               with_chart: bool) -> VideoData:
+    """One video's history over a range, as the screen shows it (runs in a thread, never on the loop)."""
+    first = reader.first_snapshot_at(row.vid)
+    if not span:
+        span = max(3600, now - min(row.posted_at, first if first is not None else now))
+    bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
+    series = reader.video_series(row.vid, bounds)
+    changes = {metric: reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
+    curve = reader.age_curve(row.vid, row.posted_at, now) if with_chart else None
+    return VideoData(row, name, bounds[0], bounds[-1], series, changes, first, now, curve)
+
+
+class VideoScreen(Screen):
+    DEFAULT_CSS = """
+    VideoScreen {
+        layout: vertical;
+    }
+
+    #video-head {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+
+    #video-title {
+        text-style: bold;
+        color: $text-accent;
+    }
+
+    #video-meta {
+        color: $text-muted;
+    }
+
+    #video-ranges {
+        margin-top: 1;
+    }
+
+    #metrics {
+        grid-size: 3;
+        grid-columns: 28 1fr 18;
+        grid-rows: 2;
+        grid-gutter: 0 1;
+        height: auto;
+        padding: 1 1 0 1;
+    }
+
+    #metrics.-narrow {
+        grid-size: 2;
+        grid-columns: 28 1fr;
+    }
+
+    #metrics.-narrow > .metric-scale {
+        display: none;
+    }
+
+    .metric-label {
+        height: 2;
+    }
+
+    .metric-spark {
+        height: 2;
+    }
+
+    .metric-scale {
+        color: $text-muted;
+        height: 2;
+    }
+
+    .spark-views > .spark-bars--high { color: $primary; }
+    .spark-views > .spark-bars--low { color: $primary 40%; }
+    .spark-likes > .spark-bars--high { color: $secondary; }
+    .spark-likes > .spark-bars--low { color: $secondary 40%; }
+    .spark-comments > .spark-bars--high { color: $accent; }
+    .spark-comments > .spark-bars--low { color: $accent 40%; }
+    .spark-rate > .spark-bars--high { color: $warning; }
+    .spark-rate > .spark-bars--low { color: $warning 40%; }
+
+    #video-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #video-body:focus {
+        background-tint: $foreground 0%;
+    }
+
+    #video-note {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+    }
+
+    #video-body > AgeChart {
+        height: 24;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("1", "range(0)", "1h", show=False),
+        Binding("2", "range(1)", "24h", show=False),
+        Binding("3", "range(2)", "7d", show=False),
+        Binding("4", "range(3)", "30d", show=False),
+        Binding("5", "range(4)", "All", show=False),
+        Binding("o", "open_link", "Open link", id="open-link"),
+        Binding("c", "copy_link", "Copy link", id="copy-link"),
+        Binding("g", "toggle_chart", "Chart", id="chart"),
+        Binding("n", "step(1)", "Next", id="next-video"),
+        Binding("p", "step(-1)", "Previous", id="previous-video"),
+    ]
+
+    def __init__(self, row: VideoRow, data: ScreenData) -> None:
+        super().__init__()
+        self.row = row
+        self.data = data
+        self.range_index = 1  # 24 h: the question people ask first
+        self._data: VideoData | None = None
+        self.chart_mode = False
+        self._early: Future[VideoData] | None = None
+        self._start_early()
+
+    def compose(self) -> ComposeResult:
+        # Everything but the status line and keys scrolls (↑ ↓ pgup pgdn home end): at 40×12 or with charts
+        # on, nothing is out of reach; the status line stays at the bottom, as on the dashboard.
+        with VerticalScroll(id="video-body"):
+            with Vertical(id="video-head"):
+                yield Static(id="video-title", markup=False)
+                yield Static(id="video-meta", markup=False)
+                yield Static(id="video-ranges")
+            with Grid(id="metrics"):
+                for metric in METRICS:
+                    yield Static(id=f"label-{metric}", classes="metric-label")
+                    yield SparkBars(id=f"spark-{metric}", classes=f"metric-spark spark-{metric}")
+                    yield Static(id=f"scale-{metric}", classes="metric-scale")
+                yield Static(id="label-rate", classes="metric-label")
+                yield SparkBars(id="spark-rate", classes="metric-spark spark-rate")
+                yield Static(id="scale-rate", classes="metric-scale")
+            yield Static(id="video-note", markup=False)
+        yield StatusLine(id="status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        # A chart needs room; where space is short the sparklines stay (g switches either way).
+        self.chart_mode = self.app.size.height >= CHART_MIN_HEIGHT
+        self.query_one("#video-body").focus()
+        self._show_mode()
+        self._show_head()
+        if self._early is not None:
+            self._early.add_done_callback(self._early_done)
+        else:
+            self.load()
+        self.post_message(StatusWanted())
+
+    def on_resize(self) -> None:
+        # Narrow terminals: the sparklines keep the room, the peak/last column goes.
+        self.query_one("#metrics").set_class(self.size.width < 80, "-narrow")
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the chosen range in a worker thread and show it when it arrives.
+
+        The event loop never runs a history query: on a large cache, or while the writer's retention pass
+        swells the WAL, one can take far longer than a frame. The newest request wins (exclusive)."""
+        view = self.data
+        row = view.row(self.row.id) or self.row
+        name, span = RANGES[self.range_index]
+        width = max(12, min(120, self.app.size.width - 52))
+        self._read(row, int(view.clock()), name, span, width, self.chart_mode)
+
+    @work(thread=True, exclusive=True, group="video-history")
+    def _read(self, row: VideoRow, now: int, name: str, span: int, width: int, with_chart: bool) -> None:
+        try:
+            data = read_video(self.data.reader, row, now, name, span, width, with_chart)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, f"cannot read this video's history: {exc}", severity="error",
+                                      markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, data)
+
+    def _start_early(self) -> None:
+        """The first read starts as the screen is made, in a thread, so it overlaps composing the screen."""
+        view = self.data
+        try:
+            size = self.app.size
+        except RuntimeError:  # (Textual's NoActiveAppError) made outside a running app: on_mount reads
+            return
+        row = view.row(self.row.id) or self.row
+        name, span = RANGES[self.range_index]
+        width = max(12, min(120, size.width - 52))
+        chart = size.height >= CHART_MIN_HEIGHT
+        self._early = EARLY_READS.submit(read_video, view.reader, row, int(view.clock()), name, span, width, chart)
+
+    def _early_done(self, future: Future[VideoData]) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.call_later(self._apply_early, future)
+        else:
+            self.app.call_from_thread(self._apply_early, future)
+
+    def _apply_early(self, future: Future[VideoData]) -> None:
+        if self._data is not None or not self.is_attached:
+            return  # a newer read (another range, n/p) already showed, or the screen is gone
+        try:
+            self._apply(future.result())
+        except StoreError as exc:
+            self.notify(f"cannot read this video's history: {exc}", severity="error", markup=False)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.load()
+
+    def _apply(self, data: VideoData) -> None:
+        self._data = data
+        self.row = data.row
+        self._show_head()
+        if self.chart_mode:
+            self._show_chart(data)
+        step = data.series["shares"].step
+        for metric in METRICS:
+            series = data.series[metric]
+            current = data.row.known(metric)
+            change = data.changes[metric]
+            label = Content.assemble(
+                (f"{metric.capitalize():<9}", "bold"),
+                (f"{fmt.count(current):>8}", "bold $text-success" if metric == "shares" else "bold"),
+                (f" {change.text():>9}", "$text-muted"),
+            )
+            self.query_one(f"#label-{metric}", Static).update(label)
+            drawn = series.drawn_gains
+            self.query_one(f"#spark-{metric}", SparkBars).show(drawn, series.partial_last)
+            known = [g for g in drawn if g is not None]
+            last = drawn[-1] if drawn else None
+            self.query_one(f"#scale-{metric}", Static).update(Content(
+                f"peak {fmt.count(max(known, default=None))}/{fmt.duration(step)}\n"
+                f"last {fmt.count(last)}{' so far' if series.partial_last and last is not None else ''}"))
+        shares, views = data.series["shares"].drawn_gains, data.series["views"].drawn_gains
+        rates = [s * 1000 / v if s is not None and v else None for s, v in zip(shares, views, strict=True)]
+        known_shares = sum(s for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
+        known_views = sum(v for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
+        range_rate = known_shares * 1000 / known_views if known_views else None
+        # The second column of this row is a rate over the range (not a change): it says "avg".
+        self.query_one("#label-rate", Static).update(Content.assemble(
+            (f"{'‰ Shares':<9}", "bold"), (fmt.rate(data.row.share_rate, 8, 2), "bold"),
+            (f" avg {fmt.rate(range_rate, 5, 2)}", "$text-muted"),
+        ))
+        self.query_one("#spark-rate", SparkBars).show(rates, data.series["shares"].partial_last)
+        peak_rate = max((r for r in rates if r is not None), default=None)
+        self.query_one("#scale-rate", Static).update(
+            Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
+        first = data.first_at
+        bars = data.series["shares"].drawn_gains
+        watched = [bar for bar in bars if bar is not None]
+        quiet = bool(watched) and not any(watched)  # watched, and nothing moved (unwatched is not "no shares")
+        note = "no shares in this range · " if quiet else ("not watched in this range yet · " if not watched else "")
+        note += f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
+        if first is not None and first > data.start and data.row.posted_at < first:
+            note += f" · history starts {fmt.stamp(first)}"
+        bounded = data.changes["shares"]
+        if bounded.lower and bounded.since is not None:
+            note += f" · ≥: counted from {fmt.when(bounded.since)} (before it the cache did not watch)"
+        self.query_one("#video-note", Static).update(note)
+
+    def _usual_line(self, row: VideoRow) -> str:
+        view = self.data
+        account = row.account or view.accounts[0].key
+        baseline = view.baseline_for(account)
+        views_baseline = view.baseline_for(account, "views")
+        age_hours = (view.clock() - row.posted_at) / 3600
+        if baseline is None:
+            return "vs usual: waiting for the first poll to compare with your other videos"
+        ratio = baseline.ratio(row.shares, age_hours)
+        if ratio is None:
+            return "vs usual: not enough of your videos with history at this age yet"
+        rank = baseline.rank(row.shares, age_hours)
+        median = baseline.median_at(age_hours) or 0
+        views = views_baseline.ratio(row.views, age_hours) if views_baseline else None
+        origin = (" · from your catalogue today (your other videos' counts now; older ones reached a smaller "
+                  "audience), until history at this age accrues" if baseline.origin_at(age_hours) == CATALOGUE
+                  else "")
+        return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, view.clock())} old "
+                f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
+                + (f" · views {fmt.ratio(views)}" if views is not None else "") + origin)
+
+    @staticmethod
+    def _forecast_line(row: VideoRow) -> str:
+        if row.forecast is None:
+            return "forecast: waiting for the first poll"
+        if row.forecast.bands.get("7d") is None and row.forecast.bands.get("30d") is not None:
+            return row.forecast.on_track("30d")
+        return row.forecast.on_track("7d")
+
+    def _show_head(self) -> None:
+        row = self.row
+        view = self.data
+        title = fmt.safe_text(row.title) or "(untitled)"
+        self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
+        self.query_one("#video-meta", Static).update(Content(
+            f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
+            f"({fmt.age(row.posted_at, view.clock())} ago) · counts confirmed {fmt.when(row.updated_at, view.clock())}\n"
+            + self._usual_line(row) + "\n" + self._forecast_line(row)
+        ))
+        parts = []
+        for index, (name, _span) in enumerate(RANGES):
+            style = "bold reverse $text-accent" if index == self.range_index else "$text-muted"
+            parts.append(Content.styled(f" {index + 1} {name} ", style))
+        name = RANGES[self.range_index][0]
+        change = "change over all its history" if name == "all" else f"change in {name}"
+        legend = Content.styled(f"   now · {change} · gains per bar", "$text-muted")
+        self.query_one("#video-ranges", Static).update(Content(" ").join(parts) + legend)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _show_mode(self) -> None:
+        charts = self.query(".chart")
+        if self.chart_mode and not charts:
+            # Charts (and plotext) load on first use: the sparklines alone open faster.
+            from sharetui.ui.widgets.age_chart import AgeChart, GainsChart
+
+            self.mount(AgeChart(id="age-chart", classes="chart"), GainsChart(id="gains-chart", classes="chart"),
+                       before=self.query_one("#video-note"))
+            return
+        for chart in charts:
+            chart.display = self.chart_mode
+
+    def action_toggle_chart(self) -> None:
+        self.chart_mode = not self.chart_mode
+        self._show_mode()
+        if self._data is not None:
+            self._apply(self._data)
+
+    def _show_chart(self, data: VideoData) -> None:
+        view = self.data
+        row = data.row
+        if data.age_curve is None:  # read without the chart: read again with it
+            self.load()
+            return
+        now = data.now
+        age_hours = max(0.0, (now - row.posted_at) / 3600)
+        from sharetui.ui.widgets.age_chart import (
+            AgeChart,
+            Curve,
+            GainsChart,
+            baseline_curves,
+            forecast_curves,
+        )
+
+        ages, values = data.age_curve
+        curve = Curve("this video", ages, [float(v) for v in values])
+        usual = view.baseline_for(row.account or view.accounts[0].key)
+        band = forecast_curves(row.forecast, age_hours)
+        horizon = max((c.ages[-1] for c in band), default=age_hours)
+        self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
+        shares = data.series["shares"]
+        self.query_one(GainsChart).show(shares.start, shares.step, shares.drawn_gains)
+
+    def action_step(self, step: int) -> None:
+        """The next / previous video in the dashboard's order, on this screen (same range and mode)."""
+        found = self.data.neighbour(self.row.id, step)
+        row = self.data.row(found) if found is not None else None
+        if row is None:
+            self.notify(f"This is the {'last' if step > 0 else 'first'} video in the dashboard's order.")
+            return
+        self.row = row
+        self._data = None
+        self._show_head()
+        self.query_one("#video-body").scroll_home(animate=False)
+        self.load()
+
+    def action_range(self, index: int) -> None:
+        self.range_index = index
+        self._show_head()
+        self.load()
+
+    def action_open_link(self) -> None:
+        url = self.row.share_url
+        if not url.startswith(("https://", "http://")):
+            self.notify("This video has no link.", severity="warning")
+            return
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            self.notify("No browser here (SSH?): press c to copy the link instead.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify("Opened the link in your browser.")
+
+    def action_copy_link(self) -> None:
+        self.app.copy_to_clipboard(self.row.share_url)
+        self.notify("Link copied to the clipboard (OSC 52).")
