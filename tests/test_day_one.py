@@ -293,7 +293,7 @@ async def test_day_one_figures_are_lower_bounds_or_dashes_never_invented_zeros(c
     hours before the history began, and the all-accounts header does not count an account as 0 before its
     history begins."""
     from sharetui.monitor.service import MonitorService
-    from sharetui.ui.widgets.account_header import HeaderContent
+    from sharetui.views.header import HeaderContent
 
     established_catalogue(connected, time.time())
     with Store(data_dir / "sharetui.sqlite3") as store:

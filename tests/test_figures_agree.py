@@ -20,7 +20,7 @@ from sharetui.domain.figures import gap_tolerance
 from sharetui.domain.models import UNKNOWN, Account, VideoCounts
 from sharetui.sources.studio import VideoTotals
 from sharetui.store import Store
-from sharetui.ui.widgets.account_header import known_total
+from sharetui.views.header import known_total
 
 ACCOUNT = Account("tiktok:prop", "tiktok", "Prop")
 T0 = 1_790_000_000

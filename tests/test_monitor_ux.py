@@ -19,7 +19,8 @@ from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.compare import CompareScreen
 from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
-from sharetui.ui.widgets.video_table import VideoTable, sort_rows
+from sharetui.ui.widgets.video_table import VideoTable
+from sharetui.views.table import sort_rows
 from tests.conftest import FakeClock, run_cli, settle
 
 

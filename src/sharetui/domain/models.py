@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sharetui.domain.forecast import Forecast
+    from sharetui.domain.forecast.bands import Forecast
 
 METRICS = ("shares", "views", "likes", "comments")
 UNKNOWN = -1  # a count a source could not tell (null, missing, not a number): the previous value is kept
@@ -171,19 +171,6 @@ class Series:
             return False
         return self.end - (self.start + (len(self.gains) - 1) * self.step) < self.step
 
-
-
-@dataclass(frozen=True, slots=True)
-class AgedVideo:
-    """A video as the cache knew it at one moment: its shares then, and at fixed ages since posting."""
-
-    id: str
-    title: str
-    posted_at: int
-    shares: int  # the latest recorded count at that moment
-    first_at: int  # when its history begins
-    observed_until: int  # the last moment it was seen (a snapshot or a sweep of its account)
-    at_ages: list[int | None]  # shares at each requested age; None where the cache cannot place it
 
 
 @dataclass

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sharetui.domain.figures import HOUR, Gain, window_gain
-from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, AgedVideo, Series, VideoRow
+from sharetui.domain.forecast.bands import AgedVideo
+from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, Series, VideoRow
 from sharetui.domain.timeseries import DAY, bucket, bucket_bounds
 from sharetui.store.connection import Connection
 

@@ -42,10 +42,11 @@ from sharetui.ui.messages import (
     ViewChanged,
 )
 from sharetui.ui.screens.dashboard import DashboardScreen
-from sharetui.ui.widgets.account_header import HeaderContent
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.toast import Notification, replace_toast
-from sharetui.ui.widgets.video_table import DEFAULT_SORT, VideoTable
+from sharetui.ui.widgets.video_table import VideoTable
+from sharetui.views.header import HeaderContent
+from sharetui.views.table import DEFAULT_SORT, TableModel
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -146,7 +147,8 @@ class ShareApp(App[int]):
         self._dashboard_ready = False
         self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
         self._pending: DashboardLoaded | None = None  # data that came before the dashboard could show it
-        self._table: VideoTable | None = None  # the dashboard's table, once mounted (workers prepare for it)
+        self._table: VideoTable | None = None  # the dashboard's table, once mounted
+        self.table_model = TableModel()  # what the table shows, as the workers prepare updates against it
         self._partial = False  # what is shown is the first frame's partial load
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
         self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
@@ -229,6 +231,7 @@ class ShareApp(App[int]):
         self._table = table = self.dashboard.table
         self.screen_data.order = lambda: table.order
         self._apply_view(table)
+        self.table_model.view = table.view
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self.on_dashboard_loaded(pending)
@@ -392,8 +395,7 @@ class ShareApp(App[int]):
     def _loaded(self, data: DashboardData) -> DashboardLoaded:
         """In a worker thread: the data with the table's update and the header's text worked out, so a poll
         landing on 10,000 rows costs the event loop a swap (the table only reads its state here)."""
-        table = self._table
-        prepared = table.prepare(data.rows, data.now) if table is not None else None
+        prepared = self.table_model.prepare(data.rows, data.now) if self._table is not None else None
         return DashboardLoaded(data, prepared, HeaderContent.of(data))
 
     # -- the view, kept across restarts -----------------------------------------------------------
@@ -418,6 +420,9 @@ class ShareApp(App[int]):
         self.remember_view()
 
     def on_view_changed(self, _message: ViewChanged) -> None:
+        if self._table is not None:
+            self.table_model.view = self._table.view
+            self.table_model.shown = self._table.shown
         self.remember_view()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
@@ -432,6 +437,7 @@ class ShareApp(App[int]):
         if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
             self.last_ok = data.last_sweep
         self.dashboard.apply(data, message.table, message.header)
+        self.table_model.shown, self.table_model.view = self.dashboard.table.shown, self.dashboard.table.view
         for screen in self.screen_stack:
             if screen is not self.dashboard:
                 screen.post_message(DataChanged())

@@ -78,7 +78,7 @@ class VideoCommands(Provider):
 
 def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
     """Every action as a palette command: the keys' actions, each column's sort, the screens."""
-    from sharetui.ui.widgets.video_table import COLUMNS, SORTABLE
+    from sharetui.views.table import COLUMNS, SORTABLE
 
     def run(target: object, action: str, *args: object) -> Callable[[], object]:
         return lambda: getattr(target, f"action_{action}")(*args)

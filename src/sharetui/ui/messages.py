@@ -9,8 +9,8 @@ from textual.message import Message
 from sharetui.domain.models import DashboardData, SweepResult
 
 if TYPE_CHECKING:
-    from sharetui.ui.widgets.account_header import HeaderContent
-    from sharetui.ui.widgets.video_table import PreparedRows
+    from sharetui.views.header import HeaderContent
+    from sharetui.views.table import PreparedRows
 
 
 class DashboardLoaded(Message):

@@ -1,5 +1,6 @@
-"""What a forecast is: a band of cumulative shares per horizon, and one way to write it. Light on purpose:
-the widgets import it at start-up, the model (NumPy) loads only when forecasts are made."""
+"""What a forecast reads (a video's shares at fixed ages) and what it is (a band of cumulative shares per
+horizon, and one way to write it). Light on purpose, and importing nothing of sharetui: the widgets import it
+at start-up, the model (NumPy) loads only when forecasts are made."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ BAND = (0.1, 0.5, 0.9)
 MIN_PEERS = 8  # fewer earlier videos with history from an age to the horizon: no forecast
 WIDE = 2.5  # a band whose p90 exceeds this × its p10 is marked as wide ("~" before its p50 in the table)
 WATCHED, CATALOGUE = "watched", "catalogue"  # learned from watched growth, or from today's cross-section
+
+
+@dataclass(frozen=True, slots=True)
+class AgedVideo:
+    """A video as the cache knew it at one moment: its shares then, and at fixed ages since posting."""
+
+    id: str
+    title: str
+    posted_at: int
+    shares: int  # the latest recorded count at that moment
+    first_at: int  # when its history begins
+    observed_until: int  # the last moment it was seen (a snapshot or a sweep of its account)
+    at_ages: list[int | None]  # shares at each requested age; None where the cache cannot place it
 
 
 @dataclass(frozen=True)

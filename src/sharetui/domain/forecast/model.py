@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sharetui.domain.forecast.bands import BAND, HORIZONS, MIN_PEERS
-from sharetui.domain.models import AgedVideo
+from sharetui.domain.forecast.bands import BAND, HORIZONS, MIN_PEERS, AgedVideo
 
 HOUR, DAY = 3600, 86_400
 FEATURES_FROM = (12.0, 24.0, 40.0)  # effective peers a fit of 2, 3 and 4 columns needs

@@ -9,9 +9,8 @@ import math
 import numpy as np
 
 from sharetui.domain.baseline import Logged, local_fit
-from sharetui.domain.forecast.bands import BAND, CATALOGUE, HORIZONS, Band, Forecast
+from sharetui.domain.forecast.bands import BAND, CATALOGUE, HORIZONS, AgedVideo, Band, Forecast
 from sharetui.domain.forecast.model import GRID, MIN_PEERS, Peers, grid_position, growth
-from sharetui.domain.models import AgedVideo
 
 HOUR = 3600
 MIN_AGE_HOURS = 1.0  # younger than this, a video's count says too little

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
-from sharetui.ui.widgets.video_table import COLUMNS
+from sharetui.views.table import COLUMNS
 
 # The title always shows; the account column comes and goes with the all-accounts view.
 CHOOSABLE = [c for c in COLUMNS if c.key not in ("title", "account")]

@@ -11,10 +11,12 @@ from textual.screen import Screen
 from sharetui import text as fmt
 from sharetui.domain.models import DashboardData
 from sharetui.ui.messages import DashboardReady, OpenVideo, StatusWanted, ViewChanged
-from sharetui.ui.widgets.account_header import AccountHeader, HeaderContent
+from sharetui.ui.widgets.account_header import AccountHeader
 from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.status_line import StatusLine
-from sharetui.ui.widgets.video_table import PreparedRows, VideoTable
+from sharetui.ui.widgets.video_table import VideoTable
+from sharetui.views.header import HeaderContent
+from sharetui.views.table import PreparedRows
 
 if TYPE_CHECKING:
     from textual.widgets import Input

@@ -8,7 +8,6 @@ when a poll re-sorts the table. Column widths are fixed per column, so nothing i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,94 +22,20 @@ from textual.strip import Strip
 from sharetui import text as fmt
 from sharetui.domain.models import VideoRow
 from sharetui.ui.widgets.cells import fit
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    priority: int  # columns with the highest number are dropped first when the terminal is narrow
-    sort: Callable[[VideoRow], object]  # None where the value is unknown: such rows sort last either way
-    cell: Callable[[VideoRow, float], str]
-    align_right: bool = True
-
-
-def _day7(row: VideoRow, part: int) -> int | None:
-    """p10, p50 or p90 (part 0, 1, 2) of the 7-day forecast; None where there is none."""
-    band = row.forecast.bands.get("7d") if row.forecast is not None else None
-    return None if band is None else (band.p10, band.p50, band.p90)[part]
-
-
-def _day7_cell(row: VideoRow) -> str:
-    """The 7-day p50, with "~" in front when the band is wide (p90 > 2.5 × p10): a rough guess."""
-    band = row.forecast.bands.get("7d") if row.forecast is not None else None
-    if band is None:
-        return "–"
-    return ("~" if band.wide else "") + fmt.count(band.p50)
-
-
-COLUMNS: list[Column] = [
-    Column("account", "Account", 14, 3, lambda r: r.account_label.casefold(),
-           lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
-    Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
-    Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
-    Column("views", "Views", 8, 3, lambda r: r.known("views"),
-           lambda r, now: fmt.count(r.known("views"))),
-    Column("likes", "Likes", 7, 7, lambda r: r.known("likes"),
-           lambda r, now: fmt.count(r.known("likes"))),
-    Column("comments", "Cmnts", 6, 8, lambda r: r.known("comments"),
-           lambda r, now: fmt.count(r.known("comments"))),
-    Column("shares", "Shares", 7, 0, lambda r: r.known("shares"),
-           lambda r, now: fmt.count(r.known("shares"))),
-    Column("rate", "‰Shr", 5, 6, lambda r: r.share_rate, lambda r, now: fmt.rate(r.share_rate)),
-    Column("gain_1h", "+1h", 6, 1, lambda r: r.gain_1h, lambda r, now: fmt.gain(r.gain_1h, r.gain_1h_lower)),
-    Column("gain_24h", "+24h", 7, 2, lambda r: r.gain_24h,
-           lambda r, now: fmt.gain(r.gain_24h, r.gain_24h_lower)),
-    Column("usual", "×Usual", 6, 5, lambda r: r.vs_usual,
-           lambda r, now: fmt.ratio(r.vs_usual)),
-    Column("forecast", "→Day7", 7, 5, lambda r: _day7(r, 1), lambda r, now: _day7_cell(r)),
-    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: fmt.spark(r.trend),
-           align_right=False),
-]
-SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
-DEFAULT_SORT = "shares"  # most shared first
-TITLE_MIN = 18
-TITLE_ROOM = 60  # a title wider than this gives the rest to the 24 h sparkline...
-TREND_MAX = 36  # ...up to this wide
-GAP = 1
-
-
-def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
-    """Rows in table order by one column; ties broken by id, so equal values never swap between polls.
-    Rows whose value is unknown ("–") come last in both directions."""
-    column = next(c for c in COLUMNS if c.key == sort_key)
-    keyed = [(column.sort(r), r) for r in rows]
-    known = sorted((pair for pair in keyed if pair[0] is not None), key=lambda pair: pair[1].id, reverse=reverse)
-    known.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type,return-value]
-    unknown = sorted((r for value, r in keyed if value is None), key=lambda r: r.id)
-    return [r for _, r in known] + unknown
-
-
-def table_view(rows: list[VideoRow], sort_key: str, reverse: bool, needle: str, hide_gone: bool) -> list[str]:
-    """The keys a table shows, in order, for a sort, a filter and the hide-gone switch (pure: it also runs
-    in a worker thread, so a poll landing on 10,000 rows costs the event loop a swap, not a sort)."""
-    needle = needle.casefold()
-    shown = [r for r in rows if (not needle or needle in r.title.casefold()) and not (hide_gone and r.gone)]
-    return [r.id for r in sort_rows(shown, sort_key, reverse)]
-
-
-@dataclass
-class PreparedRows:
-    """A table update worked out off the event loop (VideoTable.prepare), applied with a swap."""
-
-    base: dict[str, VideoRow]  # the rows it was prepared against: stale if the table moved on since
-    rows: dict[str, VideoRow]
-    rising: set[str]
-    stale: set[str]  # keys whose painted lines must go
-    view: tuple[str, bool, str, bool]  # (sort, reverse, filter, hide gone) the order was made for
-    order: list[str]
-    now: float
+from sharetui.views.table import (
+    COLUMNS,
+    DEFAULT_SORT,
+    GAP,
+    SORTABLE,
+    TITLE_MIN,
+    TITLE_ROOM,
+    TREND_MAX,
+    Column,
+    PreparedRows,
+    Shown,
+    TableView,
+    prepare,
+)
 
 
 class VideoTable(ScrollView, can_focus=True):
@@ -163,10 +88,9 @@ class VideoTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, now: Callable[[], float] | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._rows: dict[str, VideoRow] = {}
+        self._shown = Shown()
         self._order: list[str] = []
         self._index: dict[str, int] = {}
-        self._rising: set[str] = set()  # videos whose shares grew in the last update
         self._cache: dict[str, Strip] = {}  # rendered rows, dropped when the row or the layout changes
         self._columns: list[Column] = COLUMNS
         self._widths: list[int] = []
@@ -182,8 +106,21 @@ class VideoTable(ScrollView, can_focus=True):
     # -- data -----------------------------------------------------------------------------------
 
     @property
+    def _rows(self) -> dict[str, VideoRow]:
+        return self._shown.rows
+
+    @property
     def rows(self) -> dict[str, VideoRow]:
-        return self._rows
+        return self._shown.rows
+
+    @property
+    def shown(self) -> Shown:
+        """The rows shown now and the ones that rose (what the next update is prepared against)."""
+        return self._shown
+
+    @property
+    def view(self) -> TableView:
+        return TableView(self.sort_key, self.sort_reverse, self.filter_text, self.hide_gone)
 
     @property
     def order(self) -> list[str]:
@@ -196,47 +133,24 @@ class VideoTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[VideoRow], now: float) -> None:
         """Replace the data by a keyed diff: unchanged rows keep their rendered lines."""
-        self.apply_prepared(self.prepare(rows, now))
-
-    def _view(self) -> tuple[str, bool, str, bool]:
-        return (self.sort_key, self.sort_reverse, self.filter_text, self.hide_gone)
-
-    def prepare(self, rows: list[VideoRow], now: float) -> PreparedRows:
-        """Work out an update against the rows shown now. Reads the table's state, changes nothing: safe to
-        call from a worker thread."""
-        previous = self._rows
-        was_rising = self._rising
-        fresh: dict[str, VideoRow] = {}
-        rising: set[str] = set()
-        stale: set[str] = set()
-        for row in rows:
-            old = previous.get(row.id)
-            if old is not None and old.shares < row.shares:
-                rising.add(row.id)
-            if old is None or old != row or row.id in was_rising or row.id in rising:
-                stale.add(row.id)
-            fresh[row.id] = row
-        stale |= previous.keys() - fresh.keys()
-        view = self._view()
-        return PreparedRows(previous, fresh, rising, stale, view, table_view(rows, *view), now)
+        self.apply_prepared(prepare(self._shown, rows, now, self.view))
 
     def apply_prepared(self, prepared: PreparedRows) -> None:
-        if prepared.base is not self._rows:  # another update landed in between: work it out again
-            prepared = self.prepare(list(prepared.rows.values()), prepared.now)
+        if prepared.base is not self._shown:  # another update landed in between: work it out again
+            prepared = prepare(self._shown, list(prepared.rows.values()), prepared.now, self.view)
         for key in prepared.stale:
             self._cache.pop(key, None)
-        self._rows = prepared.rows
-        self._rising = prepared.rising
+        self._shown = prepared.shown
         if int(prepared.now // 60) != int(self._render_now // 60):
             self._cache.clear()  # ages ("5m") moved on
         self._render_now = prepared.now
-        if prepared.view == self._view():
+        if prepared.view == self.view:
             self._set_order(prepared.order)
         else:
             self._reorder()  # the sort or filter changed while it was prepared
 
     def _reorder(self) -> None:
-        self._set_order(table_view(list(self._rows.values()), *self._view()))
+        self._set_order(self.view.order(list(self._rows.values())))
 
     def _set_order(self, keys: list[str]) -> None:
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
@@ -445,7 +359,7 @@ class VideoTable(ScrollView, can_focus=True):
                 if not cursor:
                     if column.key == "shares":
                         style = base + self.get_component_rich_style(
-                            "video-table--rising" if row.id in self._rising else "video-table--shares")
+                            "video-table--rising" if row.id in self._shown.rising else "video-table--shares")
                     elif column.key == "trend":
                         style = base + self.get_component_rich_style("video-table--trend")
                     elif column.key in ("gain_1h", "gain_24h") and content.strip() in ("0", "–"):

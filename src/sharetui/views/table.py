@@ -1,0 +1,159 @@
+"""The videos table's view model: its columns, order and the diff of an update, with no Textual.
+
+A poll landing on 10,000 rows is worked out in the worker thread that loaded it (`TableModel.prepare`): the
+new order for the current sort and filter, which rows changed and which rose, so the event loop only swaps
+the result in. The model is owned by the app and read by its workers; the widget paints what it is handed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sharetui import text as fmt
+from sharetui.domain.models import VideoRow
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    priority: int  # columns with the highest number are dropped first when the terminal is narrow
+    sort: Callable[[VideoRow], object]  # None where the value is unknown: such rows sort last either way
+    cell: Callable[[VideoRow, float], str]
+    align_right: bool = True
+
+
+def _day7(row: VideoRow, part: int) -> int | None:
+    """p10, p50 or p90 (part 0, 1, 2) of the 7-day forecast; None where there is none."""
+    band = row.forecast.bands.get("7d") if row.forecast is not None else None
+    return None if band is None else (band.p10, band.p50, band.p90)[part]
+
+
+def _day7_cell(row: VideoRow) -> str:
+    """The 7-day p50, with "~" in front when the band is wide (p90 > 2.5 × p10): a rough guess."""
+    band = row.forecast.bands.get("7d") if row.forecast is not None else None
+    if band is None:
+        return "–"
+    return ("~" if band.wide else "") + fmt.count(band.p50)
+
+
+COLUMNS: list[Column] = [
+    Column("account", "Account", 14, 3, lambda r: r.account_label.casefold(),
+           lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
+    Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
+    Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
+    Column("views", "Views", 8, 3, lambda r: r.known("views"),
+           lambda r, now: fmt.count(r.known("views"))),
+    Column("likes", "Likes", 7, 7, lambda r: r.known("likes"),
+           lambda r, now: fmt.count(r.known("likes"))),
+    Column("comments", "Cmnts", 6, 8, lambda r: r.known("comments"),
+           lambda r, now: fmt.count(r.known("comments"))),
+    Column("shares", "Shares", 7, 0, lambda r: r.known("shares"),
+           lambda r, now: fmt.count(r.known("shares"))),
+    Column("rate", "‰Shr", 5, 6, lambda r: r.share_rate, lambda r, now: fmt.rate(r.share_rate)),
+    Column("gain_1h", "+1h", 6, 1, lambda r: r.gain_1h, lambda r, now: fmt.gain(r.gain_1h, r.gain_1h_lower)),
+    Column("gain_24h", "+24h", 7, 2, lambda r: r.gain_24h,
+           lambda r, now: fmt.gain(r.gain_24h, r.gain_24h_lower)),
+    Column("usual", "×Usual", 6, 5, lambda r: r.vs_usual,
+           lambda r, now: fmt.ratio(r.vs_usual)),
+    Column("forecast", "→Day7", 7, 5, lambda r: _day7(r, 1), lambda r, now: _day7_cell(r)),
+    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: fmt.spark(r.trend),
+           align_right=False),
+]
+SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
+DEFAULT_SORT = "shares"  # most shared first
+TITLE_MIN = 18
+TITLE_ROOM = 60  # a title wider than this gives the rest to the 24 h sparkline...
+TREND_MAX = 36  # ...up to this wide
+GAP = 1
+
+
+def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
+    """Rows in table order by one column; ties broken by id, so equal values never swap between polls.
+    Rows whose value is unknown ("–") come last in both directions."""
+    column = next(c for c in COLUMNS if c.key == sort_key)
+    keyed = [(column.sort(r), r) for r in rows]
+    known = sorted((pair for pair in keyed if pair[0] is not None), key=lambda pair: pair[1].id, reverse=reverse)
+    known.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type,return-value]
+    unknown = sorted((r for value, r in keyed if value is None), key=lambda r: r.id)
+    return [r for _, r in known] + unknown
+
+
+def table_view(rows: list[VideoRow], sort_key: str, reverse: bool, needle: str, hide_gone: bool) -> list[str]:
+    """The keys a table shows, in order, for a sort, a filter and the hide-gone switch (pure: it also runs
+    in a worker thread, so a poll landing on 10,000 rows costs the event loop a swap, not a sort)."""
+    needle = needle.casefold()
+    shown = [r for r in rows if (not needle or needle in r.title.casefold()) and not (hide_gone and r.gone)]
+    return [r.id for r in sort_rows(shown, sort_key, reverse)]
+
+
+@dataclass(frozen=True)
+class TableView:
+    """How the table is looked at: sort column and direction, the title filter, and the hide-gone switch."""
+
+    sort: str = DEFAULT_SORT
+    reverse: bool = True
+    filter: str = ""
+    hide_gone: bool = False
+
+    def order(self, rows: list[VideoRow]) -> list[str]:
+        return table_view(rows, self.sort, self.reverse, self.filter, self.hide_gone)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the table shows now: its rows and the ones that rose in the last update (immutable, so a worker
+    can read it while the event loop moves on)."""
+
+    rows: dict[str, VideoRow] = field(default_factory=dict)
+    rising: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """A table update worked out off the event loop, applied with a swap."""
+
+    base: Shown  # what it was prepared against: stale if the table moved on since
+    rows: dict[str, VideoRow]
+    rising: frozenset[str]
+    stale: frozenset[str]  # keys whose painted lines must go
+    view: TableView  # the view the order was made for
+    order: list[str]
+    now: float
+
+    @property
+    def shown(self) -> Shown:
+        return Shown(self.rows, self.rising)
+
+
+def prepare(base: Shown, rows: list[VideoRow], now: float, view: TableView) -> PreparedRows:
+    """The update from `base` to `rows`: which rows rose (more shares), which painted lines are stale, and
+    the order for `view`. Pure."""
+    previous, was_rising = base.rows, base.rising
+    fresh: dict[str, VideoRow] = {}
+    rising: set[str] = set()
+    stale: set[str] = set()
+    for row in rows:
+        old = previous.get(row.id)
+        if old is not None and old.shares < row.shares:
+            rising.add(row.id)
+        if old is None or old != row or row.id in was_rising or row.id in rising:
+            stale.add(row.id)
+        fresh[row.id] = row
+    stale |= previous.keys() - fresh.keys()
+    return PreparedRows(base, fresh, frozenset(rising), frozenset(stale), view, view.order(rows), now)
+
+
+class TableModel:
+    """What the dashboard's table shows and how it is looked at, as the app last applied them. Workers read
+    it to prepare the next update; only the event loop changes it (each field is replaced whole, never
+    changed in place, so a worker always reads a consistent value)."""
+
+    def __init__(self) -> None:
+        self.shown = Shown()
+        self.view = TableView()
+
+    def prepare(self, rows: list[VideoRow], now: float) -> PreparedRows:
+        return prepare(self.shown, rows, now, self.view)
