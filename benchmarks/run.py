@@ -194,7 +194,7 @@ def in_app(cache: Path, item: str = "4", label: str = "", open_item: str | None 
             watch.worst = 0.0
             now[0] += 900  # every video has moved on: a full keyed update of 2,000 rows
             app.poll_now()
-            while app.polling:
+            while app.session.polling:
                 await asyncio.sleep(0.005)
             await pilot.pause()
             await asyncio.sleep(0.1)
@@ -241,7 +241,7 @@ def browse_while_writing(cache: Path) -> None:
             app.poll_now()  # the first sweep of this poller also runs the hourly retention pass
             opened = 0
             keys = table.order[:50]
-            while app.polling:
+            while app.session.polling:
                 app.open_video(keys[opened % len(keys)])
                 screen = app.screen
                 assert isinstance(screen, VideoScreen)

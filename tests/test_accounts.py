@@ -106,4 +106,4 @@ async def test_switcher_and_all_accounts_view(fake: FakeTikTok, tmp_path: Path) 
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.view == 0 and len(table.order) == 25
+        assert app.session.view == 0 and len(table.order) == 25

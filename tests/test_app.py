@@ -74,7 +74,7 @@ async def test_cached_data_shows_before_any_poll(store: Store, clock: FakeClock)
         await settle(app, pilot)
         table = table_of(app)
         assert len(table.order) == 12
-        assert app.last_ok == T0
+        assert app.session.last_ok == T0
         assert store.last_sweep("demo") == T0  # nothing new was polled
         header_line = table.render_line(0).text
         assert "Shares" in header_line and "Title" in header_line
@@ -85,7 +85,7 @@ async def test_poll_on_start_then_live_updates_keep_the_cursor_on_its_video(stor
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         table = table_of(app)
-        assert len(table.order) == 30 and app.state == "LIVE"
+        assert len(table.order) == 30 and app.session.state == "LIVE"
         await pilot.press("s", "s")  # shares → ‰ → +1h
         assert table.sort_key == "gain_1h"
         await pilot.press("down", "down")
@@ -217,22 +217,22 @@ async def test_pause_resume_poll_now_and_interval(store: Store, clock: FakeClock
     app = demo_app(store, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        assert app._poll_timer is not None
+        assert app.session.next_poll_at is not None
         await pilot.press("space")
-        assert app.state == "PAUSED" and app._poll_timer is None
+        assert app.session.state == "PAUSED" and app.session.next_poll_at is None
         clock.advance(600)
         await pilot.press("ctrl+r")  # poll now works while paused, and stays paused
         await settle(app, pilot)
-        assert store.last_sweep("demo") == int(clock.now) and app.state == "PAUSED"
+        assert store.last_sweep("demo") == int(clock.now) and app.session.state == "PAUSED"
         clock.advance(600)
         await pilot.press("space")
         await settle(app, pilot)
-        assert app.state == "LIVE" and store.last_sweep("demo") == int(clock.now)
-        assert app.interval == 60
+        assert app.session.state == "LIVE" and store.last_sweep("demo") == int(clock.now)
+        assert app.session.interval == 60
         await pilot.press("plus")
-        assert app.interval == 120
+        assert app.session.interval == 120
         await pilot.press("minus", "minus", "minus")
-        assert app.interval == 15
+        assert app.session.interval == 15
 
 
 async def test_help_and_quit(store: Store, clock: FakeClock) -> None:
@@ -278,9 +278,9 @@ async def test_poll_failure_shows_offline_and_keeps_cached_rows(store: Store, cl
         clock.advance(60)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert app.state == "OFFLINE (cached)"
+        assert app.session.state == "OFFLINE (cached)"
         assert len(table_of(app).order) == 5
-        assert app._poll_timer is not None  # retried on schedule
+        assert app.session.next_poll_at is not None  # retried on schedule
         messages = [str(n.message) for n in app._notifications]
         assert any("log_id 2026XYZ" in m for m in messages)
         await pilot.press("ctrl+r")
@@ -290,11 +290,11 @@ async def test_poll_failure_shows_offline_and_keeps_cached_rows(store: Store, cl
         source.crash = KeyError("surprise")  # a bug in a source is reported, not a stuck POLLING state
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert app.state == "OFFLINE (cached)" and "KeyError" in (app.last_error or "")
+        assert app.session.state == "OFFLINE (cached)" and "KeyError" in (app.session.last_error or "")
         source.crash = None
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert app.state == "LIVE"
+        assert app.session.state == "LIVE"
 
 
 async def test_hostile_titles_render_literally_everywhere(store: Store, clock: FakeClock) -> None:
@@ -355,7 +355,7 @@ def test_unknown_theme_is_a_clear_error(store: Store) -> None:
 
 def test_app_constructible_with_no_arguments(isolated_dirs: Path) -> None:
     app = ShareApp()
-    assert app.source.kind == "demo"
+    assert app.session.source.kind == "demo"
     assert app.store.path == isolated_dirs / "data" / "sharetui" / "sharetui.sqlite3"
     app.store.close()
 
@@ -368,7 +368,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
     async with app.run_test(size=(130, 46), notifications=True) as pilot:
         await settle(app, pilot)
         table = table_of(app)
-        usual = app.baseline_for(app.source.account().key)
+        usual = app.service.baseline_for(app.session.source.account().key)
         assert usual is not None and usual.ages
         ratios = [table.rows[k].vs_usual for k in table.order]
         assert sum(r is not None for r in ratios) >= 10
@@ -432,7 +432,7 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
 
         screen = app.screen
         assert isinstance(screen, AlertsScreen)
-        stored = app.reader.alerts([app.source.account().key], limit=500)
+        stored = app.reader.alerts([app.session.source.account().key], limit=500)
         assert [a.at for a in screen.alerts] == sorted((a.at for a in stored), reverse=True)
         assert {a.rule for a in screen.alerts} >= {"velocity", "milestone", "beat_p90", "gone"}
         first_live = next(i for i, a in enumerate(screen.alerts) if a.rule != "gone")

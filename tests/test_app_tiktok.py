@@ -40,7 +40,7 @@ async def test_monitor_shows_the_real_account_and_hostile_titles_literally(fake:
         await settle(app, pilot)
         table = app.dashboard.query_one(VideoTable)
         assert len(table.order) == 25
-        assert app.state == "LIVE"
+        assert app.session.state == "LIVE"
         name = app.dashboard.query_one(AccountHeader).plain_lines()[0]
         assert "[b]Real[/b] Creator @fakecreator" in name and "DEMO" not in name
         await pilot.press("s", "s", "s", "s")  # sort by title so every hostile one is on screen
@@ -69,8 +69,8 @@ async def test_revoked_login_shows_login_needed_and_keeps_data(fake: FakeTikTok,
         source.client.revoke(credentials.access_token)  # type: ignore[union-attr]
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert app.state == "LOGIN NEEDED"
-        assert app._poll_timer is None  # no point retrying until the user logs in
+        assert app.session.state == "LOGIN NEEDED"
+        assert app.session.next_poll_at is None  # no point retrying until the user logs in
         assert len(app.dashboard.query_one(VideoTable).order) == 25
         assert any("sharetui auth login" in str(n.message) for n in app._notifications)
         assert cred_path.exists()
@@ -84,8 +84,8 @@ async def test_server_errors_show_offline_with_log_id(fake: FakeTikTok, tmp_path
         fake.faults.extend(["500"] * 4)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert app.state == "OFFLINE (cached)"
-        assert app.last_error is not None and "log_id 2026LOG" in app.last_error
+        assert app.session.state == "OFFLINE (cached)"
+        assert app.session.last_error is not None and "log_id 2026LOG" in app.session.last_error
         assert len(app.dashboard.query_one(VideoTable).order) == 25
 
 

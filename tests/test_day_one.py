@@ -73,7 +73,7 @@ async def test_a_polling_monitor_shows_an_import_within_seconds(connected: FakeT
     async with app.run_test(size=(140, 36)) as pilot:
         await settle(app, pilot)
         table = app.dashboard.query_one(VideoTable)
-        assert len(table.order) == 30 and app.fed_by is None  # this monitor is the writer
+        assert len(table.order) == 30 and app.session.fed_by is None  # this monitor is the writer
         ids = ["7499000000000000001", "7499000000000000002", "7499000000000000003"]
         assert main(["import", str(content_csv(tmp_path / "Content.csv", ids, datetime.now(UTC)))]) == 0
         for _ in range(60):  # a poll is a minute away: the follow timer must bring it
@@ -112,13 +112,13 @@ async def test_a_monitor_with_a_login_and_imports_polls_the_login_and_shows_both
         async with app.run_test(size=(140, 36)) as pilot:
             await settle(app, pilot)
             table = app.dashboard.query_one(VideoTable)
-            assert len(table.order) == 5 and app.state == "LIVE" and app.last_error is None
+            assert len(table.order) == 5 and app.session.state == "LIVE" and app.session.last_error is None
             await pilot.press("a")
             await settle(app, pilot)
-            assert len(table.order) == 2 and app.state == "IMPORTED"
+            assert len(table.order) == 2 and app.session.state == "IMPORTED"
             await pilot.press("a")  # all accounts together
             await settle(app, pilot)
-            assert len(table.order) == 7 and app.last_error is None
+            assert len(table.order) == 7 and app.session.last_error is None
 
 
 def established_catalogue(fake: FakeTikTok, now: float, count: int = 40) -> None:
@@ -236,7 +236,7 @@ async def test_a_demo_monitor_and_a_tiktok_monitor_on_one_cache_both_poll(connec
         async with tiktok.run_test(size=(120, 30)) as pilot:
             await settle(tiktok, pilot)
             for app in (demo, tiktok):
-                assert app.fed_by is None and app.state == "LIVE" and app.last_error is None
+                assert app.session.fed_by is None and app.session.state == "LIVE" and app.session.last_error is None
             assert len(tiktok.dashboard.query_one(VideoTable).order) == 30
             assert len(demo.dashboard.query_one(VideoTable).order) == 10
             # The demo is polled by its monitor: a one-off demo poll is refused, naming that monitor truly.
@@ -265,13 +265,13 @@ async def test_a_stopped_poller_is_noticed_said_and_stood_in_for(data_dir: Path)
                        store=Store(data_dir / "sharetui.sqlite3"), clock=clock)
         async with app.run_test(size=(140, 30)) as pilot:
             await settle(app, pilot)
-            assert app.fed_by == poller.pid and app.state == "LIVE"
+            assert app.session.fed_by == poller.pid and app.session.state == "LIVE"
             poller.send_signal(signal.SIGSTOP)
             clock.advance(3 * 5 + 11)  # three of its intervals, and a little
             app.refresh_status()
             await pilot.pause()
-            assert app.state == "STALE"
-            reason = app.stale_reason() or ""
+            assert app.session.state == "STALE"
+            reason = app.session.stale_reason() or ""
             assert f"poller pid {poller.pid} stopped answering" in reason and "polls meanwhile" in reason
             # ...and polls the account meanwhile, without the lock the stopped one still holds.
             with Reader(data_dir / "sharetui.sqlite3") as reader:

@@ -45,7 +45,7 @@ async def test_a_reader_monitor_announces_alerts_another_process_stored(store: S
     app = demo_app(store, clock, lock=WriterLock(tmp_path / "poller.lock"))
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(app, pilot)
-        assert app.fed_by is not None and not any("an old alert" in t for t in toasts(app))
+        assert app.session.fed_by is not None and not any("an old alert" in t for t in toasts(app))
         fresh = Alert(int(clock()), "demo", "v1", "A title", "velocity", "d1", "gained 300 shares in 60 min", 300)
         store.record_alerts([fresh])
         clock.advance(60)
@@ -129,7 +129,7 @@ async def test_an_imported_account_says_there_is_nothing_to_poll(store: Store, c
         await settle(app, pilot)
         said = " ".join(toasts(app))
         assert "nothing to poll" in said and "nothing to pause" in said and "Resumed" not in said
-        assert not app.paused
+        assert not app.session.paused
 
 
 async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock) -> None:
@@ -162,7 +162,7 @@ async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock
         await settle(again, pilot)
         table = again.dashboard.query_one(VideoTable)
         assert (table.sort_key, table.sort_reverse, again.theme) == ("views", False, "nord")
-        assert "likes" not in table.visible_columns and again.interval == 30
+        assert "likes" not in table.visible_columns and again.session.interval == 30
         views = [table.rows[k].views for k in table.order]
         assert views == sorted(views)
 

@@ -251,24 +251,24 @@ async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) 
         async with app.run_test(size=(140, 30)) as pilot:
             for _ in range(40):
                 await pilot.pause(0.1)
-                if app.fed_by is not None and app.latest_rows:
+                if app.session.fed_by is not None and app.latest_rows:
                     break
-            assert app.fed_by == poller.pid and not app.lock.held
+            assert app.session.fed_by == poller.pid and not app.service.lock.held
             status = str(app.dashboard.query_one(StatusLine).render())
             assert f"fed by poller (pid {poller.pid})" in status
-            first = app._shown_sweep
+            first = app.session.last_ok
             for _ in range(120):  # the poller's next sweeps reach this reader
                 await pilot.pause(0.1)
-                if app._shown_sweep != first:
+                if app.session.last_ok != first:
                     break
-            assert app._shown_sweep != first
+            assert app.session.last_ok != first
             poller.terminate()
             poller.communicate(timeout=20)
             for _ in range(60):  # the poller is gone: this monitor becomes the writer
                 await pilot.pause(0.1)
-                if app.lock.held:
+                if app.service.lock.held:
                     break
-            assert app.lock.held and app.fed_by is None
+            assert app.service.lock.held and app.session.fed_by is None
             await app.workers.wait_for_complete()
     finally:
         if poller.poll() is None:

@@ -41,7 +41,7 @@ async def settle(pilot) -> None:  # noqa: ANN001
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
-    app._next_poll_at = None  # no live countdown in a still image
+    app.session.next_poll_at = None  # no live countdown in a still image
     app.refresh_status()
 
 

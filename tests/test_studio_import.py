@@ -166,12 +166,12 @@ async def test_the_monitor_shows_imports_alone(tmp_path: Path, data_dir: Path) -
         await pilot.pause()
         table = app.dashboard.query_one(VideoTable)
         assert len(table.order) == 3  # the one with `undefined` shares too, its shares shown as unknown
-        assert app.state == "IMPORTED"
+        assert app.session.state == "IMPORTED"
         assert "TikTok Studio import" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         assert "shares per day" in app.dashboard.query_one(AccountHeader).plain_lines()[0]
         await pilot.press("ctrl+r")  # nothing to poll: it reloads
         await app.workers.wait_for_complete()
-        assert app.last_error is None
+        assert app.session.last_error is None
         # Another import while the monitor is open shows up by itself.
         more = CONTENT.replace("7400000000000000003", "7400000000000000004").replace("Third", "Fourth")
         (tmp_path / "Content.csv").write_text(more, encoding="utf-8")

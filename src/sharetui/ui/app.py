@@ -1,15 +1,14 @@
-"""The Textual app: global keys, the polling loop (in a worker), and routing data to screens."""
+"""The Textual app: global keys, timers and workers, notifications, and routing data to screens.
+
+What the monitor decides (its role, pause, the interval, when to poll, its status) is the session's
+(sharetui.monitor.session); what it shows is worked out by the service and the view models in workers.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import os
-import signal
-import sys
-import termios
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -26,9 +24,9 @@ from sharetui import text as fmt
 from sharetui.config import ThemeError
 from sharetui.domain.models import DashboardData, VideoRow
 from sharetui.monitor.service import MonitorService, ScreenData
+from sharetui.monitor.session import INTERVAL_STEPS, MonitorSession, Note, Step
 from sharetui.sources import Source
 from sharetui.store import Reader, Store, StoreError
-from sharetui.system.writer_lock import Holder, WriterLock
 from sharetui.ui import idle_gc, view_state
 from sharetui.ui.messages import (
     AlertsArrived,
@@ -42,6 +40,7 @@ from sharetui.ui.messages import (
     ViewChanged,
 )
 from sharetui.ui.screens.dashboard import DashboardScreen
+from sharetui.ui.terminal import LOST, watch_terminal
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.toast import Notification, replace_toast
 from sharetui.ui.widgets.video_table import VideoTable
@@ -51,18 +50,27 @@ from sharetui.views.table import DEFAULT_SORT, TableModel
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from sharetui.domain.baseline import Baseline
-    from sharetui.monitor.poller import Poller
+    from sharetui.domain.alerts import Alert
+    from sharetui.system.writer_lock import WriterLock
 
 ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
-FOLLOW_EVERY = 2.0  # seconds between checks for new data in reader mode
-INTERVAL_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+FOLLOW_EVERY = 2.0  # seconds between checks for what other processes stored
 
 
 def _video_commands():  # noqa: ANN202 - the palette module loads when the palette first opens
     from sharetui.ui.commands import VideoCommands
 
     return VideoCommands
+
+
+def _configured_theme(app: App[int], config: config_module.Config) -> str:
+    """ui.theme, checked; the environment (TEXTUAL_THEME) wins for this run, since an SSH session may need
+    ANSI colours, but it is never kept."""
+    theme = config["ui.theme"]
+    if not os.environ.get("TEXTUAL_THEME") and theme not in app.available_themes:
+        raise ThemeError(f"{config.path or 'config'}: ui.theme {theme!r} is not a theme; "
+                         f"try one of: {', '.join(sorted(app.available_themes))}")
+    return theme
 
 
 class ShareApp(App[int]):
@@ -82,86 +90,48 @@ class ShareApp(App[int]):
         Binding("minus", "interval(-1)", "Poll more often", id="faster", key_display="-", show=False),
     ]
 
-    # What the status line shows: any change repaints it.
-    paused: reactive[bool] = reactive(False, init=False)
-    polling: reactive[bool] = reactive(False, init=False)
-    last_ok: reactive[float | None] = reactive(None, init=False)
-    last_error: reactive[str | None] = reactive(None, init=False)
-    needs_login: reactive[bool] = reactive(False, init=False)
-    fed_by: reactive[int | None] = reactive(None, init=False)  # pid of the process polling for us (reader)
-    interval: reactive[int] = reactive(60, init=False)
-
-    def _status_changed(self) -> None:
-        self.refresh_status()
-
-    watch_paused = watch_polling = watch_last_ok = watch_last_error = _status_changed
-    watch_needs_login = watch_fed_by = watch_interval = _status_changed
-
-    def __init__(
-        self,
-        config: config_module.Config | None = None,
-        *,
-        force_demo: bool = False,
-        source: Source | None = None,
-        sources: list[Source] | None = None,
-        store: Store | None = None,
-        clock: Callable[[], float] = time.time,
-        poll_on_start: bool = True,
-        lock: WriterLock | None = None,
-    ) -> None:
+    def __init__(self, config: config_module.Config | None = None, *, force_demo: bool = False,
+                 source: Source | None = None, sources: list[Source] | None = None, store: Store | None = None,
+                 clock: Callable[[], float] = time.time, poll_on_start: bool = True,
+                 lock: WriterLock | None = None) -> None:
         super().__init__()
         self.config = config if config is not None else config_module.load()
-        theme = self.config["ui.theme"]
-        if not os.environ.get("TEXTUAL_THEME"):  # the environment wins: an SSH session may need ANSI
-            if theme not in self.available_themes:
-                raise ThemeError(
-                    f"{self.config.path or 'config'}: ui.theme {theme!r} is not a theme; "
-                    f"try one of: {', '.join(sorted(self.available_themes))}"
-                )
-            self.theme = theme
-        self.clock = clock
+        theme = _configured_theme(self, self.config)
+        self.theme_from_environment = bool(os.environ.get("TEXTUAL_THEME"))
         fmt.set_zone(self.config["ui.timezone"])
         # [keys] in the config: a key per action id, onto Textual's keymap (the key bar shows them too).
         self.set_keymap({action: keys for action in config_module.KEY_ACTIONS
                          if (keys := self.config[f"keys.{action}"])})
-        if sources is None and source is not None:
-            sources = [source]
-        self.service = MonitorService(self.config, store=store, sources=sources, force_demo=force_demo, clock=clock,
-                                      lock=lock)
+        self.service = MonitorService(self.config, store=store, sources=sources or ([source] if source else None),
+                                      force_demo=force_demo, clock=clock, lock=lock)
         self.store = self.service.store
         # How the user left the monitor last time: sort, hidden columns, theme, interval.
         self._views = view_state.ViewKeeper(self.store.path.with_name(view_state.FILE_NAME))
         self.view_state = self._views.state
-        if not os.environ.get("TEXTUAL_THEME") and (kept := self.view_state.theme_for(theme)) in self.available_themes:
-            self.theme = kept
-        self.sources = self.service.sources
-        self.lock = self.service.lock
-        self.view: int | None = 0  # which account the dashboard shows; None: all of them together
-        self.set_reactive(ShareApp.interval, self.config["poll.interval"])
-        if (kept_interval := self.view_state.interval_for(self.config["poll.interval"])) in INTERVAL_STEPS:
-            self.set_reactive(ShareApp.interval, kept_interval)
+        if not self.theme_from_environment:
+            kept = self.view_state.theme_for(theme)
+            self.theme = kept if kept in self.available_themes else theme
+        interval = self.config["poll.interval"]
+        kept_interval = self.view_state.interval_for(interval)
+        self.session = MonitorSession(self.service, clock=clock,
+                                      interval=kept_interval if kept_interval in INTERVAL_STEPS else interval)
         self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
+        self.table_model = TableModel()  # what the table shows: the workers prepare updates against it
         self._poll_on_start = poll_on_start
-        self._next_poll_at: float | None = None  # monotonic
         self._poll_timer: Timer | None = None
-        self._dashboard_ready = False
-        self._terminal_lost = False  # set when the terminal goes away (SSH drop, closed pane)
-        self._pending: DashboardLoaded | None = None  # data that came before the dashboard could show it
+        self._follow_timer: Timer | None = None
         self._table: VideoTable | None = None  # the dashboard's table, once mounted
-        self.table_model = TableModel()  # what the table shows, as the workers prepare updates against it
+        self._pending: DashboardLoaded | None = None  # data that came before the dashboard could show it
         self._partial = False  # what is shown is the first frame's partial load
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
         self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
-        self._follow_timer: Timer | None = None
-        self.feeder: Holder | None = None  # the process polling the account on screen, when not this one
-        self._stand_in_at: float | None = None  # when this monitor last polled for a writer that stopped
-        self._shown_sweep: int | None = None
-        self._shown_version: int | None = None
+        self._terminal_lost = False
+        self._shown_version: int | None = None  # the cache's data_version the screen shows
 
     @property
-    def pollers(self) -> list[Poller]:
-        return self.service.pollers
+    def sources(self) -> list[Source]:
+        return self.service.sources
 
     @property
     def reader(self) -> Reader | Store:
@@ -171,14 +141,6 @@ class ShareApp(App[int]):
     @property
     def latest_rows(self) -> dict[str, VideoRow]:
         return self.screen_data.rows
-
-    @property
-    def source(self) -> Source:
-        """The account on screen (the first one in the all-accounts view)."""
-        return self.sources[self.view or 0]
-
-    def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
-        return self.service.baseline_for(account_key, metric)
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(self.screen_data)
@@ -191,46 +153,15 @@ class ShareApp(App[int]):
         if self._views.problem:
             self.notify(self._views.problem, severity="warning", markup=False)
         self.set_interval(1.0, self.refresh_status)
-        self._watch_terminal()
+        watch_terminal(self, lambda: setattr(self, "_terminal_lost", True))
         self.load_cached()
-
-    def _watch_terminal(self) -> None:
-        """Exit when the terminal goes away (SSH drop, closed tmux pane), even if SIGHUP is ignored (nohup):
-        otherwise a TUI with no terminal keeps running, reading end-of-file in a loop."""
-        if self.is_headless or not sys.__stdin__ or not sys.__stdin__.isatty():
-            return
-        fd = sys.__stdin__.fileno()
-
-        def terminal_lost() -> None:
-            if self._terminal_lost:
-                return
-            self._terminal_lost = True
-            # Textual's output thread dies on the first write to a closed terminal, and its shutdown then
-            # waits forever on a full queue. So on_unmount ends the process once our own clean-up is done,
-            # and a timer does it should the clean-up stall: every sweep is one committed transaction, so
-            # nothing stored can be lost by it.
-            fallback = threading.Timer(3.0, os._exit, args=(129,))
-            fallback.daemon = True
-            fallback.start()
-            self.exit(return_code=129)
-
-        with contextlib.suppress(RuntimeError):  # not the main thread: the watchdog below still works
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, terminal_lost)
-
-        def check() -> None:
-            try:
-                termios.tcgetattr(fd)
-            except (termios.error, OSError):
-                terminal_lost()
-
-        self.set_interval(2.0, check)
 
     def on_dashboard_ready(self, _message: DashboardReady) -> None:
         """The dashboard is mounted: apply data that arrived before it could be shown."""
-        self._dashboard_ready = True
         self._table = table = self.dashboard.table
         self.screen_data.order = lambda: table.order
-        self._apply_view(table)
+        state = self.view_state
+        table.restore_view(state.sort, state.reverse, set(state.hidden))
         self.table_model.view = table.view
         if self._pending is not None:
             pending, self._pending = self._pending, None
@@ -240,26 +171,27 @@ class ShareApp(App[int]):
         self.service.stop()  # a back-fill in a worker stops at its next batch
         self.service.close()
         if self._terminal_lost:
-            os._exit(129)  # nothing is left to restore: the terminal is gone
+            os._exit(LOST)  # nothing is left to restore: the terminal is gone
 
     # -- data flow ------------------------------------------------------------------------------
 
     def _dashboard_data(self, with_baseline: bool = True, first_rows: int | None = None,
                         reader: str = "data") -> DashboardData:
-        return self.service.dashboard(self.view, with_baseline=with_baseline, first_rows=first_rows, reader=reader)
+        return self.service.dashboard(self.session.view, with_baseline=with_baseline, first_rows=first_rows,
+                                      reader=reader)
 
     def load_cached(self) -> None:
         """Show what the cache already knows at once; polling starts after.
 
         This first query runs on the event loop, before the first frame: a worker thread would only
         fight the screen being built for the GIL and finish later (measured: 3-4x slower at 2,000 videos).
+        Only what the first frame shows: gains and trends of the rows on screen (the most shared ones unless
+        the kept sort says otherwise), no baselines; the rest comes right after.
         """
         with contextlib.suppress(StoreError):  # (a cache that cannot be read says so just below)
             self.service.take_new_alerts()  # alerts stored before this start are history, not news
+        default_order = self.view_state.sort in (None, DEFAULT_SORT) and self.view_state.reverse in (None, True)
         try:
-            # Only what the first frame shows: gains and trends of the rows on screen, no baselines.
-            # The rows on screen are the most shared ones unless the kept sort says otherwise.
-            default_order = self.view_state.sort in (None, DEFAULT_SORT) and self.view_state.reverse in (None, True)
             data = self._dashboard_data(with_baseline=False, first_rows=self.size.height if default_order else None,
                                         reader="ui")
         except StoreError as exc:
@@ -267,12 +199,8 @@ class ShareApp(App[int]):
         else:
             self._partial = True
             self.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
-        # The rest (every row, baselines) comes with the first poll, or the first reload of a reader.
         self.call_after_refresh(self._resume_collection)
-        if self._poll_on_start:
-            self.call_after_refresh(self._take_role)
-        else:
-            self.call_after_refresh(self._follow, True)
+        self.call_after_refresh(self._take_role if self._poll_on_start else lambda: self._follow(True))
 
     def _resume_collection(self) -> None:
         self._collector.start()
@@ -284,60 +212,34 @@ class ShareApp(App[int]):
         return super().on_event(event)
 
     def _collect_when_idle(self) -> None:
-        self._collector.tick(busy=self.polling or any(worker.is_running for worker in self.workers))
-
-    @property
-    def live(self) -> bool:
-        """False when the account on screen is fed only by imports: there is nothing to poll there (another
-        account of this monitor may still be polled)."""
-        if self.view is None:
-            return self.service.live
-        return self.source.live
+        self._collector.tick(busy=self.session.polling or any(worker.is_running for worker in self.workers))
 
     def _take_role(self) -> None:
-        """Poll if no other process does; otherwise follow the cache that process writes."""
-        if not self.service.live:
-            # Imported data: nothing to poll, but pick up what a `sharetui import` elsewhere stores.
-            if self._follow_timer is None:
-                self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
-            if self._partial:
-                self._follow(force=True)
-            self.refresh_status()
-            return
-        # Every role follows the cache: what another process commits (an import, a poller's sweep of an
-        # account shown here) is on screen within FOLLOW_EVERY seconds.
+        """Poll if no other process does; otherwise follow the cache that process writes (every role follows
+        the cache: what another process commits shows within FOLLOW_EVERY seconds)."""
+        from sharetui.monitor.service import Role
+
         if self._follow_timer is None:
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
-        if self.lock.acquire():
-            self._update_feeder()
+        if self.session.take_role() is Role.WRITER:
             self.poll_now()
-            return
-        self._update_feeder()
-        if self._partial:
+        elif self._partial:
             self._follow(force=True)
         self.refresh_status()
 
     def _follow_tick(self) -> None:
-        if self.paused or self.polling:
-            return  # (a poll in progress reloads when it ends)
-        if self.service.live and self.service.take_free():
-            # A poller went away: take over its accounts so the data keeps flowing.
-            self.notify("The poller stopped; this monitor polls now.")
-            self._take_role()
-            return
-        self._update_feeder()
-        if self.service.standing_in() and not self.paused:
-            # A writer stopped answering: this monitor polls its accounts meanwhile, at its own pace.
-            if self._stand_in_at is None or time.monotonic() - self._stand_in_at >= self.interval:
-                self._stand_in_at = time.monotonic()
-                self.polling = True
-                self._poll()
-                return
-        self._follow()
+        step, note = self.session.follow_tick()
+        self._say(note)
+        if step is Step.POLL:
+            self.poll_now()
+        elif step is Step.STAND_IN:
+            self._poll()
+        elif step is Step.RELOAD:
+            self._follow()
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def _follow(self, force: bool = False) -> None:
-        """Reader mode: reload when the poller has stored a new sweep."""
+        """Reload when another process stored something (or when `force`d)."""
         try:
             version = self.service.reader().data_version()
             if version == self._shown_version and not force:
@@ -362,57 +264,88 @@ class ShareApp(App[int]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
+        """Sweep every account this process polls (one after the other: they share the rate limiter), then
+        reload."""
         try:
-            self._poll_once()
+            worker = get_current_worker()
+            if self._partial:  # straight after the first frame: every row and the baselines, before the sweep
+                with contextlib.suppress(StoreError):  # the reload after the sweep reports it
+                    self.post_message(self._loaded(self._dashboard_data()))
+            cycle = self.service.poll_cycle(interval=self.session.interval)
+            message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
+            data = None
+            try:
+                # Marked as seen before reading: the follow timer then reloads only for what others commit.
+                self._shown_version = self.service.reader().data_version()
+                data = self._dashboard_data()
+            except StoreError as exc:
+                message = PollFinished(None, f"cannot read the cache: {exc}")
+            if worker.is_cancelled:
+                return
+            if data is not None:
+                self.post_message(self._loaded(data))
+            self._post_new_alerts()
+            self.post_message(message)
         except Exception as exc:  # a bug must not leave the monitor stuck in POLLING
             self.log.error("poll failed", exc_info=exc)
             self.post_message(PollFinished(None, f"internal error while polling: {type(exc).__name__}: {exc}"))
 
-    def _poll_once(self) -> None:
-        """Sweep every account (one after the other: they share the rate limiter), then reload."""
-        worker = get_current_worker()
-        if self._partial:
-            # Straight after the first frame: every row's gains and the baselines before the sweep,
-            # which may take a while on a slow network.
-            with contextlib.suppress(StoreError):  # the reload after the sweep reports it
-                self.post_message(self._loaded(self._dashboard_data()))
-        cycle = self.service.poll_cycle(interval=self.interval)
-        message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
-        try:
-            # Marked as seen before reading: the follow timer then reloads only for what others commit later.
-            self._shown_version = self.service.reader().data_version()
-            data = self._dashboard_data()
-        except StoreError as exc:
-            message = PollFinished(None, f"cannot read the cache: {exc}")
-            data = None
-        if worker.is_cancelled:
-            return
-        if data is not None:
-            self.post_message(self._loaded(data))
-        self._post_new_alerts()
-        self.post_message(message)
-
     def _loaded(self, data: DashboardData) -> DashboardLoaded:
-        """In a worker thread: the data with the table's update and the header's text worked out, so a poll
-        landing on 10,000 rows costs the event loop a swap (the table only reads its state here)."""
+        """In a worker thread: the data with the table's update and the header's text worked out against the
+        table model, so a poll landing on 10,000 rows costs the event loop a swap."""
         prepared = self.table_model.prepare(data.rows, data.now) if self._table is not None else None
         return DashboardLoaded(data, prepared, HeaderContent.of(data))
 
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        data = message.data
+        if self._table is None:
+            self._pending = message
+            return
+        self.screen_data.rows = message.table.rows if message.table else {row.id: row for row in data.rows}
+        self._partial, self._summary = data.partial, data.summary
+        self.session.saw_sweep(data.last_sweep)
+        self.dashboard.apply(data, message.table, message.header)
+        self.table_model.shown, self.table_model.view = self._table.shown, self._table.view
+        for screen in self.screen_stack:
+            if screen is not self.dashboard:
+                screen.post_message(DataChanged())
+        self.refresh_status()
+
+    def on_poll_finished(self, message: PollFinished) -> None:
+        result = message.result
+        if result is not None:
+            for problem in result.alert_problems:
+                self.notify(problem, title="Alert delivery", severity="error", markup=False)
+        for note in self.session.poll_finished(result.at if result else None, message.error, message.needs_login):
+            self._say(note)
+        self._schedule_next()
+        self.refresh_status()
+
+    def on_alerts_arrived(self, message: AlertsArrived) -> None:
+        """Alerts reach every monitor, writer or reader: a toast each (a summary for many) and the bell."""
+        for note in _alert_notes(message.alerts, self.reader if len(self.sources) > 1 else None):
+            self.notify(note.text, title=note.title, severity="warning", timeout=15, markup=False)
+        if message.alerts and self.config["alerts.bell"]:
+            self.bell()
+
+    def _say(self, note: Note | None) -> None:
+        if note is not None:
+            self.notify(note.text, title=note.title, severity=note.severity, markup=False)  # type: ignore[arg-type]
+
     # -- the view, kept across restarts -----------------------------------------------------------
 
-    def _apply_view(self, table: VideoTable) -> None:
-        state = self.view_state
-        table.restore_view(state.sort, state.reverse, set(state.hidden))
-
     def remember_view(self) -> None:
-        """Keep the sort, hidden columns, theme and interval for the next start (only when they changed)."""
+        """Keep the sort, hidden columns, theme and interval for the next start (only when they changed). A
+        theme set by TEXTUAL_THEME is this run's only: the kept one stays."""
         table = getattr(self, "_table", None)  # (the theme is set while the app is being built)
         if table is None:
             return
+        state = self.view_state
+        theme, theme_over = ((state.theme, state.theme_over) if self.theme_from_environment
+                             else (self.theme, self.config["ui.theme"]))
         problem = self._views.keep(view_state.ViewState(
-            sort=table.sort_key, reverse=table.sort_reverse, hidden=sorted(table.hidden),
-            theme=self.theme, theme_over=self.config["ui.theme"],
-            interval=self.interval, interval_over=self.config["poll.interval"]))
+            sort=table.sort_key, reverse=table.sort_reverse, hidden=sorted(table.hidden), theme=theme,
+            theme_over=theme_over, interval=self.session.interval, interval_over=self.config["poll.interval"]))
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
@@ -421,76 +354,8 @@ class ShareApp(App[int]):
 
     def on_view_changed(self, _message: ViewChanged) -> None:
         if self._table is not None:
-            self.table_model.view = self._table.view
-            self.table_model.shown = self._table.shown
+            self.table_model.shown, self.table_model.view = self._table.shown, self._table.view
         self.remember_view()
-
-    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
-        data = message.data
-        if not self._dashboard_ready:
-            self._pending = message
-            return
-        self.screen_data.rows = message.table.rows if message.table else {row.id: row for row in data.rows}
-        self._partial = data.partial
-        self._summary = data.summary
-        self._shown_sweep = data.last_sweep
-        if data.last_sweep is not None and (self.last_ok is None or data.last_sweep > self.last_ok):
-            self.last_ok = data.last_sweep
-        self.dashboard.apply(data, message.table, message.header)
-        self.table_model.shown, self.table_model.view = self.dashboard.table.shown, self.dashboard.table.view
-        for screen in self.screen_stack:
-            if screen is not self.dashboard:
-                screen.post_message(DataChanged())
-        self.refresh_status()
-
-    def on_poll_finished(self, message: PollFinished) -> None:
-        self.polling = False
-        if message.result is not None:
-            for problem in message.result.alert_problems:
-                self.notify(problem, title="Alert delivery", severity="error", markup=False)
-            self.last_ok = message.result.at
-        if message.result is not None and message.error is None:
-            if self.last_error:
-                self.notify("Back online.", title="sharetui")
-            self.last_error = None
-            self.needs_login = False
-        else:
-            if message.error != self.last_error:  # notify once, not on every failed poll
-                self.notify(message.error or "poll failed", title="Poll failed", severity="error", markup=False)
-            self.last_error = message.error
-            self.needs_login = message.needs_login
-        self._schedule_next()
-        self.refresh_status()
-
-    def on_alerts_arrived(self, message: AlertsArrived) -> None:
-        """Alerts reach every monitor, writer or reader: a toast each (a summary for many) and the bell."""
-        alerts = message.alerts
-        if len(alerts) > ALERT_TOASTS:
-            rules = sorted({a.rule.replace("_", " ") for a in alerts})
-            self.notify(f"{len(alerts)} new alerts ({', '.join(rules)}): press A to see them.", title="Alerts",
-                        severity="warning", timeout=15, markup=False)
-        else:
-            for alert in alerts:
-                title = f"Alert: {alert.rule.replace('_', ' ')}"
-                if len(self.sources) > 1:  # name the account when there are several
-                    known = self.reader.account(alert.account)
-                    title += f" · {known.label if known else alert.account}"
-                self.notify(alert.message, title=title, severity="warning", timeout=15, markup=False)
-        if alerts and self.config["alerts.bell"]:
-            self.bell()
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette holds every action, not only Textual's own (themes, quit, keys, screenshot)."""
-        from sharetui.ui.commands import action_commands
-
-        yield from super().get_system_commands(screen)
-        yield from action_commands(self, screen)
-
-    def action_alerts(self) -> None:
-        from sharetui.ui.screens.alerts import AlertsScreen
-
-        if not isinstance(self.screen, AlertsScreen):
-            self.push_screen(AlertsScreen(self.screen_data))
 
     # -- polling schedule -----------------------------------------------------------------------
 
@@ -498,103 +363,63 @@ class ShareApp(App[int]):
         if self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
-        self._next_poll_at = None
-        if self.paused or self.needs_login:
-            return
-        self._next_poll_at = time.monotonic() + self.interval
-        self._poll_timer = self.set_timer(self.interval, self.poll_now)
+        delay = self.session.schedule()
+        if delay is not None:
+            self._poll_timer = self.set_timer(delay, self.poll_now)
 
     def poll_now(self) -> None:
-        if not self.service.live:
-            self._follow(force=True)  # imported data: reload what `sharetui import` stored
-            return
-        held = self.lock.acquire()
-        self._update_feeder()
-        if not held:
-            self._follow(force=True)  # reader mode: the poller sets the pace; reload what it stored
-            return
-        if self.polling:
-            return
-        if self._poll_timer is not None:
-            self._poll_timer.stop()
-            self._poll_timer = None
-        self._next_poll_at = None
-        self.polling = True
-        self.refresh_status()
-        self._poll()
+        step = self.session.poll_request()
+        if step is Step.RELOAD:
+            self._follow(force=True)  # imported data, or another process's schedule: reload what it stored
+        elif step is Step.POLL:
+            if self._poll_timer is not None:
+                self._poll_timer.stop()
+                self._poll_timer = None
+            self.refresh_status()
+            self._poll()
 
     def action_poll_now(self) -> None:
         """ctrl+r: poll now, and say what happens where this monitor does not poll itself."""
-        if not self.live:
-            self.notify("Imported data: nothing to poll. Reloaded what `sharetui import` stored.")
-        elif not self.lock.acquire() or self.fed_by is not None:
-            self._update_feeder()
-            self.notify(f"Another sharetui (pid {self.fed_by or '?'}) polls this account on its own schedule; "
-                        "reloaded what it has stored.")
-        elif self.polling:
-            self.notify("A poll is already running.")
+        self._say(self.session.poll_key_note())
         self.poll_now()
 
     def action_toggle_pause(self) -> None:
-        if not self.live:
-            self.notify("Imported data is not live: there is nothing to pause. New imports still show up.")
-            return
-        self.paused = not self.paused
-        if self.paused:
+        note, resume = self.session.toggle_pause()
+        self._say(note)
+        if self.session.paused:
             self._schedule_next()  # cancels the pending poll
-            self.notify("Paused: no updates until you press space.")
-        elif self.fed_by is not None:
-            self.notify(f"Resumed: following what sharetui (pid {self.fed_by}) stores for this account.")
-            self.poll_now()
-        else:
-            self.notify(f"Resumed live updates: polling every {fmt.duration(self.interval)}.")
+        elif resume:
             self.poll_now()
         self.refresh_status()
 
     def action_interval(self, direction: int) -> None:
-        if not self.live:
-            self.notify("Imported data: nothing is polled, so there is no interval to change.")
+        note, changed = self.session.step_interval(direction)
+        if not changed:
+            self._say(note)
             return
-        if self.fed_by is not None:
-            self.notify(f"Another sharetui (pid {self.fed_by}) polls this account and sets its pace: change the "
-                        "interval there.")
-            return
-        steps = INTERVAL_STEPS
-        if direction > 0:
-            self.interval = next((s for s in steps if s > self.interval), steps[-1])
-        else:
-            self.interval = next((s for s in reversed(steps) if s < self.interval), steps[0])
-        if not self.polling:
+        if not self.session.polling:
             self._schedule_next()
-        edge = steps[-1] if direction > 0 else steps[0]
-        limit = f" (the {'longest' if direction > 0 else 'shortest'})" if self.interval == edge else ""
-        self._interval_toast = replace_toast(self, self._interval_toast,
-                                             f"Polling every {fmt.duration(self.interval)}{limit}.")
+        self._interval_toast = replace_toast(self, self._interval_toast, note.text)
         self.remember_view()
         self.refresh_status()
 
-    # -- accounts -------------------------------------------------------------------------------
+    # -- accounts and navigation ----------------------------------------------------------------
 
     def action_next_account(self) -> None:
         """Cycle the dashboard: each account, then all of them together."""
         if len(self.sources) < 2:
             self.notify("One account is connected; `sharetui auth login --account NAME` adds another.")
             return
-        views: list[int | None] = [*range(len(self.sources)), None]
-        self.show_account(views[(views.index(self.view) + 1) % len(views)])
+        self.show_account(self.session.next_view())
 
     def show_account(self, view: int | None) -> None:
-        if view == self.view:
+        if not self.session.show(view):
             return
-        self.view = view
-        self._update_feeder()
         self.dashboard.table.show_account = view is None
         self._shown_version = None
         self._follow(force=True)  # reload from the cache for the new view
-        self.notify("All accounts" if view is None else f"Account: {self.source.account().label}")
+        self.notify("All accounts" if view is None else f"Account: {self.session.source.account().label}")
         self.refresh_status()
-
-    # -- navigation -----------------------------------------------------------------------------
 
     def on_open_video(self, message: OpenVideo) -> None:
         self.open_video(message.video_id)
@@ -622,73 +447,50 @@ class ShareApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_alerts(self) -> None:
+        from sharetui.ui.screens.alerts import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.screen_data))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette holds every action, not only Textual's own (themes, quit, keys, screenshot)."""
+        from sharetui.ui.commands import action_commands
+
+        yield from super().get_system_commands(screen)
+        yield from action_commands(self, screen)
+
     # -- status ---------------------------------------------------------------------------------
 
-    def _update_feeder(self) -> None:
-        """Who polls the account on screen when this monitor does not (all accounts: any other poller)."""
-        if self.view is None:
-            self.feeder = None
-            self.fed_by = self.lock.holder()
-            return
-        self.feeder = self.service.holder_of(self.source.account().key) if self.source.live else None
-        self.fed_by = self.feeder.pid if self.feeder is not None else None
-
-    def stale_reason(self) -> str | None:
-        """Why the account on screen is not live although nothing failed, or None: LIVE is said only when it
-        was polled within two intervals."""
-        now = self.clock()
-        if self.feeder is not None:
-            if self.feeder.stopped_answering(now):
-                silent = self.feeder.silent_for(now) or 0
-                return (f"poller pid {self.feeder.pid} stopped answering (last poll {fmt.duration(int(silent))} "
-                        "ago); this monitor polls meanwhile")
-            return None
-        if self.fed_by is None and self.last_ok is not None and not self.polling and not self.paused:
-            if now - self.last_ok > 2 * self.interval + 10:
-                return f"no poll for {fmt.duration(int(now - self.last_ok))}"
-        return None
-
-    @property
-    def state(self) -> str:
-        if not self.live:
-            return "IMPORTED"
-        if self.needs_login:
-            return "LOGIN NEEDED"
-        if self.paused:
-            return "PAUSED"
-        if self.last_error:
-            return "OFFLINE (cached)"
-        if self.polling:
-            return "POLLING"
-        if self.stale_reason() is not None:
-            return "STALE"
-        return "LIVE"
-
     def refresh_status(self) -> None:
-        dashboard = next((s for s in self.screen_stack if isinstance(s, DashboardScreen)), None)
-        tables = dashboard.query(VideoTable) if dashboard is not None else None
-        if not tables:
+        table = self._table
+        if table is None:
             return  # not composed yet
-        table = tables.first()
-        next_in = self._next_poll_at - time.monotonic() if self._next_poll_at is not None else None
-        kind = self.source.kind
-        source = "DEMO" if kind == "demo" else kind
-        if len(self.sources) > 1:
-            source += " · all accounts" if self.view is None else f" · {self.source.account().label}"
-        stale = self.stale_reason()
-        if stale is not None:
-            source += f" · {stale}"
-        elif self.fed_by is not None:
-            source += f" · fed by poller (pid {self.fed_by})"
         shown, total, gone = len(table.order), len(table.rows), table.gone_count
         if self._summary is not None and not table.filter_text:
             # The first frame holds only the rows on screen: count every video, as the header does.
             listed, gone = self._summary[0], self._summary[1]
             total = listed + gone
             shown = listed if table.hide_gone else total
+        session = self.session
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):
-                status.show(source=source, state=self.state, last_ok=self.last_ok, next_in=next_in,
-                            interval=self.interval, sort=table.sort_label(), shown=shown, total=total,
-                            error=self.last_error, filter_text=table.filter_text, gone=gone,
-                            gone_hidden=table.hide_gone)
+                status.show(source=session.source_text(), state=session.state, last_ok=session.last_ok,
+                            next_in=session.next_in(), interval=session.interval, sort=table.sort_label(),
+                            shown=shown, total=total, error=session.last_error, filter_text=table.filter_text,
+                            gone=gone, gone_hidden=table.hide_gone)
+
+
+def _alert_notes(alerts: list[Alert], reader: Reader | Store | None) -> list[Note]:
+    """A toast per alert, or one summary for many; `reader` names the account when there are several."""
+    if len(alerts) > ALERT_TOASTS:
+        rules = sorted({a.rule.replace("_", " ") for a in alerts})
+        return [Note(f"{len(alerts)} new alerts ({', '.join(rules)}): press A to see them.", "Alerts")]
+    notes = []
+    for alert in alerts:
+        title = f"Alert: {alert.rule.replace('_', ' ')}"
+        if reader is not None:
+            known = reader.account(alert.account)
+            title += f" · {known.label if known else alert.account}"
+        notes.append(Note(alert.message, title))
+    return notes
