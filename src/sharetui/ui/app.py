@@ -111,6 +111,8 @@ class ShareApp(App[int]):
         if not self.theme_from_environment:
             kept = self.view_state.theme_for(theme)
             self.theme = kept if kept in self.available_themes else theme
+        elif os.environ["TEXTUAL_THEME"] in self.available_themes:
+            self.theme = os.environ["TEXTUAL_THEME"]
         interval = self.config["poll.interval"]
         kept_interval = self.view_state.interval_for(interval)
         self.session = MonitorSession(self.service, clock=clock,
