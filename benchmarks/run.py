@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fake_tiktok
 
+from sharetui.domain.figures import DAY  # noqa: E402
 from sharetui.domain.models import Account  # noqa: E402
-from sharetui.domain.timeseries import DAY  # noqa: E402
 from sharetui.monitor.poller import Poller  # noqa: E402
 from sharetui.sources.demo import DemoSource, _lives  # noqa: E402
 from sharetui.store import Store  # noqa: E402

@@ -15,10 +15,9 @@ A video posted inside a window had 0 of everything at its start: that is known, 
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
-HOUR, DAY = 3600, 86_400
+HOUR, DAY = 3600, 86_400  # the one definition; every module of sharetui imports these
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +44,6 @@ class Gain:
 def gap_tolerance(span: int) -> int:
     """How far the last observation before a window's start may lie before the start is "in a gap"."""
     return max(15 * 60, span // 4)
-
-
-def value_at(times: list[int], values: list[int], moment: int) -> int | None:
-    """The value at `moment`: the last point at or before it (None before the first point)."""
-    i = bisect.bisect_right(times, moment)
-    return values[i - 1] if i else None
 
 
 def window_gain(*, start: int, end_value: int | None, end_seen: int | None, posted_at: int, first_at: int | None,
@@ -84,25 +77,3 @@ def window_gain(*, start: int, end_value: int | None, end_seen: int | None, post
     if base is None:
         return Gain(None, lower=True, since=since)
     return Gain(max(0, end_value - base), lower=True, since=since)
-
-
-def bucket_gains(values: list[int | None]) -> tuple[list[int], int | None]:
-    """Gains between consecutive boundary values, and the index of the first bar the history covers.
-
-    Before the first known value nothing is drawn (0, and the index says where knowledge starts); a value
-    that goes down (TikTok corrects counts) gives 0, never a negative bar."""
-    gains: list[int] = []
-    first_known: int | None = None
-    for i, (a, b) in enumerate(zip(values, values[1:], strict=False)):
-        if a is not None and b is not None:
-            gains.append(max(0, b - a))
-            if first_known is None:
-                first_known = i
-        else:
-            gains.append(0)
-    return gains, first_known
-
-
-def share_rate(shares: int, views: int) -> float | None:
-    """Shares per 1,000 views; None without views."""
-    return shares * 1000 / views if views > 0 else None

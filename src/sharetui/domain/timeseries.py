@@ -6,10 +6,10 @@ at any moment is the last point at or before it. Bars are the gains between cons
 
 from __future__ import annotations
 
+from sharetui.domain.figures import DAY, HOUR
 from sharetui.domain.models import Series
 
 NICE_STEPS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000]
-HOUR, DAY = 3600, 86_400
 
 
 def bucket_bounds(now: int, span: int, max_buckets: int, min_step: int = 60) -> list[int]:

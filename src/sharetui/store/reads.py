@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sharetui.domain.figures import HOUR, Gain, window_gain
+from sharetui.domain.figures import DAY, HOUR, Gain, window_gain
 from sharetui.domain.forecast.bands import AgedVideo
 from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, Series, VideoRow
-from sharetui.domain.timeseries import DAY, bucket, bucket_bounds
+from sharetui.domain.timeseries import bucket, bucket_bounds
 from sharetui.store.connection import Connection
 
 SHARES_UNKNOWN = UNKNOWN_BIT["shares"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sharetui.domain.timeseries import DAY, HOUR
+from sharetui.domain.figures import DAY, HOUR
 from sharetui.store.connection import Connection
 
 ROLL_UP_BATCH = 250  # videos thinned per transaction

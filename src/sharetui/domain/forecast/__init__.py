@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sharetui.domain.figures import DAY, HOUR
 from sharetui.domain.forecast.bands import BAND, CATALOGUE, HORIZONS, MIN_PEERS, WATCHED, WIDE, Band, Forecast
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["BAND", "CATALOGUE", "HORIZONS", "MIN_PEERS", "WATCHED", "WIDE", "Backtest", "Band", "Forecast", "ForecastCache",
            "backtest", "default_as_of", "forecasts", "readiness"]
 
-HOUR, DAY = 3600, 86_400
 
 
 def default_as_of(store: object, account_key: str, now: int) -> int:

@@ -11,11 +11,10 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sharetui.domain.figures import DAY, HOUR
 from sharetui.domain.forecast.bands import HORIZONS
 from sharetui.domain.forecast.model import GRID
 from sharetui.domain.forecast.predict import Model
-
-HOUR, DAY = 3600, 86_400
 
 
 @dataclass(frozen=True)

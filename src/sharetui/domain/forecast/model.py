@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sharetui.domain.figures import DAY
 from sharetui.domain.forecast.bands import BAND, HORIZONS, MIN_PEERS, AgedVideo
 
-HOUR, DAY = 3600, 86_400
 FEATURES_FROM = (12.0, 24.0, 40.0)  # effective peers a fit of 2, 3 and 4 columns needs
 HALF_LIFE_DAYS = 45.0
 RIDGE = 1.0  # shrinks the standardised slopes towards "growth as usual" when peers are few

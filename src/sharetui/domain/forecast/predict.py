@@ -9,10 +9,10 @@ import math
 import numpy as np
 
 from sharetui.domain.baseline import Logged, local_fit
+from sharetui.domain.figures import HOUR
 from sharetui.domain.forecast.bands import BAND, CATALOGUE, HORIZONS, AgedVideo, Band, Forecast
 from sharetui.domain.forecast.model import GRID, MIN_PEERS, Peers, grid_position, growth
 
-HOUR = 3600
 MIN_AGE_HOURS = 1.0  # younger than this, a video's count says too little
 CATALOGUE_MIN_WIDTH = 1.5  # a catalogue forecast's p90 is at least this × its p50
 MIN_LOG_WIDTH = 0.05  # every band reaches at least 5 % either side of its p50 (and p90 > p10 always)
