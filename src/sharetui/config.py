@@ -169,6 +169,8 @@ KEY_ACTIONS = {
     "slower": "+", "faster": "-", "filter": "/", "sort": "s", "reverse": "r", "mark": "m", "compare": "c",
     "toggle-gone": "h", "pick-columns": "C", "open": "enter", "back": "escape", "chart": "g",
     "open-link": "o", "copy-link": "c (video screen)", "next-video": "n", "previous-video": "p",
+    "clear-filter": "escape (while filtering)", "log-scale": "l (compare)", "open-alerted": "enter (alerts)",
+    "done-columns": "enter (columns)", "cancel-columns": "escape (columns)", "close-help": "escape,q,? (help)",
 }
 KEY_NAME = re.compile(r"[A-Za-z0-9_+\-]+|[!-~]")  # Textual key names (ctrl+x, f5, question_mark) or one character
 
