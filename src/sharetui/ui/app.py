@@ -23,7 +23,7 @@ from sharetui import config as config_module
 from sharetui import text as fmt
 from sharetui.config import ThemeError
 from sharetui.domain.models import DashboardData, VideoRow
-from sharetui.monitor.service import MonitorService, ScreenData
+from sharetui.monitor.service import MonitorService, Role, ScreenData
 from sharetui.monitor.session import INTERVAL_STEPS, MonitorSession, Note, Step
 from sharetui.sources import Source
 from sharetui.store import Reader, Store, StoreError
@@ -219,8 +219,6 @@ class ShareApp(App[int]):
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes (every role follows
         the cache: what another process commits shows within FOLLOW_EVERY seconds)."""
-        from sharetui.monitor.service import Role
-
         if self._follow_timer is None:
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self.session.take_role() is Role.WRITER:
