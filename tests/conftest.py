@@ -8,10 +8,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sharetui.store import Store
+
+if TYPE_CHECKING:
+    from sharetui.views.video import VideoData
 
 T0 = 1_790_000_000  # a fixed "now" for deterministic tests (2026-09-21 UTC)
 
@@ -127,3 +131,12 @@ async def settle(app, pilot) -> None:  # noqa: ANN001
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def painted(screen: object) -> VideoData:
+    """What a video screen shows now; fails when the screen is not one or its first read has not arrived."""
+    from sharetui.ui.screens.video import VideoScreen
+
+    assert isinstance(screen, VideoScreen), f"expected the video screen, found {type(screen).__name__}"
+    assert screen.shown is not None, "the video screen shows nothing yet"
+    return screen.shown

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from sharetui.domain.baseline import build, percentile
 from sharetui.domain.models import UNKNOWN, Account, Sweep, VideoCounts
 from sharetui.monitor.hooks import HookRunner
 from sharetui.monitor.poller import Poller
+from sharetui.sources import BackfillState
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from tests.conftest import T0, FakeClock
@@ -70,7 +72,7 @@ def test_age_samples_only_use_known_history(store: Store) -> None:
     assert samples["shares"][24] == []  # "young" is not 24 h old yet
 
 
-def rules(**overrides: object) -> Rules:
+def rules(**overrides: Any) -> Rules:
     return Rules(**{"velocity_factor": 3.0, "velocity_floor": 20, "velocity_window": 3600, **overrides})
 
 
@@ -78,7 +80,7 @@ def test_rules_by_hand() -> None:
     before = {"a": Before(990, False, "A"), "b": Before(100, False, "B"), "c": Before(5, False, "C")}
     videos = [video("a", 1_010), video("b", 160)]
     # b: 60 shares in the last hour; over the 24 h before it gained 240 -> 10 per hour: 6x, above the floor.
-    window = {"a": (1_000, 980), "b": (100, -140), "c": (5, 5)}
+    window: dict[str, tuple[int | None, int | None]] = {"a": (1_000, 980), "b": (100, -140), "c": (5, 5)}
     raised = alerts.evaluate(rules=rules(), account="x", now=T0, before=before, videos=videos, complete=True,
                              window_values=window, baseline=None)
     kinds = sorted((a.video_id, a.rule, a.detail) for a in raised)
@@ -200,10 +202,15 @@ class _Fixed:
         self._account, self.posted, self.shares = account, posted, 100
         self.extra = False  # a second video "w", with the same shares
 
+    requests_sent = 0
+
+    def login_problem(self) -> str | None:
+        return None
+
     def account(self) -> Account:
         return self._account
 
-    def backfill(self, now: int, state: object) -> None:
+    def backfill(self, now: int, state: BackfillState) -> None:
         return None
 
     def fetch(self, now: int, full: bool = True) -> Sweep:

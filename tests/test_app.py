@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from sharetui import text as fmt
 from sharetui.config import Config
 from sharetui.domain.models import Account, Sweep, VideoCounts
 from sharetui.monitor.poller import Poller
-from sharetui.sources import SourceError
+from sharetui.sources import BackfillState, SourceError
 from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from sharetui.ui.app import ShareApp, ThemeError
@@ -19,8 +20,9 @@ from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
 from sharetui.ui.widgets.account_header import AccountHeader
 from sharetui.ui.widgets.key_bar import KeyBar
+from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.video_table import VideoTable
-from tests.conftest import T0, FakeClock, settle
+from tests.conftest import T0, FakeClock, painted, settle
 
 HOSTILE = ["[bold]", "[", "[/]", "[@click=app.quit]x", "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07", "[link=x]y[/link]",
            "مرحبا بالعالم 👩‍👩‍👧 ✨", "=1+2 " + "long " * 2_000]
@@ -39,10 +41,15 @@ class ScriptedSource:
         self.crash: Exception | None = None
         self.fetches = 0
 
+    requests_sent = 0
+
+    def login_problem(self) -> str | None:
+        return None
+
     def account(self) -> Account:
         return Account(key="tiktok:test", source="tiktok", display_name="[b]Test[/b] Creator", username="tester")
 
-    def backfill(self, now: int, state: object) -> None:
+    def backfill(self, now: int, state: BackfillState) -> None:
         return None
 
     def fetch(self, now: int, full: bool = True) -> Sweep:
@@ -57,7 +64,7 @@ class ScriptedSource:
         return None
 
 
-def demo_app(store: Store, clock: FakeClock, videos: int = 30, days: int = 2, **kwargs: object) -> ShareApp:
+def demo_app(store: Store, clock: FakeClock, videos: int = 30, days: int = 2, **kwargs: Any) -> ShareApp:
     return ShareApp(Config(), source=DemoSource(seed=7, videos=videos, history_days=days), store=store, clock=clock,
                     **kwargs)
 
@@ -90,6 +97,7 @@ async def test_poll_on_start_then_live_updates_keep_the_cursor_on_its_video(stor
         assert table.sort_key == "gain_1h"
         await pilot.press("down", "down")
         chosen = table.cursor_key
+        assert chosen is not None
         position = table.order.index(chosen)
         # Hours later the viral video has overtaken others: order changes, the cursor follows the video.
         before = list(table.order)
@@ -128,10 +136,11 @@ async def test_enter_opens_video_and_escape_returns(store: Store, clock: FakeClo
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         chosen = table_of(app).cursor_row
+        assert chosen is not None
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, VideoScreen) and app.screen.row.id == chosen.id
-        assert app.screen._data is not None and app.screen._data.range_name == "24h"
+        assert painted(app.screen).range_name == "24h"
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 
@@ -151,8 +160,8 @@ async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: Fa
         for key, name in zip("12345", ["1h", "24h", "7d", "30d", "all"], strict=True):
             await pilot.press(key)
             await settle(app, pilot)
-            assert screen._data.range_name == name
-            spans[name] = screen._data.end - screen._data.start
+            assert painted(screen).range_name == name
+            spans[name] = painted(screen).end - painted(screen).start
         assert spans["1h"] == 3600 and spans["24h"] == 86_400
         assert 7 * 86_400 <= spans["7d"] < 7 * 86_400 + 6 * 3600  # starts on a 6-hour boundary
         assert 30 * 86_400 <= spans["30d"] < 31 * 86_400
@@ -168,13 +177,13 @@ async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: Fa
         # Live: a poll while the screen is open refreshes its figures.
         await pilot.press("2")
         await settle(app, pilot)
-        shares_before = screen._data.row.shares
+        shares_before = painted(screen).row.shares
         clock.advance(2 * 3600)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert screen._data.end >= int(clock.now)
-        assert screen._data.row.shares >= shares_before
-        assert screen._data.row.updated_at == int(clock.now)
+        assert painted(screen).end >= int(clock.now)
+        assert painted(screen).row.shares >= shares_before
+        assert painted(screen).row.updated_at == int(clock.now)
 
 
 async def test_filter_and_clear(store: Store, clock: FakeClock) -> None:
@@ -182,6 +191,7 @@ async def test_filter_and_clear(store: Store, clock: FakeClock) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         table = table_of(app)
+        assert table.cursor_row is not None
         word = table.cursor_row.title.split()[-1].lower()
         await pilot.press("slash")
         await pilot.press(*word)
@@ -204,7 +214,7 @@ async def test_sort_cycle_and_reverse(store: Store, clock: FakeClock) -> None:
         shares = [table.rows[k].shares for k in table.order]
         assert shares == sorted(shares)
         await pilot.press("s")
-        rates = [table.rows[k].share_rate for k in table.order]
+        rates = [table.rows[k].share_rate or 0.0 for k in table.order]
         assert table.sort_key == "rate" and rates == sorted(rates, reverse=True)
         seen = {table.sort_key}
         for _ in range(10):
@@ -375,7 +385,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
         assert "×Usual" in table.render_line(0).text
         while table.sort_key != "usual":
             await pilot.press("s")
-        ordered = [table.rows[k].vs_usual for k in table.order if table.rows[k].vs_usual is not None]
+        ordered = [ratio for k in table.order if (ratio := table.rows[k].vs_usual) is not None]
         assert ordered == sorted(ordered, reverse=True)
         # The video screen on a tall terminal shows the charts; g switches back to sparklines only.
         await pilot.press("enter")
@@ -465,9 +475,10 @@ async def test_key_bar_shows_the_focused_keys_and_a_click_presses_one(store: Sto
         await pilot.press("slash")
         await pilot.pause()
         assert "⏎ Open" not in bar.render_line(0).text
-    async with demo_app(store, clock).run_test(size=(40, 12)) as pilot:
-        await settle(pilot.app, pilot)
-        narrow = pilot.app.dashboard.query_one(KeyBar).render_line(0).text
+    small = demo_app(store, clock)
+    async with small.run_test(size=(40, 12)) as pilot:
+        await settle(small, pilot)
+        narrow = small.dashboard.query_one(KeyBar).render_line(0).text
         # What fits, whole hints only, and the palette kept at the end.
         assert len(narrow) == 40 and narrow.rstrip().endswith("^p palette")
         assert "s Sort" in narrow and "Mark" not in narrow and "m " not in narrow
@@ -534,16 +545,18 @@ async def test_a_gone_video_is_marked_counted_alike_everywhere_and_can_be_hidden
         gone = [r for r in table.rows.values() if r.gone]
         assert len(gone) == 1
         header = "\n".join(app.dashboard.query_one(AccountHeader).plain_lines())
-        status = app.dashboard.query_one("#status").render().plain  # type: ignore[attr-defined]
+        status = app.dashboard.query_one(StatusLine).text
         assert "39 videos · 1 gone" in header and "39 videos · 1 gone" in status
-        shown = [line for y in range(1, len(table.order) + 1) if "(gone)" in (line := table.render_line(y).text)]
-        assert shown or gone[0].id not in table.order[:30]  # marked where it is on screen
+        assert table.move_to(gone[0].id)  # wherever the sort put it, its row on screen says so
+        await pilot.pause()
+        marked = [line for y in range(table.size.height) if "(gone)" in (line := table.render_line(y).text)]
+        assert len(marked) == 1 and gone[0].title[:12] in marked[0]
         header_widget = app.dashboard.query_one(AccountHeader)
-        assert header_widget.trend_values[-1] > 0  # the vanished video does not blank the others' gains
+        assert (header_widget.trend_values[-1] or 0) > 0  # the vanished video does not blank the others' gains
         await pilot.press("h")
         await pilot.pause()
         assert gone[0].id not in table.order and len(table.order) == 39
-        status = app.dashboard.query_one("#status").render().plain  # type: ignore[attr-defined]
+        status = app.dashboard.query_one(StatusLine).text
         assert "(hidden: h)" in status
         await pilot.press("h")
         await pilot.pause()
@@ -577,5 +590,5 @@ async def test_video_screen_scrolls_by_keyboard_with_its_status_line_at_the_bott
         assert body.scroll_y > 0
         # The bar still filling is drawn apart (the same renderer as the table's, scaled from zero).
         shares = screen.query_one("#spark-shares", SparkBars)
-        assert shares.partial_last == screen._data.series["shares"].partial_last  # type: ignore[union-attr]
+        assert shares.partial_last == painted(screen).series["shares"].partial_last
         assert shares.plain() and all(set(line) <= set("▁▂▃▄▅▆▇█ ") for line in shares.plain())

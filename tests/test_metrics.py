@@ -31,7 +31,7 @@ from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 def fake() -> Iterator[FakeTikTok]:
     with FakeTikTok(videos=30) as server:
         server.user.videos[0].title = 'quote " backslash \\ newline \n [b]x[/b] \x1b[2J'
-        server.user.videos[1].share_count = None  # type: ignore[assignment] - TikTok sent null
+        server.user.videos[1].share_count = None  # type: ignore[assignment]  # TikTok sent null
         yield server
 
 

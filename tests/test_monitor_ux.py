@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.widgets import SelectionList
 
 from sharetui.config import Config, ConfigError
 from sharetui.domain.alerts import Alert
@@ -19,12 +21,13 @@ from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.compare import CompareScreen
 from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
+from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.video_table import VideoTable
 from sharetui.views.table import sort_rows
-from tests.conftest import FakeClock, run_cli, settle
+from tests.conftest import FakeClock, painted, run_cli, settle
 
 
-def demo_app(store: Store, clock: FakeClock, config: Config | None = None, **kwargs: object) -> ShareApp:
+def demo_app(store: Store, clock: FakeClock, config: Config | None = None, **kwargs: Any) -> ShareApp:
     return ShareApp(config or Config(), source=DemoSource(seed=7, videos=20, history_days=2), store=store,
                     clock=clock, **kwargs)
 
@@ -75,7 +78,7 @@ async def test_n_and_p_step_through_the_dashboards_order(store: Store, clock: Fa
         assert isinstance(screen, VideoScreen) and screen.row.id == order[0]
         await pilot.press("n", "n")
         await settle(app, pilot)
-        assert screen.row.id == order[2] and screen._data is not None and screen._data.row.id == order[2]
+        assert screen.row.id == order[2] and painted(screen).row.id == order[2]
         await pilot.press("p")
         await settle(app, pilot)
         assert screen.row.id == order[1]
@@ -112,7 +115,7 @@ async def test_interval_keys_update_one_toast_and_say_the_limit(store: Store, cl
             await pilot.pause()
         interval_toasts = [t for t in toasts(app) if "Polling every" in t]
         assert interval_toasts == [": Polling every 1h (the longest)."]
-        assert "every 1h" in str(app.dashboard.query_one("#status").render())  # the status line's units
+        assert "every 1h" in app.dashboard.query_one(StatusLine).text  # the status line's units
 
 
 async def test_an_imported_account_says_there_is_nothing_to_poll(store: Store, clock: FakeClock) -> None:
@@ -145,7 +148,7 @@ async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock
         await pilot.press("C")  # the column picker: hide Likes
         await pilot.pause()
         picker = app.screen
-        options = picker.query_one("#columns")
+        options: SelectionList[str] = picker.query_one("#columns", SelectionList)
         index = next(i for i in range(options.option_count) if options.get_option_at_index(i).value == "likes")
         options.highlighted = index
         await pilot.press("space", "enter")

@@ -9,6 +9,7 @@ from pathlib import Path
 from sharetui.config import Config
 from sharetui.monitor.service import MonitorService, Role
 from sharetui.monitor.session import INTERVAL_STEPS, MonitorSession, Step
+from sharetui.sources import Source
 from sharetui.sources.demo import DemoSource
 from sharetui.sources.imported import ImportedSource
 from sharetui.store import Store
@@ -17,7 +18,7 @@ from sharetui.ui.app import ShareApp
 from tests.conftest import FakeClock
 
 
-def _session(store: Store, clock: FakeClock, lock: WriterLock, source: object | None = None) -> MonitorSession:
+def _session(store: Store, clock: FakeClock, lock: WriterLock, source: Source | None = None) -> MonitorSession:
     service = MonitorService(Config(), store=store, sources=[source or DemoSource(seed=7, videos=10, history_days=1)],
                              clock=clock, lock=lock)
     return MonitorSession(service, interval=60, clock=clock, monotonic=clock)
@@ -37,8 +38,8 @@ def test_the_writer_polls_and_a_second_monitor_follows_it(store: Store, clock: F
     assert not changed and "change the interval there" in note.text and reader.interval == 60
     assert "fed by poller" in reader.source_text()
     writer.service.close()
-    step, note = reader.follow_tick()  # the writer went away: this one takes over
-    assert step is Step.POLL and note is not None and "polls now" in note.text
+    step, takeover = reader.follow_tick()  # the writer went away: this one takes over
+    assert step is Step.POLL and takeover is not None and "polls now" in takeover.text
 
 
 def test_pause_interval_schedule_and_the_status_they_make(store: Store, clock: FakeClock, tmp_path: Path) -> None:
@@ -67,8 +68,8 @@ def test_imported_data_is_never_polled_paused_or_paced(store: Store, clock: Fake
     assert "nothing to pause" in session.toggle_pause()[0].text and not session.paused
     note, changed = session.step_interval(1)
     assert not changed and "no interval to change" in note.text and session.interval == 60
-    note = session.poll_key_note()
-    assert note is not None and "nothing to poll" in note.text
+    poll_note = session.poll_key_note()
+    assert poll_note is not None and "nothing to poll" in poll_note.text
 
 
 async def test_a_theme_from_the_environment_is_never_kept(store: Store, clock: FakeClock, tmp_path: Path,

@@ -6,6 +6,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,7 +156,7 @@ def test_sweep_failing_part_way_keeps_pages(fake: FakeTikTok, tmp_path: Path) ->
     original = source.client.video_list
     calls = {"n": 0}
 
-    def flaky(*args: object, **kwargs: object):  # noqa: ANN202
+    def flaky(*args: Any, **kwargs: Any):  # noqa: ANN202
         calls["n"] += 1
         if calls["n"] == 3:
             fake.faults.extend(["500", "500"])

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sharetui.domain.models import Account, DashboardData, SweepResult, VideoRow
 from sharetui.domain.timeseries import bucket_bounds
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from sharetui.config import Config
     from sharetui.domain.alerts import Alert
     from sharetui.domain.baseline import Baseline, BaselineCache
+    from sharetui.domain.figures import Gain
     from sharetui.domain.forecast import ForecastCache
+    from sharetui.domain.models import Series
     from sharetui.monitor.poller import Poller
 
 ALERT_MARK_SPAN = 86_400  # the table marks videos with an alert in the last day
@@ -377,7 +379,22 @@ class MonitorService:
         self.store.close()
 
 
-ScreenReader = Reader | Store  # what screens read history through (they never import the store)
+class ScreenReader(Protocol):
+    """The reads screens make, and only those: screens never import the store, and a screen that wants
+    another query has to ask for it here first."""
+
+    def account(self, key: str) -> Account | None: ...
+
+    def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]: ...
+
+    def first_snapshot_at(self, vid: int) -> int | None: ...
+
+    def video_series(self, vid: int, bounds: list[int]) -> dict[str, Series]: ...
+
+    def window_gains(self, row: VideoRow, starts: list[int], metric: str = "shares") -> list[Gain]: ...
+
+    def age_curve(self, vid: int, posted_at: int, now: int, points: int = 100) -> tuple[list[float], list[int]]:
+        ...
 
 
 @dataclass
@@ -392,7 +409,7 @@ class ScreenData:
     order: Callable[[], list[str]] = lambda: []  # noqa: E731
 
     @property
-    def reader(self) -> Reader | Store:
+    def reader(self) -> ScreenReader:
         return self.service.reader("ui")
 
     def neighbour(self, video_id: str, step: int) -> str | None:

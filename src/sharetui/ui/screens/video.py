@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -18,51 +17,31 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from sharetui import text as fmt
-from sharetui.domain.baseline import CATALOGUE
-from sharetui.domain.figures import Gain
-from sharetui.domain.models import METRICS, Series, VideoRow
-from sharetui.domain.timeseries import bucket_bounds
+from sharetui.domain.models import METRICS, VideoRow
 from sharetui.errors import StoreError
 from sharetui.ui.messages import DataChanged, StatusWanted
 from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.spark import SparkBars
 from sharetui.ui.widgets.status_line import StatusLine
+from sharetui.views.video import (
+    RANGES,
+    VideoData,
+    forecast_line,
+    meta_text,
+    metric_lines,
+    range_note,
+    rate_line,
+    read_video,
+    usual_line,
+)
 
 if TYPE_CHECKING:
-    from sharetui.monitor.service import ScreenData, ScreenReader
+    from sharetui.monitor.service import ScreenData
 
 CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
-RANGES = [("1h", 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("all", 0)]
-
-
-@dataclass
-class VideoData:
-    row: VideoRow
-    range_name: str
-    start: int
-    end: int
-    series: dict[str, Series]
-    changes: dict[str, Gain]  # over the exact range, by the same definition as the table's +1h / +24h
-    first_at: int | None = None  # when the video's history begins
-    now: int = 0
-    age_curve: tuple[list[float], list[int]] | None = None  # for the chart, read with the rest when it is on
-
 
 # One thread for a video's first read: it starts before the screen is composed (VideoScreen._start_early).
 EARLY_READS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-read")
-
-
-def read_video(reader: ScreenReader, row: VideoRow, now: int, name: str, span: int, width: int,
-               with_chart: bool) -> VideoData:
-    """One video's history over a range, as the screen shows it (runs in a thread, never on the loop)."""
-    first = reader.first_snapshot_at(row.vid)
-    if not span:
-        span = max(3600, now - min(row.posted_at, first if first is not None else now))
-    bounds = bucket_bounds(now, span, width, min_step=60 if span <= 3600 else 900)
-    series = reader.video_series(row.vid, bounds)
-    changes = {metric: reader.window_gains(row, [now - span], metric)[0] for metric in METRICS}
-    curve = reader.age_curve(row.vid, row.posted_at, now) if with_chart else None
-    return VideoData(row, name, bounds[0], bounds[-1], series, changes, first, now, curve)
 
 
 class VideoScreen(Screen):
@@ -168,10 +147,15 @@ class VideoScreen(Screen):
         self.row = row
         self.data = data
         self.range_index = 1  # 24 h: the question people ask first
-        self._data: VideoData | None = None
+        self._shown: VideoData | None = None  # what the screen paints now (None while a read is out)
         self.chart_mode = False
         self._early: Future[VideoData] | None = None
         self._start_early()
+
+    @property
+    def shown(self) -> VideoData | None:
+        """The history the screen shows now: None until the first read arrives."""
+        return self._shown
 
     def compose(self) -> ComposeResult:
         # Everything but the status line and keys scrolls (↑ ↓ pgup pgdn home end): at 40×12 or with charts
@@ -253,7 +237,7 @@ class VideoScreen(Screen):
             self.app.call_from_thread(self._apply_early, future)
 
     def _apply_early(self, future: Future[VideoData]) -> None:
-        if self._data is not None or not self.is_attached:
+        if self._shown is not None or not self.is_attached:
             return  # a newer read (another range, n/p) already showed, or the screen is gone
         try:
             self._apply(future.result())
@@ -264,95 +248,39 @@ class VideoScreen(Screen):
         self.load()
 
     def _apply(self, data: VideoData) -> None:
-        self._data = data
+        self._shown = data
         self.row = data.row
         self._show_head()
         if self.chart_mode:
             self._show_chart(data)
-        step = data.series["shares"].step
-        for metric in METRICS:
-            series = data.series[metric]
-            current = data.row.known(metric)
-            change = data.changes[metric]
-            label = Content.assemble(
-                (f"{metric.capitalize():<9}", "bold"),
-                (f"{fmt.count(current):>8}", "bold $text-success" if metric == "shares" else "bold"),
-                (f" {change.text():>9}", "$text-muted"),
-            )
-            self.query_one(f"#label-{metric}", Static).update(label)
-            drawn = series.drawn_gains
-            self.query_one(f"#spark-{metric}", SparkBars).show(drawn, series.partial_last)
-            known = [g for g in drawn if g is not None]
-            last = drawn[-1] if drawn else None
-            self.query_one(f"#scale-{metric}", Static).update(Content(
-                f"peak {fmt.count(max(known, default=None))}/{fmt.duration(step)}\n"
-                f"last {fmt.count(last)}{' so far' if series.partial_last and last is not None else ''}"))
-        shares, views = data.series["shares"].drawn_gains, data.series["views"].drawn_gains
-        rates = [s * 1000 / v if s is not None and v else None for s, v in zip(shares, views, strict=True)]
-        known_shares = sum(s for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
-        known_views = sum(v for s, v in zip(shares, views, strict=True) if s is not None and v is not None)
-        range_rate = known_shares * 1000 / known_views if known_views else None
+        for line in metric_lines(data):
+            self.query_one(f"#label-{line.name}", Static).update(Content.assemble(
+                (f"{line.name.capitalize():<9}", "bold"),
+                (f"{fmt.count(line.current):>8}", "bold $text-success" if line.name == "shares" else "bold"),
+                (f" {line.change:>9}", "$text-muted"),
+            ))
+            self.query_one(f"#spark-{line.name}", SparkBars).show(line.bars, data.series[line.name].partial_last)
+            self.query_one(f"#scale-{line.name}", Static).update(Content(f"{line.peak}\n{line.last}"))
+        rate = rate_line(data)
         # The second column of this row is a rate over the range (not a change): it says "avg".
         self.query_one("#label-rate", Static).update(Content.assemble(
-            (f"{'‰ Shares':<9}", "bold"), (fmt.rate(data.row.share_rate, 8, 2), "bold"),
-            (f" avg {fmt.rate(range_rate, 5, 2)}", "$text-muted"),
+            (f"{'‰ Shares':<9}", "bold"), (fmt.rate(rate.now, 8, 2), "bold"),
+            (f" avg {fmt.rate(rate.over_range, 5, 2)}", "$text-muted"),
         ))
-        self.query_one("#spark-rate", SparkBars).show(rates, data.series["shares"].partial_last)
-        peak_rate = max((r for r in rates if r is not None), default=None)
-        self.query_one("#scale-rate", Static).update(
-            Content(f"peak {fmt.rate(peak_rate)}‰\nshares/1k views"))
-        first = data.first_at
-        bars = data.series["shares"].drawn_gains
-        watched = [bar for bar in bars if bar is not None]
-        quiet = bool(watched) and not any(watched)  # watched, and nothing moved (unwatched is not "no shares")
-        note = "no shares in this range · " if quiet else ("not watched in this range yet · " if not watched else "")
-        note += f"each bar: gains per {fmt.duration(step)} · {fmt.stamp(data.start)} → {fmt.stamp(data.end)}"
-        if first is not None and first > data.start and data.row.posted_at < first:
-            note += f" · history starts {fmt.stamp(first)}"
-        bounded = data.changes["shares"]
-        if bounded.lower and bounded.since is not None:
-            note += f" · ≥: counted from {fmt.when(bounded.since)} (before it the cache did not watch)"
-        self.query_one("#video-note", Static).update(note)
-
-    def _usual_line(self, row: VideoRow) -> str:
-        view = self.data
-        account = row.account or view.accounts[0].key
-        baseline = view.baseline_for(account)
-        views_baseline = view.baseline_for(account, "views")
-        age_hours = (view.clock() - row.posted_at) / 3600
-        if baseline is None:
-            return "vs usual: waiting for the first poll to compare with your other videos"
-        ratio = baseline.ratio(row.shares, age_hours)
-        if ratio is None:
-            return "vs usual: not enough of your videos with history at this age yet"
-        rank = baseline.rank(row.shares, age_hours)
-        median = baseline.median_at(age_hours) or 0
-        views = views_baseline.ratio(row.views, age_hours) if views_baseline else None
-        origin = (" · from your catalogue today (your other videos' counts now; older ones reached a smaller "
-                  "audience), until history at this age accrues" if baseline.origin_at(age_hours) == CATALOGUE
-                  else "")
-        return (f"vs usual: shares {fmt.ratio(ratio)} your median at {fmt.age(row.posted_at, view.clock())} old "
-                f"({fmt.count(round(median))})" + (f", ahead of {rank}% of your videos" if rank is not None else "")
-                + (f" · views {fmt.ratio(views)}" if views is not None else "") + origin)
-
-    @staticmethod
-    def _forecast_line(row: VideoRow) -> str:
-        if row.forecast is None:
-            return "forecast: waiting for the first poll"
-        if row.forecast.bands.get("7d") is None and row.forecast.bands.get("30d") is not None:
-            return row.forecast.on_track("30d")
-        return row.forecast.on_track("7d")
+        self.query_one("#spark-rate", SparkBars).show(rate.bars, data.series["shares"].partial_last)
+        self.query_one("#scale-rate", Static).update(Content(f"peak {fmt.rate(rate.peak)}‰\nshares/1k views"))
+        self.query_one("#video-note", Static).update(range_note(data))
 
     def _show_head(self) -> None:
         row = self.row
         view = self.data
         title = fmt.safe_text(row.title) or "(untitled)"
         self.query_one("#video-title", Static).update(Content(title + ("  (gone from TikTok)" if row.gone else "")))
+        now = view.clock()
+        account = row.account or view.accounts[0].key
+        usual = usual_line(row, now, view.baseline_for(account), view.baseline_for(account, "views"))
         self.query_one("#video-meta", Static).update(Content(
-            f"{fmt.safe_text(row.share_url, 200)}\nposted {fmt.stamp(row.posted_at)} "
-            f"({fmt.age(row.posted_at, view.clock())} ago) · counts confirmed {fmt.when(row.updated_at, view.clock())}\n"
-            + self._usual_line(row) + "\n" + self._forecast_line(row)
-        ))
+            meta_text(row, now) + "\n" + usual + "\n" + forecast_line(row)))
         parts = []
         for index, (name, _span) in enumerate(RANGES):
             style = "bold reverse $text-accent" if index == self.range_index else "$text-muted"
@@ -379,8 +307,8 @@ class VideoScreen(Screen):
     def action_toggle_chart(self) -> None:
         self.chart_mode = not self.chart_mode
         self._show_mode()
-        if self._data is not None:
-            self._apply(self._data)
+        if self._shown is not None:
+            self._apply(self._shown)
 
     def _show_chart(self, data: VideoData) -> None:
         view = self.data
@@ -415,7 +343,7 @@ class VideoScreen(Screen):
             self.notify(f"This is the {'last' if step > 0 else 'first'} video in the dashboard's order.")
             return
         self.row = row
-        self._data = None
+        self._shown = None
         self._show_head()
         self.query_one("#video-body").scroll_home(animate=False)
         self.load()

@@ -15,6 +15,11 @@ class StatusLine(Static):
 
     _shown: tuple | None = None
 
+    @property
+    def text(self) -> str:
+        """The line as plain text, as a user reads it."""
+        return self._shown[0] if self._shown else ""
+
     def show(self, *, source: str, state: str, last_ok: float | None, next_in: float | None,
              interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str,
              gone: int = 0, gone_hidden: bool = False) -> None:
