@@ -173,7 +173,7 @@ async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: Fa
 
         monkeypatch.setattr(webbrowser, "get", no_browser)
         await pilot.press("o")
-        assert any("copy the link" in str(n.message) for n in app._notifications)
+        assert any("copy the link" in m.text for m in app.messages)
         # Live: a poll while the screen is open refreshes its figures.
         await pilot.press("2")
         await settle(app, pilot)
@@ -291,11 +291,11 @@ async def test_poll_failure_shows_offline_and_keeps_cached_rows(store: Store, cl
         assert app.session.state == "OFFLINE (cached)"
         assert len(table_of(app).order) == 5
         assert app.session.next_poll_at is not None  # retried on schedule
-        messages = [str(n.message) for n in app._notifications]
+        messages = [m.text for m in app.messages]
         assert any("log_id 2026XYZ" in m for m in messages)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert sum("log_id 2026XYZ" in str(n.message) for n in app._notifications) == 1  # notified once
+        assert sum("log_id 2026XYZ" in m.text for m in app.messages) == 1  # notified once
         source.fail = None
         source.crash = KeyError("surprise")  # a bug in a source is reported, not a stuck POLLING state
         await pilot.press("ctrl+r")
@@ -402,7 +402,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
         # Compare: nothing marked yet, then two marked videos.
         await pilot.press("c")
         assert isinstance(app.screen, DashboardScreen)
-        assert any("Mark videos with m" in str(n.message) for n in app._notifications)
+        assert any("Mark videos with m" in m.text for m in app.messages)
         await pilot.press("home", "m", "m")
         assert len(table.marked) == 2
         assert table.render_line(1).text.lstrip().startswith("● ")
@@ -426,7 +426,7 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
             clock.advance(60)
             await pilot.press("ctrl+r")
             await settle(app, pilot)
-        toasts = [(str(n.title), str(n.message)) for n in app._notifications]
+        toasts = [(m.title, m.text) for m in app.messages]
         announced = {title.removeprefix("Alert: ") for title, _ in toasts if title.startswith("Alert: ")}
         for title, message in toasts:  # many at once come as one summary, naming the rules
             if title == "Alerts":
@@ -434,7 +434,7 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
                 assert "press A" in message
         assert {"velocity", "milestone", "beat p90", "gone"} <= announced
         assert bells
-        assert any(r.gone for r in app.latest_rows.values())
+        assert any(r.gone for r in app.screen_data.rows.values())
         # The alerts list: every alert, newest first; enter opens the video.
         await pilot.press("A")
         await settle(app, pilot)
@@ -442,7 +442,7 @@ async def test_alerts_reach_the_monitor(store: Store, clock: FakeClock) -> None:
 
         screen = app.screen
         assert isinstance(screen, AlertsScreen)
-        stored = app.reader.alerts([app.session.source.account().key], limit=500)
+        stored = app.service.reader("ui").alerts([app.session.source.account().key], limit=500)
         assert [a.at for a in screen.alerts] == sorted((a.at for a in stored), reverse=True)
         assert {a.rule for a in screen.alerts} >= {"velocity", "milestone", "beat_p90", "gone"}
         first_live = next(i for i, a in enumerate(screen.alerts) if a.rule != "gone")

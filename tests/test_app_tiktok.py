@@ -72,7 +72,7 @@ async def test_revoked_login_shows_login_needed_and_keeps_data(fake: FakeTikTok,
         assert app.session.state == "LOGIN NEEDED"
         assert app.session.next_poll_at is None  # no point retrying until the user logs in
         assert len(app.dashboard.query_one(VideoTable).order) == 25
-        assert any("sharetui auth login" in str(n.message) for n in app._notifications)
+        assert any("sharetui auth login" in m.text for m in app.messages)
         assert cred_path.exists()
 
 

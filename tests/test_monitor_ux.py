@@ -33,7 +33,7 @@ def demo_app(store: Store, clock: FakeClock, config: Config | None = None, **kwa
 
 
 def toasts(app: ShareApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return [f"{m.title}: {m.text}" for m in app.messages]
 
 
 async def test_a_reader_monitor_announces_alerts_another_process_stored(store: Store, clock: FakeClock,

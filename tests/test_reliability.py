@@ -251,7 +251,7 @@ async def test_monitor_follows_a_running_poller_then_takes_over(data_dir: Path) 
         async with app.run_test(size=(140, 30)) as pilot:
             for _ in range(40):
                 await pilot.pause(0.1)
-                if app.session.fed_by is not None and app.latest_rows:
+                if app.session.fed_by is not None and app.screen_data.rows:
                     break
             assert app.session.fed_by == poller.pid and not app.service.lock.held
             status = str(app.dashboard.query_one(StatusLine).render())

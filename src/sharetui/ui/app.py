@@ -6,28 +6,27 @@ What the monitor decides (its role, pause, the interval, when to poll, its statu
 
 from __future__ import annotations
 
-import contextlib
+import collections
 import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.worker import get_current_worker
 
 from sharetui import config as config_module
 from sharetui import text as fmt
 from sharetui.config import ThemeError
-from sharetui.domain.models import DashboardData, VideoRow
 from sharetui.monitor.service import MonitorService, Role, ScreenData
 from sharetui.monitor.session import INTERVAL_STEPS, MonitorSession, Note, Step
 from sharetui.sources import Source
-from sharetui.store import Reader, Store, StoreError
+from sharetui.store import Reader, Store
 from sharetui.ui import idle_gc, view_state
+from sharetui.ui.feed import DashboardFeed
 from sharetui.ui.messages import (
     AlertsArrived,
     DashboardLoaded,
@@ -44,15 +43,17 @@ from sharetui.ui.terminal import LOST, watch_terminal
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.toast import Notification, replace_toast
 from sharetui.ui.widgets.video_table import VideoTable
-from sharetui.views.header import HeaderContent
+from sharetui.views.header import video_counts
 from sharetui.views.table import DEFAULT_SORT, TableModel
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from sharetui.domain.alerts import Alert
     from sharetui.system.writer_lock import WriterLock
 
+MESSAGES_KEPT = 200  # toasts kept to read again
 ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
 FOLLOW_EVERY = 2.0  # seconds between checks for what other processes stored
 
@@ -63,14 +64,28 @@ def _video_commands():  # noqa: ANN202 - the palette module loads when the palet
     return VideoCommands
 
 
-def _configured_theme(app: App[int], config: config_module.Config) -> str:
-    """ui.theme, checked; the environment (TEXTUAL_THEME) wins for this run, since an SSH session may need
-    ANSI colours, but it is never kept."""
+def _chosen_theme(app: App[int], config: config_module.Config, state: view_state.ViewState) -> str:
+    """ui.theme, checked, or the theme the user last picked over it; the environment (TEXTUAL_THEME) wins for
+    this run, since an SSH session may need ANSI colours, but it is never kept."""
     theme = config["ui.theme"]
-    if not os.environ.get("TEXTUAL_THEME") and theme not in app.available_themes:
+    from_environment = os.environ.get("TEXTUAL_THEME")
+    if from_environment:
+        return from_environment if from_environment in app.available_themes else app.theme
+    if theme not in app.available_themes:
         raise ThemeError(f"{config.path or 'config'}: ui.theme {theme!r} is not a theme; "
                          f"try one of: {', '.join(sorted(app.available_themes))}")
-    return theme
+    kept = state.theme_for(theme)
+    return kept if kept in app.available_themes else theme
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownMessage:
+    """A toast as it was shown: when, how severe, its title and its text."""
+
+    at: float
+    severity: str
+    title: str
+    text: str
 
 
 class ShareApp(App[int]):
@@ -96,7 +111,6 @@ class ShareApp(App[int]):
                  lock: WriterLock | None = None) -> None:
         super().__init__()
         self.config = config if config is not None else config_module.load()
-        theme = _configured_theme(self, self.config)
         self.theme_from_environment = bool(os.environ.get("TEXTUAL_THEME"))
         fmt.set_zone(self.config["ui.timezone"])
         # [keys] in the config: a key per action id, onto Textual's keymap (the key bar shows them too).
@@ -108,41 +122,31 @@ class ShareApp(App[int]):
         # How the user left the monitor last time: sort, hidden columns, theme, interval.
         self._views = view_state.ViewKeeper(self.store.path.with_name(view_state.FILE_NAME))
         self.view_state = self._views.state
-        if not self.theme_from_environment:
-            kept = self.view_state.theme_for(theme)
-            self.theme = kept if kept in self.available_themes else theme
-        elif os.environ["TEXTUAL_THEME"] in self.available_themes:
-            self.theme = os.environ["TEXTUAL_THEME"]
+        self.theme = _chosen_theme(self, self.config, self.view_state)
         interval = self.config["poll.interval"]
         kept_interval = self.view_state.interval_for(interval)
         self.session = MonitorSession(self.service, clock=clock,
                                       interval=kept_interval if kept_interval in INTERVAL_STEPS else interval)
         self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
         self.table_model = TableModel()  # what the table shows: the workers prepare updates against it
+        self.feed = DashboardFeed(self, self.service, self.session, self.table_model)
         self._poll_on_start = poll_on_start
         self._poll_timer: Timer | None = None
         self._follow_timer: Timer | None = None
         self._table: VideoTable | None = None  # the dashboard's table, once mounted
         self._pending: DashboardLoaded | None = None  # data that came before the dashboard could show it
-        self._partial = False  # what is shown is the first frame's partial load
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
         self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
+        self.messages: collections.deque[ShownMessage] = collections.deque(maxlen=MESSAGES_KEPT)
+        self._interval_message: ShownMessage | None = None
         self._terminal_lost = False
-        self._shown_version: int | None = None  # the cache's data_version the screen shows
 
-    @property
-    def sources(self) -> list[Source]:
-        return self.service.sources
-
-    @property
-    def reader(self) -> Reader | Store:
-        """The screens' own read connection: a query from the event loop never waits behind a sweep."""
-        return self.service.reader("ui")
-
-    @property
-    def latest_rows(self) -> dict[str, VideoRow]:
-        return self.screen_data.rows
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A toast, kept in `messages` too (the last MESSAGES_KEPT), so what flashed by can be read again."""
+        self.messages.append(ShownMessage(self.screen_data.clock(), severity, title, message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(self.screen_data)
@@ -165,6 +169,7 @@ class ShareApp(App[int]):
         state = self.view_state
         table.restore_view(state.sort, state.reverse, set(state.hidden))
         self.table_model.view = table.view
+        self.feed.table_ready = True
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self.on_dashboard_loaded(pending)
@@ -177,32 +182,12 @@ class ShareApp(App[int]):
 
     # -- data flow ------------------------------------------------------------------------------
 
-    def _dashboard_data(self, with_baseline: bool = True, first_rows: int | None = None,
-                        reader: str = "data") -> DashboardData:
-        return self.service.dashboard(self.session.view, with_baseline=with_baseline, first_rows=first_rows,
-                                      reader=reader)
-
     def load_cached(self) -> None:
-        """Show what the cache already knows at once; polling starts after.
-
-        This first query runs on the event loop, before the first frame: a worker thread would only
-        fight the screen being built for the GIL and finish later (measured: 3-4x slower at 2,000 videos).
-        Only what the first frame shows: gains and trends of the rows on screen (the most shared ones unless
-        the kept sort says otherwise), no baselines; the rest comes right after.
-        """
-        with contextlib.suppress(StoreError):  # (a cache that cannot be read says so just below)
-            self.service.take_new_alerts()  # alerts stored before this start are history, not news
+        """Show what the cache already knows at once (the first frame's rows); polling starts after."""
         default_order = self.view_state.sort in (None, DEFAULT_SORT) and self.view_state.reverse in (None, True)
-        try:
-            data = self._dashboard_data(with_baseline=False, first_rows=self.size.height if default_order else None,
-                                        reader="ui")
-        except StoreError as exc:
-            self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
-        else:
-            self._partial = True
-            self.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
+        self.feed.first_frame(self.size.height if default_order else None)
         self.call_after_refresh(self._resume_collection)
-        self.call_after_refresh(self._take_role if self._poll_on_start else lambda: self._follow(True))
+        self.call_after_refresh(self._take_role if self._poll_on_start else lambda: self.feed.follow(True))
 
     def _resume_collection(self) -> None:
         self._collector.start()
@@ -223,8 +208,8 @@ class ShareApp(App[int]):
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self.session.take_role() is Role.WRITER:
             self.poll_now()
-        elif self._partial:
-            self._follow(force=True)
+        elif self.feed.partial:
+            self.feed.follow(force=True)
         self.refresh_status()
 
     def _follow_tick(self) -> None:
@@ -233,68 +218,9 @@ class ShareApp(App[int]):
         if step is Step.POLL:
             self.poll_now()
         elif step is Step.STAND_IN:
-            self._poll()
+            self.feed.poll()
         elif step is Step.RELOAD:
-            self._follow()
-
-    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
-    def _follow(self, force: bool = False) -> None:
-        """Reload when another process stored something (or when `force`d)."""
-        try:
-            version = self.service.reader().data_version()
-            if version == self._shown_version and not force:
-                return  # nobody committed anything since the last look
-            self._shown_version = version
-            data = self._dashboard_data()
-        except StoreError as exc:
-            self.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._loaded(data))
-            self._post_new_alerts()
-
-    def _post_new_alerts(self) -> None:
-        """In a worker: alerts any process stored since the last look, each announced once."""
-        try:
-            fresh = self.service.take_new_alerts()
-        except StoreError:
-            return  # the next look tries again; the reload that failed has already said why
-        if fresh:
-            self.post_message(AlertsArrived(fresh))
-
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def _poll(self) -> None:
-        """Sweep every account this process polls (one after the other: they share the rate limiter), then
-        reload."""
-        try:
-            worker = get_current_worker()
-            if self._partial:  # straight after the first frame: every row and the baselines, before the sweep
-                with contextlib.suppress(StoreError):  # the reload after the sweep reports it
-                    self.post_message(self._loaded(self._dashboard_data()))
-            cycle = self.service.poll_cycle(interval=self.session.interval)
-            message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
-            data = None
-            try:
-                # Marked as seen before reading: the follow timer then reloads only for what others commit.
-                self._shown_version = self.service.reader().data_version()
-                data = self._dashboard_data()
-            except StoreError as exc:
-                message = PollFinished(None, f"cannot read the cache: {exc}")
-            if worker.is_cancelled:
-                return
-            if data is not None:
-                self.post_message(self._loaded(data))
-            self._post_new_alerts()
-            self.post_message(message)
-        except Exception as exc:  # a bug must not leave the monitor stuck in POLLING
-            self.log.error("poll failed", exc_info=exc)
-            self.post_message(PollFinished(None, f"internal error while polling: {type(exc).__name__}: {exc}"))
-
-    def _loaded(self, data: DashboardData) -> DashboardLoaded:
-        """In a worker thread: the data with the table's update and the header's text worked out against the
-        table model, so a poll landing on 10,000 rows costs the event loop a swap."""
-        prepared = self.table_model.prepare(data.rows, data.now) if self._table is not None else None
-        return DashboardLoaded(data, prepared, HeaderContent.of(data))
+            self.feed.follow()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         data = message.data
@@ -302,7 +228,7 @@ class ShareApp(App[int]):
             self._pending = message
             return
         self.screen_data.rows = message.table.rows if message.table else {row.id: row for row in data.rows}
-        self._partial, self._summary = data.partial, data.summary
+        self.feed.partial, self._summary = data.partial, data.summary
         self.session.saw_sweep(data.last_sweep)
         self.dashboard.apply(data, message.table, message.header)
         self.table_model.shown, self.table_model.view = self._table.shown, self._table.view
@@ -323,7 +249,7 @@ class ShareApp(App[int]):
 
     def on_alerts_arrived(self, message: AlertsArrived) -> None:
         """Alerts reach every monitor, writer or reader: a toast each (a summary for many) and the bell."""
-        for note in _alert_notes(message.alerts, self.reader if len(self.sources) > 1 else None):
+        for note in _alert_notes(message.alerts, self.service.reader("ui") if len(self.service.sources) > 1 else None):
             self.notify(note.text, title=note.title, severity="warning", timeout=15, markup=False)
         if message.alerts and self.config["alerts.bell"]:
             self.bell()
@@ -370,13 +296,13 @@ class ShareApp(App[int]):
     def poll_now(self) -> None:
         step = self.session.poll_request()
         if step is Step.RELOAD:
-            self._follow(force=True)  # imported data, or another process's schedule: reload what it stored
+            self.feed.follow(force=True)  # imported data, or another process's schedule: reload what it stored
         elif step is Step.POLL:
             if self._poll_timer is not None:
                 self._poll_timer.stop()
                 self._poll_timer = None
             self.refresh_status()
-            self._poll()
+            self.feed.poll()
 
     def action_poll_now(self) -> None:
         """ctrl+r: poll now, and say what happens where this monitor does not poll itself."""
@@ -400,6 +326,10 @@ class ShareApp(App[int]):
         if not self.session.polling:
             self._schedule_next()
         self._interval_toast = replace_toast(self, self._interval_toast, note.text)
+        if self.messages and self.messages[-1] is self._interval_message:
+            self.messages.pop()  # the log, like the screen, keeps one toast that +/- update
+        self._interval_message = ShownMessage(self.screen_data.clock(), "information", "", note.text)
+        self.messages.append(self._interval_message)
         self.remember_view()
         self.refresh_status()
 
@@ -407,7 +337,7 @@ class ShareApp(App[int]):
 
     def action_next_account(self) -> None:
         """Cycle the dashboard: each account, then all of them together."""
-        if len(self.sources) < 2:
+        if len(self.service.sources) < 2:
             self.notify("One account is connected; `sharetui auth login --account NAME` adds another.")
             return
         self.show_account(self.session.next_view())
@@ -416,8 +346,8 @@ class ShareApp(App[int]):
         if not self.session.show(view):
             return
         self.dashboard.table.show_account = view is None
-        self._shown_version = None
-        self._follow(force=True)  # reload from the cache for the new view
+        self.feed.shown_version = None
+        self.feed.follow(force=True)  # reload from the cache for the new view
         self.notify("All accounts" if view is None else f"Account: {self.session.source.account().label}")
         self.refresh_status()
 
@@ -431,7 +361,7 @@ class ShareApp(App[int]):
         self.refresh_status()
 
     def open_video(self, video_id: str) -> None:
-        row = self.latest_rows.get(video_id)
+        row = self.screen_data.rows.get(video_id)
         if row is None:
             return
         while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
@@ -466,12 +396,8 @@ class ShareApp(App[int]):
         table = self._table
         if table is None:
             return  # not composed yet
-        shown, total, gone = len(table.order), len(table.rows), table.gone_count
-        if self._summary is not None and not table.filter_text:
-            # The first frame holds only the rows on screen: count every video, as the header does.
-            listed, gone = self._summary[0], self._summary[1]
-            total = listed + gone
-            shown = listed if table.hide_gone else total
+        shown, total, gone = video_counts(len(table.order), len(table.rows), table.gone_count,
+                                          None if table.filter_text else self._summary, table.hide_gone)
         session = self.session
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):

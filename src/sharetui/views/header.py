@@ -33,6 +33,16 @@ def known_total(rows: list[VideoRow], metric: str) -> int:
     return sum(value for row in rows if (value := row.known(metric)) is not None)
 
 
+def video_counts(shown: int, total: int, gone: int, summary: tuple[int, ...] | None,
+                 hide_gone: bool) -> tuple[int, int, int]:
+    """Videos shown, in all and gone, as the status line counts them. The first frame holds only the rows on
+    screen: its `summary` (listed, gone, ...) counts every video, as the header does."""
+    if summary is None:
+        return shown, total, gone
+    listed, gone = summary[0], summary[1]
+    return (listed if hide_gone else listed + gone), listed + gone, gone
+
+
 @dataclass(frozen=True)
 class HeaderContent:
     """The header's text and sparkline values for one DashboardData (pure: it runs in a worker thread)."""
