@@ -20,7 +20,10 @@ from sharetui.domain.figures import gap_tolerance
 from sharetui.domain.models import UNKNOWN, Account, VideoCounts
 from sharetui.sources.studio import VideoTotals
 from sharetui.store import Store
+from sharetui.store.reads import TREND_POINTS, TREND_SPAN
 from sharetui.views.header import known_total
+from sharetui.views.table import COLUMNS, sort_rows
+from sharetui.views.video import rate_line, read_video
 
 ACCOUNT = Account("tiktok:prop", "tiktok", "Prop")
 T0 = 1_790_000_000
@@ -93,6 +96,9 @@ def check(store: Store, plan: list, imported: bool, roll_up: bool, after: int) -
             before = max((s for s in sweeps if s <= start), default=None)
             if before is None or start - before > gap_tolerance(max(1, row.updated_at - start)):
                 assert gain.lower
+        # The table's 24 h trend and the video screen's bars over the same edges are the same bars.
+        edges = [moment - TREND_SPAN + i * (TREND_SPAN // TREND_POINTS) for i in range(TREND_POINTS + 1)]
+        assert store.video_series(row.vid, edges)["shares"].drawn_gains == row.trend
     listed = [r for r in rows if not r.gone]
     exported = {row[1]: row for row in store.latest([ACCOUNT.key])}
     assert set(exported) == {r.id for r in rows}
@@ -118,3 +124,23 @@ def snapshots(store: Store) -> dict[int, list[tuple[int, int]]]:
         found.setdefault(vid, []).append((at, shares))
     db.close()
     return found
+
+
+def test_shares_per_thousand_views_is_unknown_at_zero_views_on_every_screen(store: Store) -> None:
+    """Shares counted before TikTok counts any views: the table's ‰ cell, its sort, the video screen's rate
+    bars and its average over the range all say unknown, never 0 ‰."""
+    account = Account("tiktok:z", "tiktok", "Z")
+    store.record_sweep(account, T0, [VideoCounts("z", "zero views", T0 - 600, "", 0, 1, 1, 5),
+                                      VideoCounts("w", "watched", T0 - 600, "", 2000, 1, 1, 4)])
+    store.record_sweep(account, T0 + 3600, [VideoCounts("z", "zero views", T0 - 600, "", 0, 1, 1, 9),
+                                            VideoCounts("w", "watched", T0 - 600, "", 4000, 1, 1, 8)])
+    rows = {row.id: row for row in store.dashboard(account.key, T0 + 3600)}
+    rate = next(c for c in COLUMNS if c.key == "rate")
+    assert rows["z"].share_rate is None and rate.cell(rows["z"], T0 + 3600).strip() == "–"
+    assert rows["w"].share_rate == 2.0 and rate.cell(rows["w"], T0 + 3600).strip() == "2.0"
+    assert sort_rows(list(rows.values()), "rate", reverse=True)[-1].id == "z"  # unknown sorts last
+    zero = rate_line(read_video(store, rows["z"], T0 + 3600, "24h", 86_400, 24, with_chart=False))
+    assert zero.now is None and zero.over_range is None and zero.peak is None
+    assert all(bar is None for bar in zero.bars)
+    watched = rate_line(read_video(store, rows["w"], T0 + 3600, "24h", 86_400, 24, with_chart=False))
+    assert watched.over_range == 2.0 and watched.peak == 2.0  # 4 more shares over 2,000 more views

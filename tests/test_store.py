@@ -115,15 +115,15 @@ def test_video_series_buckets(store: Store) -> None:
     vid = store.dashboard(ACCOUNT.key, 3_000)[0].vid
     series = store.video_series(vid, [1_000, 1_500, 2_000, 2_500, 3_000])
     assert series["shares"].values == [0, 4, 4, 10, 10]
-    assert series["shares"].gains == [4, 0, 6, 0]
-    assert series["views"].gains == [100, 0, 200, 0]
+    assert series["shares"].drawn_gains == [4, 0, 6, 0]
+    assert series["views"].drawn_gains == [100, 0, 200, 0]
 
 
 def test_total_series_from_sweeps(store: Store) -> None:
     store.record_sweep(ACCOUNT, 1_000, [video("a", 1), video("b", 1)])
     store.record_sweep(ACCOUNT, 2_000, [video("a", 3), video("b", 2)])
     series = store.total_series(ACCOUNT.key, [1_000, 1_500, 2_000])
-    assert series.values == [2, 2, 5] and series.gains == [0, 3]
+    assert series.values == [2, 2, 5] and series.drawn_gains == [0, 3]
 
 
 def test_bucket_bounds_short_steps_end_now() -> None:

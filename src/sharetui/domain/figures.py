@@ -15,6 +15,7 @@ A video posted inside a window had 0 of everything at its start: that is known, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 HOUR, DAY = 3600, 86_400  # the one definition; every module of sharetui imports these
@@ -77,3 +78,44 @@ def window_gain(*, start: int, end_value: int | None, end_seen: int | None, post
     if base is None:
         return Gain(None, lower=True, since=since)
     return Gain(max(0, end_value - base), lower=True, since=since)
+
+
+def bars(edges: Sequence[int | None], first: int | None = None) -> list[int | None]:
+    """The one definition of a bar, for every sparkline and chart: the gain between the counts at its two
+    edges. A count revised down draws 0, never a negative bar. Where an edge's count is unknown no bar is drawn
+    (None, not a zero), except the bar the history begins in: it counts from `first`, the first watched
+    value, never from zero (the count the video already had then is not a gain of that bar)."""
+    drawn: list[int | None] = []
+    for before, after in zip(edges, edges[1:], strict=False):
+        if before is not None and after is not None:
+            drawn.append(max(0, after - before))
+        elif after is not None and first is not None and (not drawn or drawn[-1] is None):
+            drawn.append(max(0, after - first))
+        else:
+            drawn.append(None)
+    return drawn
+
+
+def share_rate(shares: int | None, views: int | None) -> float | None:
+    """Shares per 1,000 views, the one rule everywhere: unknown while either count is, and at zero views too
+    (shares seen before TikTok counts the views are not a rate of zero, nor an infinite one)."""
+    if shares is None or not views:
+        return None
+    return shares * 1000 / views
+
+
+STARTED_AT_POSTING = HOUR  # a video first seen within this of its posting: its history starts at 0
+
+
+def edge_value(value: int | None, at: int, posted_at: int | None, first_at: int | None) -> int | None:
+    """A video's count at a bar's edge, by one rule for every sparkline: the value the history holds there;
+    0 before the video was posted; 0 between posting and the first observation when that came within
+    STARTED_AT_POSTING of posting (the history began at posting); otherwise unknown (None)."""
+    if value is not None:
+        return value
+    if posted_at is None:
+        return None
+    if at <= posted_at:
+        return 0
+    began_at_posting = first_at is not None and first_at - posted_at <= STARTED_AT_POSTING
+    return 0 if began_at_posting and first_at is not None and at < first_at else None

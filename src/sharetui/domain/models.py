@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sharetui.domain.figures import bars, share_rate
+
 if TYPE_CHECKING:
     from sharetui.domain.forecast.bands import Forecast
 
@@ -130,22 +132,18 @@ class VideoRow:
 
     @property
     def share_rate(self) -> float | None:
-        """Shares per 1,000 views: the figure creators compare across videos (None while either is unknown)."""
-        shares, views = self.known("shares"), self.known("views")
-        if shares is None or views is None:
-            return None
-        return shares * 1000 / views if views else 0.0
+        """Shares per 1,000 views: the figure creators compare across videos (figures.share_rate)."""
+        return share_rate(self.known("shares"), self.known("views"))
 
 
 @dataclass(frozen=True)
 class Series:
-    """A metric over a time range: values at bucket boundaries and the gains inside each bucket."""
+    """A metric over a time range: values at bucket boundaries, and the bars they make."""
 
     metric: str
     start: int
     end: int
-    values: list[int | None]  # cumulative value at each of len(gains)+1 boundaries
-    gains: list[int]
+    values: list[int | None]  # cumulative value at each boundary: one more than there are bars
     step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
     started: int | None = None  # the first watched value, where the history begins inside the range...
     started_at: int | None = None  # ...and when
@@ -154,22 +152,14 @@ class Series:
     def drawn_gains(self) -> list[int | None]:
         """The gains to draw: None for a bar the history does not cover (nothing is drawn there); the bar the
         history begins in counts from its first watched value."""
-        bars: list[int | None] = []
-        for a, b in zip(self.values, self.values[1:], strict=False):
-            if a is not None and b is not None:
-                bars.append(max(0, b - a))
-            elif b is not None and self.started is not None and all(bar is None for bar in bars):
-                bars.append(max(0, b - self.started))
-            else:
-                bars.append(None)
-        return bars
+        return bars(self.values, self.started)
 
     @property
     def partial_last(self) -> bool:
         """Whether the last bar covers less than a full step (the bucket still filling up to now)."""
-        if not self.gains:
+        if len(self.values) < 2:
             return False
-        return self.end - (self.start + (len(self.gains) - 1) * self.step) < self.step
+        return self.end - (self.start + (len(self.values) - 2) * self.step) < self.step
 
 
 

@@ -283,13 +283,12 @@ class MonitorService:
         # sum is unknown (no bar), never that account counted as 0 (which drew a bar of its whole count).
         values: list[int | None] = [None if any(v is None for v in column) else sum(v for v in column if v is not None)
                                     for column in zip(*(p.shares_series.values for p in parts), strict=True)]
-        gains = [max(0, b - a) if a is not None and b is not None else 0 for a, b in zip(values, values[1:], strict=False)]
         followers = [p.account.followers for p in parts if p.account.followers is not None]
         return DashboardData(
             account=Account(key="*", source="tiktok", display_name=f"All accounts ({len(parts)})",
                             followers=sum(followers) if followers else None),
             rows=[row for p in parts for row in p.rows],
-            shares_series=dataclasses.replace(first, values=values, gains=gains, started=None, started_at=None),
+            shares_series=dataclasses.replace(first, values=values, started=None, started_at=None),
             last_sweep=max((p.last_sweep for p in parts if p.last_sweep is not None), default=None),
             now=now,
             partial=any(p.partial for p in parts),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sharetui.domain.figures import DAY, HOUR, Gain, window_gain
+from sharetui.domain.figures import DAY, HOUR, Gain, bars, edge_value, window_gain
 from sharetui.domain.forecast.bands import AgedVideo
 from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, Series, VideoRow
 from sharetui.domain.timeseries import bucket, bucket_bounds
@@ -105,9 +105,10 @@ class Reads(Connection):
             hour, day = gains.of(row)
             row.gain_1h, row.gain_1h_lower = hour.value, hour.lower
             row.gain_24h, row.gain_24h_lower = day.value, day.lower
-            known = [_known_value(row, value, t) for value, t in zip(at_bounds, bounds, strict=False)]
+            first_at = gains.first_at(row)
+            known = [edge_value(value, t, row.posted_at, first_at) for value, t in zip(at_bounds, bounds, strict=False)]
             known.append(row.known("shares"))
-            row.trend = _trend(known, gains.first_value(row))
+            row.trend = bars(known, gains.first_value(row))
 
     def window_gains(self, row: VideoRow, starts: list[int], metric: str = "shares") -> list[Gain]:
         """One video's gain of `metric` from each of `starts` to now: the same definition as the table's."""
@@ -169,7 +170,7 @@ class Reads(Connection):
             first_at, first_value = (found.get(row.vid) or (None, None))[:2]
             return first_value if first_at is not None and first_at < row.updated_at else None
 
-        return _WindowGains(gains, first_watched)
+        return _WindowGains(gains, first_watched, lambda row: (found.get(row.vid) or (None,))[0])
 
     def total_series(self, account_key: str, bounds: list[int], metric: str = "shares") -> Series:
         """The account's total of `metric` at each boundary, from the per-sweep totals."""
@@ -183,14 +184,14 @@ class Reads(Connection):
             inside = self._db.execute(
                 f"SELECT at, {metric} FROM sweeps WHERE account = ? AND at > ? AND at <= ? ORDER BY at",
                 (account_key, start, end)).fetchall()
-        return bucket(metric, bounds, before + inside, baseline=None)
+        return bucket(metric, bounds, before + inside)
 
     def video_series(self, vid: int, bounds: list[int]) -> dict[str, Series]:
         """Each metric of one video at each boundary; reads only the snapshots inside the range."""
         start, end = bounds[0], bounds[-1]
         with self._reading():
-            posted = self._db.execute("SELECT posted_at, (SELECT MIN(at) FROM snapshots WHERE vid = ?) FROM videos "
-                                      "WHERE vid = ?", (vid, vid)).fetchone()
+            known = self._db.execute("SELECT posted_at, (SELECT MIN(at) FROM snapshots WHERE vid = ?), updated_at "
+                                     "FROM videos WHERE vid = ?", (vid, vid)).fetchone()
             before = self._db.execute(
                 "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at <= ? "
                 "ORDER BY at DESC LIMIT 1", (vid, start)).fetchall()
@@ -198,13 +199,11 @@ class Reads(Connection):
                 "SELECT at, views, likes, comments, shares FROM snapshots WHERE vid = ? AND at > ? AND at <= ? "
                 "ORDER BY at", (vid, start, end)).fetchall()
         points = before + inside
-        # A video posted after the range began had zero of everything at its start, if the history began at
-        # posting (a first sweep within a poll's reach of it); found later, what it had then is unknown and
-        # is never a bar.
-        baseline = 0 if posted and posted[0] >= start and (posted[1] or 0) - posted[0] <= STARTED_AT_POSTING else None
+        # Before its first point a video's value follows figures.edge_value: zero before it was posted, and
+        # up to that point when the history began at posting; found later, unknown (never a bar).
         columns = {"views": 1, "likes": 2, "comments": 3, "shares": 4}
         return {
-            metric: bucket(metric, bounds, [(p[0], p[index]) for p in points], baseline)
+            metric: bucket(metric, bounds, [(p[0], p[index]) for p in points], *(known or (None, None, None)))
             for metric, index in columns.items()
         }
 
@@ -436,31 +435,7 @@ class _WindowGains:
 
     of: Callable[[VideoRow], list[Gain]]
     first_value: Callable[[VideoRow], int | None]
-
-
-STARTED_AT_POSTING = 3600  # a video first seen within this of its posting: its history starts at 0
-
-
-def _trend(known: list[int | None], first: int | None) -> list[int | None]:
-    """Bars from the counts at the trend's edges. Before the first recorded point the count is unknown, so no
-    bar is drawn there (None, not a zero); the bar the history starts in counts from that first point (never
-    from zero, never the whole count)."""
-    bars: list[int | None] = []
-    for a, b in zip(known, known[1:], strict=False):
-        if b is None:
-            bars.append(None)
-        elif a is None:
-            started = len(bars) == 0 or bars[-1] is None
-            bars.append(max(0, b - first) if started and first is not None else None)
-        else:
-            bars.append(max(0, b - a))
-    return bars
-
-
-def _known_value(row: VideoRow, value: int | None, at: int) -> int | None:
-    if value is not None:
-        return value
-    return 0 if row.posted_at >= at else None
+    first_at: Callable[[VideoRow], int | None]  # when its history begins
 
 
 def _trend_bounds(now: int) -> list[int]:

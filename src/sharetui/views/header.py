@@ -74,7 +74,6 @@ class HeaderContent:
             return cls(fmt.safe_text(account.label, 60), totals, label, list(days), False)
         series = data.shares_series
         partial = series.partial_last
-        values: list[int | None] = (series.drawn_gains if len(series.values) == len(series.gains) + 1
-                                    else list(series.gains))
+        values = series.drawn_gains
         label = trend_label(series.step, series.start, series.end, values, partial, data.now, series.started_at)
         return cls(fmt.safe_text(account.label, 60), totals, label, values, partial)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sharetui import text as fmt
 from sharetui.domain.baseline import CATALOGUE
+from sharetui.domain.figures import share_rate
 from sharetui.domain.models import METRICS, Series, VideoRow
 from sharetui.domain.timeseries import bucket_bounds
 
@@ -83,10 +84,9 @@ class RateLine:
 def rate_line(data: VideoData) -> RateLine:
     shares, views = data.series["shares"].drawn_gains, data.series["views"].drawn_gains
     pairs = list(zip(shares, views, strict=True))
-    bars = [s * 1000 / v if s is not None and v else None for s, v in pairs]
-    known_shares = sum(s for s, v in pairs if s is not None and v is not None)
-    known_views = sum(v for s, v in pairs if s is not None and v is not None)
-    over_range = known_shares * 1000 / known_views if known_views else None
+    bars = [share_rate(s, v) for s, v in pairs]
+    both = [(s, v) for s, v in pairs if s is not None and v is not None]
+    over_range = share_rate(sum(s for s, _ in both), sum(v for _, v in both)) if both else None
     peak = max((r for r in bars if r is not None), default=None)
     return RateLine(data.row.share_rate, over_range, bars, peak)
 
