@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from sharetui.domain.figures import bucket_bounds
 from sharetui.domain.models import Account, VideoCounts
-from sharetui.domain.timeseries import bucket_bounds
 from sharetui.store import SCHEMA_VERSION, Store, StoreError
 
 ACCOUNT = Account(key="tiktok:abc", source="tiktok", display_name="Someone")
@@ -187,7 +187,7 @@ def test_roll_ups_keep_every_total_and_delta_at_their_resolution(tmp_path: Path)
     """Raw for 2 days, hourly to 5 days, daily after: values at every hour/day boundary are unchanged."""
     import random
 
-    from sharetui.domain.timeseries import DAY, HOUR
+    from sharetui.domain.figures import DAY, HOUR
 
     rng = random.Random(3)
     now = 1_789_948_800  # a UTC midnight, so the hourly and daily bounds below sit on the roll-up grid

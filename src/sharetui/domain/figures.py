@@ -11,6 +11,9 @@ the history can prove, and every figure here says when it hits them:
   observation after the gap; a window with no observation at all inside it is unknown ("–").
 
 A video posted inside a window had 0 of everything at its start: that is known, not assumed.
+
+Series (sparklines, charts) are bucketed into bars: the value at each bar's edge is the last point at or
+before it (figures.edge_value before the first), and a bar is the gain between its edges (figures.bars).
 """
 
 from __future__ import annotations
@@ -119,3 +122,75 @@ def edge_value(value: int | None, at: int, posted_at: int | None, first_at: int 
         return 0
     began_at_posting = first_at is not None and first_at - posted_at <= STARTED_AT_POSTING
     return 0 if began_at_posting and first_at is not None and at < first_at else None
+
+
+# -- series: values at bar edges, and the bars they make -------------------------------------------
+
+@dataclass(frozen=True)
+class Series:
+    """A metric over a time range: values at bucket boundaries, and the bars they make."""
+
+    metric: str
+    start: int
+    end: int
+    values: list[int | None]  # cumulative value at each boundary: one more than there are bars
+    step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
+    started: int | None = None  # the first watched value, where the history begins inside the range...
+    started_at: int | None = None  # ...and when
+
+    @property
+    def drawn_gains(self) -> list[int | None]:
+        """The gains to draw: None for a bar the history does not cover (nothing is drawn there); the bar the
+        history begins in counts from its first watched value."""
+        return bars(self.values, self.started)
+
+    @property
+    def partial_last(self) -> bool:
+        """Whether the last bar covers less than a full step (the bucket still filling up to now)."""
+        if len(self.values) < 2:
+            return False
+        return self.end - (self.start + (len(self.values) - 2) * self.step) < self.step
+
+
+NICE_STEPS = [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000]
+
+
+def bucket_bounds(now: int, span: int, max_buckets: int, min_step: int = 60) -> list[int]:
+    """Boundaries covering at least `span` seconds up to `now`, in round steps.
+
+    Steps of an hour or more sit on whole UTC hours (a day or more: on UTC midnights), the grid roll-ups
+    keep, so values at every boundary survive roll-ups exactly. The last boundary is `now` itself.
+    """
+    step = next((s for s in NICE_STEPS if s >= min_step and span / s <= max_buckets), NICE_STEPS[-1])
+    if step >= HOUR:
+        grain = DAY if step >= DAY else HOUR
+        start = (now - span) // grain * grain
+        start -= start % step if step % grain == 0 and step < DAY else 0
+        bounds = list(range(start, now, step))
+        return bounds + [now] if bounds else [now - step, now]
+    buckets = max(1, -(-span // step))
+    return [now - (buckets - i) * step for i in range(buckets)] + [now]
+
+
+def bucket(metric: str, bounds: list[int], points: list[tuple[int, int]], posted_at: int | None = None,
+           first_at: int | None = None, confirmed_at: int | None = None) -> Series:
+    """Cumulative values at `bounds` from sorted change-only `points`; before the first point, a video's
+    value follows figures.edge_value (`posted_at`, `first_at`: its posting and first observation ever); an
+    account's totals (no `posted_at`) are unknown there. `confirmed_at`: when the latest value was last
+    confirmed (a video's last sweep)."""
+    values: list[int | None] = []
+    index = 0
+    current: int | None = None
+    for t in bounds:
+        while index < len(points) and points[index][0] <= t:
+            current = points[index][1]
+            index += 1
+        values.append(edge_value(current, t, posted_at, first_at))
+    # Where the history begins inside the range, its first bar counts from the first point (what the history
+    # watched), never from zero: the count it already had then is not a gain of that bar.
+    # (A single observation, never confirmed later, leaves nothing to subtract: that bar stays unknown.)
+    begins = (bool(points) and bounds[0] < points[0][0] < bounds[-1]
+              and (confirmed_at is None or points[0][0] < confirmed_at))
+    started, started_at = (points[0][1], points[0][0]) if begins else (None, None)
+    return Series(metric=metric, start=bounds[0], end=bounds[-1], values=values,
+                  step=bounds[1] - bounds[0] if len(bounds) > 1 else 0, started=started, started_at=started_at)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sharetui.domain.figures import bars, share_rate
+from sharetui.domain.figures import Series, share_rate
 
 if TYPE_CHECKING:
     from sharetui.domain.forecast.bands import Forecast
@@ -134,33 +134,6 @@ class VideoRow:
     def share_rate(self) -> float | None:
         """Shares per 1,000 views: the figure creators compare across videos (figures.share_rate)."""
         return share_rate(self.known("shares"), self.known("views"))
-
-
-@dataclass(frozen=True)
-class Series:
-    """A metric over a time range: values at bucket boundaries, and the bars they make."""
-
-    metric: str
-    start: int
-    end: int
-    values: list[int | None]  # cumulative value at each boundary: one more than there are bars
-    step: int  # length of a full bar in seconds (the last bar ends at "now" and may be shorter)
-    started: int | None = None  # the first watched value, where the history begins inside the range...
-    started_at: int | None = None  # ...and when
-
-    @property
-    def drawn_gains(self) -> list[int | None]:
-        """The gains to draw: None for a bar the history does not cover (nothing is drawn there); the bar the
-        history begins in counts from its first watched value."""
-        return bars(self.values, self.started)
-
-    @property
-    def partial_last(self) -> bool:
-        """Whether the last bar covers less than a full step (the bucket still filling up to now)."""
-        if len(self.values) < 2:
-            return False
-        return self.end - (self.start + (len(self.values) - 2) * self.step) < self.step
-
 
 
 @dataclass

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from sharetui.domain.figures import bucket_bounds
 from sharetui.domain.models import Account, DashboardData, SweepResult, VideoRow
-from sharetui.domain.timeseries import bucket_bounds
 from sharetui.sources import Source, SourceError
 from sharetui.store import Reader, Store, StoreError
 from sharetui.system import locations
@@ -30,9 +30,8 @@ if TYPE_CHECKING:
     from sharetui.config import Config
     from sharetui.domain.alerts import Alert
     from sharetui.domain.baseline import Baseline, BaselineCache
-    from sharetui.domain.figures import Gain
+    from sharetui.domain.figures import Gain, Series
     from sharetui.domain.forecast import ForecastCache
-    from sharetui.domain.models import Series
     from sharetui.monitor.poller import Poller
 
 ALERT_MARK_SPAN = 86_400  # the table marks videos with an alert in the last day

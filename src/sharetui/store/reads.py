@@ -7,10 +7,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sharetui.domain.figures import DAY, HOUR, Gain, bars, edge_value, window_gain
+from sharetui.domain.figures import (
+    DAY,
+    HOUR,
+    Gain,
+    Series,
+    bars,
+    bucket,
+    bucket_bounds,
+    edge_value,
+    window_gain,
+)
 from sharetui.domain.forecast.bands import AgedVideo
-from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, Series, VideoRow
-from sharetui.domain.timeseries import bucket, bucket_bounds
+from sharetui.domain.models import METRICS, UNKNOWN_BIT, Account, VideoRow
 from sharetui.store.connection import Connection
 
 SHARES_UNKNOWN = UNKNOWN_BIT["shares"]

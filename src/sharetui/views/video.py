@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 from sharetui import text as fmt
 from sharetui.domain.baseline import CATALOGUE
-from sharetui.domain.figures import share_rate
-from sharetui.domain.models import METRICS, Series, VideoRow
-from sharetui.domain.timeseries import bucket_bounds
+from sharetui.domain.figures import Series, bucket_bounds, share_rate
+from sharetui.domain.models import METRICS, VideoRow
 
 if TYPE_CHECKING:
     from sharetui.domain.baseline import Baseline
