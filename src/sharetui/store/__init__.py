@@ -1,5 +1,6 @@
 """The SQLite cache, split by concern: the connection and migrations (connection.py), writes of sweeps and
-imports (writes.py), retention (retention.py), read queries returning plain models (reads.py), alerts
+imports (writes.py), retention (retention.py), read queries returning plain models (reads.py), the
+reads behind the usual curves and the forecast (curves.py), alerts
 (alerts.py) and export rows (exports.py). Nothing outside this package imports sqlite3: every SQLite error
 leaves it as StoreError.
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from sharetui.store.alerts import AlertQueries
 from sharetui.store.connection import SCHEMA_VERSION, StoreError
+from sharetui.store.curves import CurveReads
 from sharetui.store.exports import ExportQueries
 from sharetui.store.reads import Reads
 from sharetui.store.retention import Retention
@@ -22,7 +24,7 @@ from sharetui.store.writes import Writes
 __all__ = ["SCHEMA_VERSION", "Reader", "Store", "StoreError"]
 
 
-class Reader(Reads, AlertQueries, ExportQueries):
+class Reader(Reads, CurveReads, AlertQueries, ExportQueries):
     """A read-only connection: the monitor's screens and workers read through these, so a query never waits
     behind the writer's transaction (in WAL mode SQLite lets readers and one writer work side by side)."""
 
@@ -30,7 +32,7 @@ class Reader(Reads, AlertQueries, ExportQueries):
         super().__init__(path, read_only=True)
 
 
-class Store(Writes, Retention, Reads, AlertQueries, ExportQueries):
+class Store(Writes, Retention, Reads, CurveReads, AlertQueries, ExportQueries):
     """The writer's connection (it reads too)."""
 
     def reader(self) -> Reader | Store:
