@@ -4,6 +4,7 @@ made for type checking only (the layer rules themselves are import-linter contra
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import grimp
@@ -61,3 +62,19 @@ def test_no_cycles_between_packages() -> None:
 def test_at_most_a_dozen_loose_modules_at_the_root() -> None:
     loose = sorted(p.name for p in ROOT.glob("*.py"))
     assert len(loose) <= 12, loose
+
+
+def _class_lengths() -> dict[str, int]:
+    lengths = {}
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                lengths[f"{path.relative_to(ROOT)}:{node.name}"] = node.end_lineno - node.lineno + 1
+    return lengths
+
+
+def test_no_class_grows_past_350_lines_and_the_app_stays_glue() -> None:
+    lengths = _class_lengths()
+    assert "ui/app.py:ShareApp" in lengths  # the walk sees the package
+    assert {name: n for name, n in lengths.items() if n > 350} == {}
+    assert lengths["ui/app.py:ShareApp"] <= 300  # timers, workers, notifications and routing, nothing more

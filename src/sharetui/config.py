@@ -230,6 +230,10 @@ class Config:
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
 
+    def keymap(self) -> dict[str, str]:
+        """[keys]: the keys set for each action id, as Textual's keymap takes them."""
+        return {action: keys for action in KEY_ACTIONS if (keys := self[f"keys.{action}"])}
+
     def is_from_env(self, key: str) -> bool:
         env = ENV_OVERRIDES.get(key)
         return bool(env and os.environ.get(env))

@@ -39,6 +39,18 @@ class Note:
     severity: str = "information"
 
 
+@dataclass(frozen=True)
+class MonitorStatus:
+    """What the session says about the monitor, for the status line."""
+
+    state: str  # LIVE, POLLING, PAUSED, STALE, OFFLINE (cached), LOGIN NEEDED, IMPORTED
+    source: str
+    last_ok: float | None
+    next_in: float | None
+    interval: int
+    error: str | None
+
+
 class MonitorSession:
     """The policy of one monitor process over its accounts (see the module's docstring)."""
 
@@ -247,6 +259,11 @@ class MonitorSession:
         if self.stale_reason() is not None:
             return "STALE"
         return "LIVE"
+
+    def status(self) -> MonitorStatus:
+        """What the status line says of the monitor, now."""
+        return MonitorStatus(self.state, self.source_text(), self.last_ok, self.next_in(), self.interval,
+                             self.last_error)
 
     def next_in(self) -> float | None:
         """Seconds until the next poll, for the status line's countdown."""

@@ -6,8 +6,6 @@ What the monitor decides (its role, pause, the interval, when to poll, its statu
 
 from __future__ import annotations
 
-import collections
-import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -24,9 +22,10 @@ from sharetui.config import ThemeError
 from sharetui.monitor.service import MonitorService, Role, ScreenData
 from sharetui.monitor.session import INTERVAL_STEPS, MonitorSession, Note, Step
 from sharetui.sources import Source
-from sharetui.store import Reader, Store
+from sharetui.store import Store
 from sharetui.ui import idle_gc, view_state
 from sharetui.ui.feed import DashboardFeed
+from sharetui.ui.message_log import MessageLog, ShownMessage
 from sharetui.ui.messages import (
     AlertsArrived,
     DashboardLoaded,
@@ -44,17 +43,15 @@ from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.toast import Notification, replace_toast
 from sharetui.ui.widgets.video_table import VideoTable
 from sharetui.views.header import video_counts
+from sharetui.views.status import TableStatus
 from sharetui.views.table import DEFAULT_SORT, TableModel
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
-    from sharetui.domain.alerts import Alert
     from sharetui.system.writer_lock import WriterLock
 
-MESSAGES_KEPT = 200  # toasts kept to read again
-ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
 FOLLOW_EVERY = 2.0  # seconds between checks for what other processes stored
 
 
@@ -76,16 +73,6 @@ def _chosen_theme(app: App[int], config: config_module.Config, state: view_state
                          f"try one of: {', '.join(sorted(app.available_themes))}")
     kept = state.theme_for(theme)
     return kept if kept in app.available_themes else theme
-
-
-@dataclasses.dataclass(frozen=True)
-class ShownMessage:
-    """A toast as it was shown: when, how severe, its title and its text."""
-
-    at: float
-    severity: str
-    title: str
-    text: str
 
 
 class ShareApp(App[int]):
@@ -113,9 +100,7 @@ class ShareApp(App[int]):
         self.config = config if config is not None else config_module.load()
         self.theme_from_environment = bool(os.environ.get("TEXTUAL_THEME"))
         fmt.set_zone(self.config["ui.timezone"])
-        # [keys] in the config: a key per action id, onto Textual's keymap (the key bar shows them too).
-        self.set_keymap({action: keys for action in config_module.KEY_ACTIONS
-                         if (keys := self.config[f"keys.{action}"])})
+        self.set_keymap(self.config.keymap())  # [keys]: a key per action id (the key bar shows them too)
         self.service = MonitorService(self.config, store=store, sources=sources or ([source] if source else None),
                                       force_demo=force_demo, clock=clock, lock=lock)
         self.store = self.service.store
@@ -123,10 +108,8 @@ class ShareApp(App[int]):
         self._views = view_state.ViewKeeper(self.store.path.with_name(view_state.FILE_NAME))
         self.view_state = self._views.state
         self.theme = _chosen_theme(self, self.config, self.view_state)
-        interval = self.config["poll.interval"]
-        kept_interval = self.view_state.interval_for(interval)
-        self.session = MonitorSession(self.service, clock=clock,
-                                      interval=kept_interval if kept_interval in INTERVAL_STEPS else interval)
+        interval = self.view_state.interval_for(self.config["poll.interval"], INTERVAL_STEPS)
+        self.session = MonitorSession(self.service, clock=clock, interval=interval)
         self.screen_data = ScreenData(self.service, clock)  # handed down to every screen
         self.table_model = TableModel()  # what the table shows: the workers prepare updates against it
         self.feed = DashboardFeed(self, self.service, self.session, self.table_model)
@@ -138,14 +121,14 @@ class ShareApp(App[int]):
         self._summary: tuple[int, int, int, int, int] | None = None  # its counts of every video
         self._collector = idle_gc.IdleCollector()  # full garbage collections wait for an idle moment
         self._interval_toast: Notification | None = None  # the one toast +/- keep updating
-        self.messages: collections.deque[ShownMessage] = collections.deque(maxlen=MESSAGES_KEPT)
+        self.messages = MessageLog()  # every toast shown, to read again
         self._interval_message: ShownMessage | None = None
         self._terminal_lost = False
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
-        """A toast, kept in `messages` too (the last MESSAGES_KEPT), so what flashed by can be read again."""
-        self.messages.append(ShownMessage(self.screen_data.clock(), severity, title, message))
+        """A toast, kept in `messages` too, so what flashed by can be read again."""
+        self.messages.add(self.screen_data.clock(), severity, title, message)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> DashboardScreen:
@@ -186,20 +169,14 @@ class ShareApp(App[int]):
         """Show what the cache already knows at once (the first frame's rows); polling starts after."""
         default_order = self.view_state.sort in (None, DEFAULT_SORT) and self.view_state.reverse in (None, True)
         self.feed.first_frame(self.size.height if default_order else None)
-        self.call_after_refresh(self._resume_collection)
+        busy = lambda: self.session.polling or any(w.is_running for w in self.workers)  # noqa: E731
+        self.call_after_refresh(self._collector.start_ticking, self.set_interval, busy)
         self.call_after_refresh(self._take_role if self._poll_on_start else lambda: self.feed.follow(True))
-
-    def _resume_collection(self) -> None:
-        self._collector.start()
-        self.set_interval(idle_gc.CHECK_EVERY, self._collect_when_idle)
 
     def on_event(self, event: events.Event):  # noqa: ANN201 - Textual's handler returns an awaitable
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._collector.saw_input()
         return super().on_event(event)
-
-    def _collect_when_idle(self) -> None:
-        self._collector.tick(busy=self.session.polling or any(worker.is_running for worker in self.workers))
 
     def _take_role(self) -> None:
         """Poll if no other process does; otherwise follow the cache that process writes (every role follows
@@ -249,7 +226,7 @@ class ShareApp(App[int]):
 
     def on_alerts_arrived(self, message: AlertsArrived) -> None:
         """Alerts reach every monitor, writer or reader: a toast each (a summary for many) and the bell."""
-        for note in _alert_notes(message.alerts, self.service.reader("ui") if len(self.service.sources) > 1 else None):
+        for note in message.notes:
             self.notify(note.text, title=note.title, severity="warning", timeout=15, markup=False)
         if message.alerts and self.config["alerts.bell"]:
             self.bell()
@@ -267,11 +244,9 @@ class ShareApp(App[int]):
         if table is None:
             return
         state = self.view_state
-        theme, theme_over = ((state.theme, state.theme_over) if self.theme_from_environment
-                             else (self.theme, self.config["ui.theme"]))
-        problem = self._views.keep(view_state.ViewState(
-            sort=table.sort_key, reverse=table.sort_reverse, hidden=sorted(table.hidden), theme=theme,
-            theme_over=theme_over, interval=self.session.interval, interval_over=self.config["poll.interval"]))
+        theme, over = (state.theme, state.theme_over) if self.theme_from_environment else (self.theme, self.config["ui.theme"])
+        problem = self._views.keep(view_state.ViewState(table.sort_key, table.sort_reverse, sorted(table.hidden),
+                                                        theme, over, self.session.interval, self.config["poll.interval"]))
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
@@ -326,10 +301,8 @@ class ShareApp(App[int]):
         if not self.session.polling:
             self._schedule_next()
         self._interval_toast = replace_toast(self, self._interval_toast, note.text)
-        if self.messages and self.messages[-1] is self._interval_message:
-            self.messages.pop()  # the log, like the screen, keeps one toast that +/- update
-        self._interval_message = ShownMessage(self.screen_data.clock(), "information", "", note.text)
-        self.messages.append(self._interval_message)
+        self._interval_message = self.messages.add(self.screen_data.clock(), "information", "", note.text,
+                                                   replacing=self._interval_message)
         self.remember_view()
         self.refresh_status()
 
@@ -390,33 +363,15 @@ class ShareApp(App[int]):
         yield from super().get_system_commands(screen)
         yield from action_commands(self, screen)
 
-    # -- status ---------------------------------------------------------------------------------
-
     def refresh_status(self) -> None:
+        """The status line of every screen: the session's state and the dashboard table's view."""
         table = self._table
         if table is None:
             return  # not composed yet
         shown, total, gone = video_counts(len(table.order), len(table.rows), table.gone_count,
                                           None if table.filter_text else self._summary, table.hide_gone)
-        session = self.session
+        facts = TableStatus(table.sort_label(), shown, total, gone, table.hide_gone, table.filter_text)
+        monitor = self.session.status()
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):
-                status.show(source=session.source_text(), state=session.state, last_ok=session.last_ok,
-                            next_in=session.next_in(), interval=session.interval, sort=table.sort_label(),
-                            shown=shown, total=total, error=session.last_error, filter_text=table.filter_text,
-                            gone=gone, gone_hidden=table.hide_gone)
-
-
-def _alert_notes(alerts: list[Alert], reader: Reader | Store | None) -> list[Note]:
-    """A toast per alert, or one summary for many; `reader` names the account when there are several."""
-    if len(alerts) > ALERT_TOASTS:
-        rules = sorted({a.rule.replace("_", " ") for a in alerts})
-        return [Note(f"{len(alerts)} new alerts ({', '.join(rules)}): press A to see them.", "Alerts")]
-    notes = []
-    for alert in alerts:
-        title = f"Alert: {alert.rule.replace('_', ' ')}"
-        if reader is not None:
-            known = reader.account(alert.account)
-            title += f" · {known.label if known else alert.account}"
-        notes.append(Note(alert.message, title))
-    return notes
+                status.show(monitor, facts)

@@ -10,16 +10,21 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from sharetui.errors import StoreError
+from sharetui.monitor.session import Note
 from sharetui.ui.messages import AlertsArrived, DashboardLoaded, PollFinished
 from sharetui.views.header import HeaderContent
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from sharetui.domain.alerts import Alert
     from sharetui.domain.models import DashboardData
-    from sharetui.monitor.service import MonitorService
+    from sharetui.monitor.service import MonitorService, ScreenReader
     from sharetui.monitor.session import MonitorSession
     from sharetui.views.table import TableModel
+
+
+ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
 
 
 class DashboardFeed:
@@ -83,7 +88,8 @@ class DashboardFeed:
         except StoreError:
             return  # the next look tries again; the reload that failed has already said why
         if fresh:
-            self.app.post_message(AlertsArrived(fresh))
+            several = len(self.service.sources) > 1
+            self.app.post_message(AlertsArrived(fresh, alert_notes(fresh, self.service.reader() if several else None)))
 
     def _poll(self) -> None:
         try:
@@ -115,3 +121,18 @@ class DashboardFeed:
         poll landing on 10,000 rows costs the event loop a swap."""
         prepared = self.table_model.prepare(data.rows, data.now) if self.table_ready else None
         return DashboardLoaded(data, prepared, HeaderContent.of(data))
+
+
+def alert_notes(alerts: list[Alert], reader: ScreenReader | None) -> list[Note]:
+    """A toast per alert, or one summary for many; `reader` names the account when there are several."""
+    if len(alerts) > ALERT_TOASTS:
+        rules = sorted({a.rule.replace("_", " ") for a in alerts})
+        return [Note(f"{len(alerts)} new alerts ({', '.join(rules)}): press A to see them.", "Alerts")]
+    notes = []
+    for alert in alerts:
+        title = f"Alert: {alert.rule.replace('_', ' ')}"
+        if reader is not None:
+            known = reader.account(alert.account)
+            title += f" · {known.label if known else alert.account}"
+        notes.append(Note(alert.message, title))
+    return notes

@@ -32,6 +32,11 @@ class IdleCollector:
             gc.enable()
         gc.set_threshold(*THRESHOLDS)
 
+    def start_ticking(self, every: Callable[[float, Callable[[], object]], object], busy: Callable[[], bool]) -> None:
+        """`start`, then look for an idle moment every CHECK_EVERY seconds (`every`: the app's set_interval)."""
+        self.start()
+        every(CHECK_EVERY, lambda: self.tick(busy()))
+
     def saw_input(self) -> None:
         self.last_input = self.clock()
 

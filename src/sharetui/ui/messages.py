@@ -26,11 +26,13 @@ class DashboardLoaded(Message):
 
 
 class AlertsArrived(Message):
-    """Alerts that reached the cache since the last look (from this monitor's poller or another's)."""
+    """Alerts that reached the cache since the last look (from this monitor's poller or another's), and the
+    toasts that say them (worked out in the worker: naming an account reads the cache)."""
 
-    def __init__(self, alerts: list) -> None:
+    def __init__(self, alerts: list, notes: list) -> None:
         super().__init__()
         self.alerts = alerts
+        self.notes = notes
 
 
 class PollFinished(Message):

@@ -9,6 +9,7 @@ on the next change), never a reason not to start. No Textual here.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,10 @@ class ViewState:
     def theme_for(self, configured: str) -> str | None:
         return self.theme if self.theme and self.theme_over == configured else None
 
-    def interval_for(self, configured: int) -> int | None:
-        return self.interval if self.interval and self.interval_over == configured else None
+    def interval_for(self, configured: int, allowed: Sequence[int]) -> int:
+        """The interval the user last chose over `configured` (one of `allowed`), else `configured`."""
+        kept = self.interval if self.interval and self.interval_over == configured else None
+        return kept if kept is not None and kept in allowed else configured
 
 
 def load(path: Path) -> tuple[ViewState, str | None]:

@@ -70,6 +70,69 @@ TREND_MAX = 36  # ...up to this wide
 GAP = 1
 
 
+def layout_columns(width: int, hidden: set[str], show_account: bool,
+                   sort_key: str) -> tuple[list[Column], list[int]]:
+    """The columns that fit in `width` and their widths: hidden ones go, then the least important ones (never
+    the title or the column the table is sorted by, so its arrow always shows); the title takes the rest,
+    and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
+    columns = [c for c in COLUMNS if (c.key != "account" or show_account)
+               and (c.key == "title" or c.key not in hidden)]
+    while True:
+        fixed = sum(c.width + GAP for c in columns if c.key != "title")
+        droppable = [c for c in columns if c.key not in ("title", sort_key)]  # the sort column stays
+        if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3 or not droppable:
+            break
+        columns.remove(max(droppable, key=lambda c: c.priority))
+    # A row is: one leading space, then each column followed by a one-cell gap.
+    title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
+    widths = {c.key: c.width for c in columns}
+    if "trend" in widths and title_width > TITLE_ROOM:
+        extra = min(TREND_MAX - widths["trend"], title_width - TITLE_ROOM)
+        widths["trend"] += extra
+        title_width -= extra
+    return columns, [title_width if c.key == "title" else widths[c.key] for c in columns]
+
+
+def header_label(column: Column, width: int, sort_key: str, reverse: bool) -> str:
+    """A column's heading; the sorted column's arrow always shows (a narrow one shortens its label)."""
+    if column.key != sort_key:
+        return column.label
+    return column.label[:max(0, width - 1)] + ("↓" if reverse else "↑")
+
+
+def title_text(row: VideoRow, marked: bool, alerted: bool) -> str:
+    """The title cell: marked for comparison (●), alerted in the last day (!), and gone from TikTok."""
+    return (("● " if marked else "") + ("! " if alerted else "") + fmt.safe_text(row.title)
+            + (" (gone)" if row.gone else ""))
+
+
+def sort_label(sort_key: str, reverse: bool) -> str:
+    """The sort as the status line says it: the column and its direction."""
+    column = next(c for c in COLUMNS if c.key == sort_key)
+    return f"{column.label} {'↓' if reverse else '↑'}"
+
+
+def empty_text(filter_text: str, total: int) -> str:
+    """Why no row shows when the table has rows and the view shows none, and the way out."""
+    if filter_text:
+        return f"No video matches “{fmt.safe_text(filter_text, 40)}”: esc clears the filter."
+    return f"All {total} videos are gone from TikTok and hidden: h shows them."
+
+
+def cell_tone(column: Column, row: VideoRow, text: str, rising: bool) -> str | None:
+    """How a cell stands out: "shares", "rising" (well ahead of usual, or its shares rising fast), "muted"
+    (nothing gained, or far behind usual), "trend", or None (plain)."""
+    if column.key == "shares":
+        return "rising" if rising else "shares"
+    if column.key == "trend":
+        return "trend"
+    if column.key in ("gain_1h", "gain_24h") and text.strip() in ("0", "–"):
+        return "muted"
+    if column.key == "usual" and row.vs_usual is not None:
+        return "rising" if row.vs_usual >= 2 else "muted" if row.vs_usual < 0.5 else None
+    return None
+
+
 def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoRow]:
     """Rows in table order by one column; ties broken by id, so equal values never swap between polls.
     Rows whose value is unknown ("–") come last in both directions."""

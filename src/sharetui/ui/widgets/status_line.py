@@ -1,11 +1,21 @@
-"""The bottom status line: source, state (LIVE / PAUSED / OFFLINE), last good poll, next poll."""
+"""The bottom status line: state (LIVE / PAUSED / OFFLINE ...), source, last good poll, next poll, sort and the
+videos counted. Too narrow for all of it, the least important parts go first (sharetui.views.status)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
-from sharetui import text as fmt
+from sharetui.views.status import SEPARATOR, StatusPart, TableStatus, fit_parts, status_parts
+
+if TYPE_CHECKING:
+    from sharetui.monitor.session import MonitorStatus
+
+STATE_STYLES = {"LIVE": "bold $success", "POLLING": "bold $success", "PAUSED": "bold $warning",
+                "OFFLINE": "bold $error", "LOGIN": "bold $error"}
 
 
 class StatusLine(Static):
@@ -14,35 +24,33 @@ class StatusLine(Static):
     """
 
     _shown: tuple | None = None
+    _parts: list[StatusPart] | None = None
 
     @property
     def text(self) -> str:
         """The line as plain text, as a user reads it."""
         return self._shown[0] if self._shown else ""
 
-    def show(self, *, source: str, state: str, last_ok: float | None, next_in: float | None,
-             interval: int, sort: str, shown: int, total: int, error: str | None, filter_text: str,
-             gone: int = 0, gone_hidden: bool = False) -> None:
-        styles = {"LIVE": "bold $success", "POLLING": "bold $success", "PAUSED": "bold $warning",
-                  "OFFLINE": "bold $error", "LOGIN": "bold $error"}
-        parts: list[Content] = [
-            Content.styled(state, styles.get(state.split()[0], "bold")),
-            Content(f"source {source}"),
-            Content(f"last poll {fmt.clock(last_ok)}"),
-        ]
-        if next_in is not None:
-            parts.append(Content(f"next in {fmt.duration(next_in)} (every {fmt.duration(interval)})"))
-        parts.append(Content(f"sort {sort}"))
-        if filter_text:
-            parts.append(Content(f"filter “{fmt.safe_text(filter_text, 40)}”: {shown} of {total}"))
-        else:
-            videos = f"{total - gone} videos" if gone else f"{total} videos"
-            if gone:  # the same count as the header's: listed videos, and the gone ones apart
-                videos += f" · {gone} gone" + (" (hidden: h)" if gone_hidden else "")
-            parts.append(Content(videos))
-        if error:
-            parts.append(Content.styled(fmt.safe_text(error, 200), "$text-error"))
-        line = Content(" · ").join(parts)
+    def show(self, monitor: MonitorStatus, table: TableStatus) -> None:
+        self._parts = status_parts(monitor, table)
+        self._paint()
+
+    def on_resize(self) -> None:
+        self._paint()
+
+    def _paint(self) -> None:
+        if self._parts is None:
+            return
+        width = self.content_region.width or self.app.size.width - 2
+        contents = []
+        for part in fit_parts(self._parts, width, cell_len):
+            if part.kind == "state":
+                contents.append(Content.styled(part.text, STATE_STYLES.get(part.text.split()[0], "bold")))
+            elif part.kind == "error":
+                contents.append(Content.styled(part.text, "$text-error"))
+            else:
+                contents.append(Content(part.text))
+        line = Content(SEPARATOR).join(contents).truncate(width, ellipsis=True)
         key = (line.plain, tuple(line.spans))  # Content's == compares the text only
         if key != self._shown:  # called every second: repaint only what changed, and never re-layout
             self._shown = key

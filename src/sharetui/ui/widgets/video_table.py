@@ -27,14 +27,17 @@ from sharetui.views.table import (
     DEFAULT_SORT,
     GAP,
     SORTABLE,
-    TITLE_MIN,
-    TITLE_ROOM,
-    TREND_MAX,
     Column,
     PreparedRows,
     Shown,
     TableView,
+    cell_tone,
+    empty_text,
+    header_label,
+    layout_columns,
     prepare,
+    sort_label,
+    title_text,
 )
 
 
@@ -106,10 +109,6 @@ class VideoTable(ScrollView, can_focus=True):
     # -- data -----------------------------------------------------------------------------------
 
     @property
-    def _rows(self) -> dict[str, VideoRow]:
-        return self._shown.rows
-
-    @property
     def rows(self) -> dict[str, VideoRow]:
         return self._shown.rows
 
@@ -129,7 +128,7 @@ class VideoTable(ScrollView, can_focus=True):
 
     @property
     def cursor_row(self) -> VideoRow | None:
-        return self._rows.get(self.cursor_key) if self.cursor_key else None
+        return self.rows.get(self.cursor_key) if self.cursor_key else None
 
     def set_rows(self, rows: list[VideoRow], now: float) -> None:
         """Replace the data by a keyed diff: unchanged rows keep their rendered lines."""
@@ -150,7 +149,7 @@ class VideoTable(ScrollView, can_focus=True):
             self._reorder()  # the sort or filter changed while it was prepared
 
     def _reorder(self) -> None:
-        self._set_order(self.view.order(list(self._rows.values())))
+        self._set_order(self.view.order(list(self.rows.values())))
 
     def _set_order(self, keys: list[str]) -> None:
         old_position = self._index.get(self.cursor_key, 0) if self.cursor_key else 0
@@ -163,7 +162,7 @@ class VideoTable(ScrollView, can_focus=True):
             self.cursor_key = keys[min(old_position, len(keys) - 1)] if keys else None
         # Width 0: rows always fit the width (no horizontal scrolling), so a resize never changes it.
         self.virtual_size = Size(0, len(keys) + 1)
-        self.post_message(self.Changed(len(keys), len(self._rows)))
+        self.post_message(self.Changed(len(keys), len(self.rows)))
         self._scroll_cursor_into_view()
         self.refresh()
 
@@ -182,7 +181,7 @@ class VideoTable(ScrollView, can_focus=True):
 
     @property
     def gone_count(self) -> int:
-        return sum(1 for r in self._rows.values() if r.gone)
+        return sum(1 for r in self.rows.values() if r.gone)
 
     def cycle_sort(self) -> str:
         index = SORTABLE.index(self.sort_key)
@@ -199,8 +198,7 @@ class VideoTable(ScrollView, can_focus=True):
         self.sort_key = key
 
     def sort_label(self) -> str:
-        column = next(c for c in COLUMNS if c.key == self.sort_key)
-        return f"{column.label} {'↓' if self.sort_reverse else '↑'}"
+        return sort_label(self.sort_key, self.sort_reverse)
 
     @property
     def show_account(self) -> bool:
@@ -214,10 +212,7 @@ class VideoTable(ScrollView, can_focus=True):
             self.refresh()
 
     def empty_text(self) -> str:
-        """Why no row shows (the table has rows, the view shows none)."""
-        if self.filter_text:
-            return f"No video matches “{fmt.safe_text(self.filter_text, 40)}”: esc clears the filter."
-        return f"All {len(self._rows)} videos are gone from TikTok and hidden: h shows them."
+        return empty_text(self.filter_text, len(self.rows))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select" and not self._order:
@@ -236,7 +231,7 @@ class VideoTable(ScrollView, can_focus=True):
 
     def move_to(self, key: str) -> bool:
         """Put the cursor on a video (clearing a filter that hides it)."""
-        if key not in self._rows:
+        if key not in self.rows:
             return False
         if key not in self._index:
             self.filter_text = ""
@@ -252,27 +247,8 @@ class VideoTable(ScrollView, can_focus=True):
             self._layout(self.scrollable_content_region.width)
 
     def _layout(self, width: int) -> None:
-        """Choose the columns that fit, dropping hidden ones and then low-priority ones (never the title or the
-        column the table is sorted by, so its arrow always shows); the title takes the
-        rest, and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
-        columns = [c for c in COLUMNS if (c.key != "account" or self._show_account)
-                   and (c.key == "title" or c.key not in self.hidden)]
-        while True:
-            fixed = sum(c.width + GAP for c in columns if c.key != "title")
-            droppable = [c for c in columns if c.key not in ("title", self.sort_key)]  # the sort column stays
-            if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3 or not droppable:
-                break
-            columns.remove(max(droppable, key=lambda c: c.priority))
-        # A row is: one leading space, then each column followed by a one-cell gap.
-        title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
-        widths = {c.key: c.width for c in columns}
-        if "trend" in widths and title_width > TITLE_ROOM:
-            extra = min(TREND_MAX - widths["trend"], title_width - TITLE_ROOM)
-            widths["trend"] += extra
-            title_width -= extra
-        self._columns = columns
+        self._columns, self._widths = layout_columns(width, self.hidden, self._show_account, self.sort_key)
         self._layout_width = width
-        self._widths = [title_width if c.key == "title" else widths[c.key] for c in columns]
         self._cache.clear()
 
     def restore_view(self, sort: str | None, reverse: bool | None, hidden: set[str]) -> None:
@@ -311,7 +287,7 @@ class VideoTable(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - 1
-        if not self._order and index == 0 and self._rows:  # an empty view says why, and how out of it
+        if not self._order and index == 0 and self.rows:  # an empty view says why, and how out of it
             muted = self.rich_style + self.get_component_rich_style("video-table--muted")
             return Strip([Segment(fit(" " + self.empty_text(), width, False), muted)], width)
         if index >= len(self._order):
@@ -319,21 +295,17 @@ class VideoTable(ScrollView, can_focus=True):
         key = self._order[index]
         if key == self.cursor_key:
             name = "video-table--cursor" if self.has_focus else "video-table--cursor-blurred"
-            return self._row_strip(self._rows[key], width, self.get_component_rich_style(name))
+            return self._row_strip(self.rows[key], width, self.get_component_rich_style(name))
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._cache[key] = self._row_strip(self._rows[key], width, None)
+            strip = self._cache[key] = self._row_strip(self.rows[key], width, None)
         return strip
 
     def _header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("video-table--header")
         cells = []
         for column, w in zip(self._columns, self._widths, strict=True):
-            label = column.label
-            if column.key == self.sort_key:
-                # The arrow always shows: a narrow column shortens its label, never the direction.
-                label = label[:max(0, w - 1)] + ("↓" if self.sort_reverse else "↑")
-            cells.append(fit(label, w, column.align_right))
+            cells.append(fit(header_label(column, w, self.sort_key, self.sort_reverse), w, column.align_right))
         line = " ".join(cells)
         return Strip([Segment(fit(" " + line, width, False), style)], width)
 
@@ -345,9 +317,7 @@ class VideoTable(ScrollView, can_focus=True):
         now = self._render_now
         for column, w in zip(self._columns, self._widths, strict=True):
             if column.key == "title":
-                title = (("● " if row.id in self.marked else "") + ("! " if row.id in self.alerted else "")
-                         + fmt.safe_text(row.title) + (" (gone)" if row.gone else ""))
-                content = fit(title, w, False)
+                content = fit(title_text(row, row.id in self.marked, row.id in self.alerted), w, False)
                 style = base + muted if row.gone and not cursor else base
             elif column.key == "trend" and w != column.width:  # a wide slot: the same bars, stretched
                 cells, _ = fmt.spark_cells(row.trend, w)
@@ -355,20 +325,8 @@ class VideoTable(ScrollView, can_focus=True):
                 style = base if cursor else base + self.get_component_rich_style("video-table--trend")
             else:
                 content = fit(column.cell(row, now), w, column.align_right)
-                style = base
-                if not cursor:
-                    if column.key == "shares":
-                        style = base + self.get_component_rich_style(
-                            "video-table--rising" if row.id in self._shown.rising else "video-table--shares")
-                    elif column.key == "trend":
-                        style = base + self.get_component_rich_style("video-table--trend")
-                    elif column.key in ("gain_1h", "gain_24h") and content.strip() in ("0", "–"):
-                        style = base + muted
-                    elif column.key == "usual" and row.vs_usual is not None:
-                        if row.vs_usual >= 2:
-                            style = base + self.get_component_rich_style("video-table--rising")
-                        elif row.vs_usual < 0.5:
-                            style = base + muted
+                tone = None if cursor else cell_tone(column, row, content, row.id in self._shown.rising)
+                style = base + self.get_component_rich_style(f"video-table--{tone}") if tone else base
             line.add(content, style)
             line.add(" ", base)
         return line.strip(width)

@@ -1,0 +1,64 @@
+"""The status line's parts, in the order they read and ranked by what a user needs most when the terminal is
+too narrow for all of them: the state first, then a problem, the videos counted, the source, the last poll,
+the countdown, the sort. Textual-free: the widget only styles and paints the parts it is handed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sharetui import text as fmt
+
+if TYPE_CHECKING:
+    from sharetui.monitor.session import MonitorStatus
+
+SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    """What the dashboard's table shows: its sort, its filter and the videos it counts."""
+
+    sort: str
+    shown: int
+    total: int
+    gone: int = 0
+    gone_hidden: bool = False
+    filter_text: str = ""
+
+
+@dataclass(frozen=True)
+class StatusPart:
+    text: str
+    rank: int  # 0 is kept longest; the highest rank goes first when the line is too narrow
+    kind: str = ""  # "state", "error" or "" (plain): how the widget styles it
+
+
+def status_parts(monitor: MonitorStatus, table: TableStatus) -> list[StatusPart]:
+    parts = [StatusPart(monitor.state, 0, "state"), StatusPart(f"source {monitor.source}", 3),
+             StatusPart(f"last poll {fmt.clock(monitor.last_ok)}", 4)]
+    if monitor.next_in is not None:
+        parts.append(StatusPart(f"next in {fmt.duration(monitor.next_in)} (every {fmt.duration(monitor.interval)})",
+                                5))
+    parts.append(StatusPart(f"sort {table.sort}", 6))
+    if table.filter_text:
+        parts.append(StatusPart(f"filter “{fmt.safe_text(table.filter_text, 40)}”: {table.shown} of {table.total}",
+                                2))
+    else:
+        videos = f"{table.total - table.gone} videos" if table.gone else f"{table.total} videos"
+        if table.gone:  # the same count as the header's: listed videos, and the gone ones apart
+            videos += f" · {table.gone} gone" + (" (hidden: h)" if table.gone_hidden else "")
+        parts.append(StatusPart(videos, 2))
+    if monitor.error:
+        parts.append(StatusPart(fmt.safe_text(monitor.error, 200), 1, "error"))
+    return parts
+
+
+def fit_parts(parts: list[StatusPart], width: int, measure: Callable[[str], int] = len) -> list[StatusPart]:
+    """The parts that fit in `width` cells (`measure`: a text's width in cells), in reading order: the least
+    important go first; the most important one is never dropped (the widget shortens it with …)."""
+    kept = list(parts)
+    while len(kept) > 1 and sum(measure(p.text) for p in kept) + len(SEPARATOR) * (len(kept) - 1) > width:
+        kept.remove(max(kept, key=lambda part: part.rank))
+    return kept
