@@ -7,11 +7,15 @@ import json
 import sys
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sharetui import text as fmt
 from sharetui.cli.common import account_keys_or_fail, open_store
 from sharetui.config import Config
 from sharetui.domain import forecast as fc
+
+if TYPE_CHECKING:
+    from sharetui.store import Reader, Store
 from sharetui.errors import EXIT_OK, EXIT_USAGE, CliError
 
 
@@ -27,12 +31,12 @@ def parse_time(value: str) -> int:
     return int(parsed.timestamp())
 
 
-def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[str]:
-    known = store.account_keys()  # type: ignore[attr-defined]
+def _accounts(config: Config, args: argparse.Namespace, store: Reader | Store) -> list[str]:
+    known = store.account_keys()
     if args.account:
         wanted = args.account.removeprefix("@")
         for key in known:
-            account = store.account(key)  # type: ignore[attr-defined]
+            account = store.account(key)
             if wanted in (key, account.username if account else None, f"tiktok:{wanted}"):
                 return [key]
         from sharetui.sources.tiktok import credentials
@@ -52,14 +56,14 @@ def _accounts(config: Config, args: argparse.Namespace, store: object) -> list[s
     return account_keys_or_fail(config, args.demo)
 
 
-def _seed_demo(config: Config, store: object) -> None:
+def _seed_demo(config: Config, store: Reader | Store) -> None:
     """A fresh install has no demo in the cache yet: make it (with its back-filled history) as the monitor's
     first sweep would, so `--demo` forecasts and backtests something on the first try."""
     from sharetui.cli.common import open_sources_or_fail
     from sharetui.monitor.poller import Poller
-    from sharetui.store import Store
+    from sharetui.store import Store as WritableStore
 
-    if not isinstance(store, Store):
+    if not isinstance(store, WritableStore):
         return  # (a read-only disk: read what is there)
     for source in open_sources_or_fail(config, True):
         if store.last_sweep(source.account().key) is None:

@@ -19,9 +19,12 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sharetui.domain.slow_cache import SlowCache
+
+if TYPE_CHECKING:
+    from sharetui.domain.history import HistoryReads
 
 AGES_HOURS = [1, 2, 3, 4, 6, 8, 12, 18, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160, 4320,
               8760]
@@ -179,14 +182,14 @@ class Logged(NamedTuple):
 class BaselineCache:
     """Baselines move slowly: recompute at most every `max_age` seconds (or when the catalogue grows)."""
 
-    def __init__(self, store: object, account_key: str, max_age: int = 900) -> None:
+    def __init__(self, store: HistoryReads, account_key: str, max_age: int = 900) -> None:
         self.store = store
         self.account_key = account_key
         self._cache: SlowCache[dict[str, Baseline]] = SlowCache(self._build, max_age)
 
     def _build(self, now: int) -> dict[str, Baseline]:
-        samples = self.store.age_samples(self.account_key, now, AGES_HOURS)  # type: ignore[attr-defined]
-        catalogue = self.store.catalogue(self.account_key, now)  # type: ignore[attr-defined]
+        samples = self.store.age_samples(self.account_key, now, AGES_HOURS)
+        catalogue = self.store.catalogue(self.account_key, now)
         return {m: build(m, by_age, catalogue[m]) for m, by_age in samples.items()}
 
     def get(self, now: int, metric: str = "shares", video_count: int | None = None) -> Baseline:

@@ -23,22 +23,23 @@ from sharetui.domain.forecast.bands import BAND, CATALOGUE, HORIZONS, MIN_PEERS,
 
 if TYPE_CHECKING:
     from sharetui.domain.forecast.backtesting import Backtest
+    from sharetui.domain.history import HistoryReads
 
 __all__ = ["BAND", "CATALOGUE", "HORIZONS", "MIN_PEERS", "WATCHED", "WIDE", "Backtest", "Band", "Forecast", "ForecastCache",
            "backtest", "default_as_of", "forecasts", "readiness"]
 
 
 
-def default_as_of(store: object, account_key: str, now: int) -> int:
+def default_as_of(store: HistoryReads, account_key: str, now: int) -> int:
     """The moment an account is forecast at: its newest sweep (up to `now`), or, for an account fed only by
     imports, its newest data. Never the wall clock: the monitor and `sharetui forecast` run at different
     seconds but forecast the same data, so they say the same numbers."""
-    last = store.last_sweep_before(account_key, now)  # type: ignore[attr-defined]
+    last = store.last_sweep_before(account_key, now)
     if last is not None:
         return last
-    if store.last_sweep(account_key) is not None:  # type: ignore[attr-defined]
+    if store.last_sweep(account_key) is not None:
         return now  # (a moment before the first sweep: the cache knew nothing polled then)
-    newest = store.newest_snapshot_at(account_key)  # type: ignore[attr-defined]
+    newest = store.newest_snapshot_at(account_key)
     return min(newest, now) if newest is not None else now
 
 
@@ -46,7 +47,7 @@ class ForecastCache:
     """The account's forecasts at its current moment (`default_as_of`), made again only when that moment or
     the number of videos changes: once a sweep, off the event loop."""
 
-    def __init__(self, store: object, account_key: str) -> None:
+    def __init__(self, store: HistoryReads, account_key: str) -> None:
         self.store = store
         self.account_key = account_key
         self._key: tuple[int, int] | None = None
@@ -60,14 +61,14 @@ class ForecastCache:
         return self._value
 
 
-def readiness(store: object, account_key: str, as_of: int) -> str:
+def readiness(store: HistoryReads, account_key: str, as_of: int) -> str:
     """One sentence for an account whose videos get no forecast yet: what is missing, and when it will be
     there. Forecasts learn from videos the cache watched from their first day to the horizon."""
     from datetime import UTC, datetime
 
     from sharetui.domain.forecast.model import GRID
 
-    table = store.aged_values(account_key, as_of, GRID)  # type: ignore[attr-defined]
+    table = store.aged_values(account_key, as_of, GRID)
     name, hours = HORIZONS[0]
     day = hours // 24
     young = sorted(v.posted_at + hours * HOUR for v in table if v.first_at - v.posted_at <= DAY)
@@ -83,17 +84,17 @@ def readiness(store: object, account_key: str, as_of: int) -> str:
             "sooner).")
 
 
-def forecasts(store: object, account_key: str, as_of: int) -> list[Forecast]:
+def forecasts(store: HistoryReads, account_key: str, as_of: int) -> list[Forecast]:
     """Every video of the account, forecast as the cache knew it at `as_of` (newest first)."""
     from sharetui.domain.forecast.model import GRID
     from sharetui.domain.forecast.predict import Model
 
-    table = store.aged_values(account_key, as_of, GRID)  # type: ignore[attr-defined]
+    table = store.aged_values(account_key, as_of, GRID)
     model = Model(table, as_of)
     return sorted((model.forecast(v) for v in table), key=lambda f: (-f.posted_at, f.id))
 
 
-def backtest(store: object, account_key: str, now: int, ages: tuple[float, float] = (24.0, 72.0)) -> list[Backtest]:
+def backtest(store: HistoryReads, account_key: str, now: int, ages: tuple[float, float] = (24.0, 72.0)) -> list[Backtest]:
     from sharetui.domain.forecast.backtesting import run
 
     return run(store, account_key, now, ages)

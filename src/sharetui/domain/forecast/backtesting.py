@@ -10,11 +10,15 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sharetui.domain.figures import DAY, HOUR
 from sharetui.domain.forecast.bands import HORIZONS
 from sharetui.domain.forecast.model import GRID
 from sharetui.domain.forecast.predict import Model
+
+if TYPE_CHECKING:
+    from sharetui.domain.history import HistoryReads
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,12 @@ class _Scores:
                         _median(self.szabo_huberman))
 
 
-def run(store: object, account_key: str, now: int, ages: tuple[float, float] = (24.0, 72.0)) -> list[Backtest]:
-    truth_table = {v.id: v for v in store.aged_values(account_key, now, GRID)}  # type: ignore[attr-defined]
+def run(store: HistoryReads, account_key: str, now: int, ages: tuple[float, float] = (24.0, 72.0)) -> list[Backtest]:
+    truth_table = {v.id: v for v in store.aged_values(account_key, now, GRID)}
     first = min((v.first_at for v in truth_table.values()), default=now)
     scores = {name: _Scores() for name, _ in HORIZONS}
     for day in _days(first, now):
-        table = store.aged_values(account_key, day, GRID)  # type: ignore[attr-defined]
+        table = store.aged_values(account_key, day, GRID)
         model = Model(table, day)
         for video in table:
             age_hours = (day - video.posted_at) / HOUR
