@@ -68,7 +68,7 @@ def build_cache(path: Path, videos: int, days: int) -> float:
 # -- items ----------------------------------------------------------------------------------------
 
 def startup(cache: Path, runs: int, item: str = "1", budget: float = 1.4, rss_item: str = "6",
-            rss_budget: float = 150, label: str = "") -> float:
+            rss_budget: float = 150, label: str = "", full_budget: float = 2.5) -> float:
     # Both sides start from bytecode, as after any install: pip compiles Textual in site-packages, and
     # an editable install (or PYTHONDONTWRITEBYTECODE) would otherwise compile sharetui on every start.
     compileall.compile_dir(str(ROOT / "src" / "sharetui"), quiet=1)
@@ -81,8 +81,11 @@ def startup(cache: Path, runs: int, item: str = "1", budget: float = 1.4, rss_it
     bare = statistics.median(bare_runs)
     ours = statistics.median(r["painted"] for r in results)
     ratio = ours / bare
-    row(item, f"start to full table painted{label}", f"{ours:.3f} s ({ratio:.2f}×)", f"bare app {bare:.3f} s",
+    row(item, f"start to first frame painted{label}", f"{ours:.3f} s ({ratio:.2f}×)", f"bare app {bare:.3f} s",
         f"≤ {budget}×", ratio <= budget)
+    full = statistics.median(r["full"] for r in results)
+    row(f"{item}f", f"start to full table (every row: any sort, End){label}", f"{full:.3f} s ({full / bare:.2f}×)",
+        f"bare app {bare:.3f} s", f"≤ {full_budget}×", full / bare <= full_budget)
     peak = max(r["rss_mb"] for r in results)
     row(rss_item, f"peak memory (table + 30-day video screen){label}", f"{peak:.0f} MB", "—",
         f"≤ {rss_budget:.0f} MB", peak <= rss_budget)
@@ -441,7 +444,7 @@ def main() -> int:
     print()
     print("| # | what | measured | reference | target | |")
     print("|---|---|---|---|---|---|")
-    for item, what, measured, reference, target, ok in sorted(ROWS, key=lambda r: (int(r[0].rstrip('abc')), r[0])):
+    for item, what, measured, reference, target, ok in sorted(ROWS, key=lambda r: (int(r[0].rstrip('abcf')), r[0])):
         print(f"| {item} | {what} | {measured} | {reference} | {target} | {'pass' if ok else '**FAIL**'} |")
     return 0 if all(r[5] for r in ROWS) else 1
 

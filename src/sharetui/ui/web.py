@@ -106,7 +106,7 @@ class GuardedServer(Server):
         finally:
             # aiohttp cancels this handler when the tab's connection drops: the ending runs as a task of its
             # own, so a cancelled handler still stops (or kills) its monitor and frees its place.
-            ending = asyncio.ensure_future(_end(service))
+            ending = asyncio.ensure_future(_end(service, lambda: self.sessions.discard(service)))
             self._endings.add(ending)
             ending.add_done_callback(self._endings.discard)
             ending.add_done_callback(lambda _done: self.sessions.discard(service))
@@ -121,8 +121,9 @@ class GuardedServer(Server):
                              return_exceptions=True)
 
 
-async def _end(service: AppService) -> None:
-    """Ask the monitor to quit; kill it if it has not within STOP_WAIT. (textual-serve keeps the process in
+async def _end(service: AppService, gone: Callable[[], object] = lambda: None) -> None:
+    """Ask the monitor to quit; kill it if it has not within STOP_WAIT; `gone` runs once its process has
+    ended (its place is free then, before the rest of the clean-up). (textual-serve keeps the process in
     `_process`: pinned below 2, it has no public handle.)"""
     process = getattr(service, "_process", None)
     # A process already gone or a pipe already closed: the quit request has nobody to reach, which is fine.
@@ -135,6 +136,7 @@ async def _end(service: AppService) -> None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
+    gone()
     # Its reader task ends with the process's output; the second quit it sends finds a closed pipe.
     with contextlib.suppress(OSError, RuntimeError, ValueError, TimeoutError):
         await asyncio.wait_for(service.stop(), STOP_WAIT)
