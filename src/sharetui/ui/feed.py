@@ -73,6 +73,8 @@ class DashboardFeed:
             if version == self.shown_version and not force:
                 return  # nobody committed anything since the last look
             self.shown_version = version
+            if self.partial:  # every row first (sorting and End work at once); the usual curves follow
+                self.app.post_message(self._loaded(self._data(with_baseline=False)))
             data = self._data()
         except StoreError as exc:
             self.app.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
@@ -94,8 +96,9 @@ class DashboardFeed:
     def _poll(self) -> None:
         try:
             worker = get_current_worker()
-            if self.partial:  # straight after the first frame: every row and the baselines, before the sweep
+            if self.partial:  # after the first frame: every row, then the usual curves (slower), then the sweep
                 with contextlib.suppress(StoreError):  # the reload after the sweep reports it
+                    self.app.post_message(self._loaded(self._data(with_baseline=False)))
                     self.app.post_message(self._loaded(self._data()))
             cycle = self.service.poll_cycle(interval=self.session.interval)
             message = PollFinished(cycle.result, cycle.error, needs_login=cycle.needs_login)
