@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -144,8 +145,10 @@ class FakeTikTok:
                               issued["refresh_token"], issued["refresh_expires_in"])
         credentials.save(credentials_from(token, time.time()), path)
 
-    def logged_in_source(self, path: Path, scopes: list[str] | None = None, **client_options: object):  # noqa: ANN201
-        """A TikTokSource on this server whose credentials live in `path` (already logged in)."""
+    def logged_in_source(self, path: Path, scopes: list[str] | None = None, save: Callable | None = None,  # noqa: ANN201
+                         **client_options: object):
+        """A TikTokSource on this server whose credentials live in `path` (already logged in); `save` stands
+        in for writing them there."""
         from sharetui.sources.tiktok import credentials
         from sharetui.sources.tiktok.client import TikTokClient
         from sharetui.sources.tiktok.source import TikTokSource
@@ -153,7 +156,8 @@ class FakeTikTok:
         self.save_login(path, scopes)
         options: dict = {"backoff": 0.01, "timeout": 2.0, **client_options}
         client = TikTokClient(api_base_url=self.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, **options)
-        return TikTokSource(client, load=lambda: credentials.load(path), save=lambda c: credentials.save(c, path))
+        return TikTokSource(client, load=lambda: credentials.load(path),
+                            save=save or (lambda c: credentials.save(c, path)))
 
     def revoke_everything(self) -> None:
         """As when the user removes the app in TikTok's settings: every token stops working."""
@@ -176,6 +180,12 @@ class FakeTikTok:
     @property
     def refresh_tokens(self) -> list[str]:
         return list(self._refresh) + list(self._used_refresh)
+
+    @property
+    def usable_refresh_tokens(self) -> list[str]:
+        """The refresh tokens a refresh would accept now (issued and not yet used or revoked)."""
+        with self._lock:
+            return [token for token, entry in self._refresh.items() if not entry.revoked]
 
     def add_user(self, user: FakeUser) -> FakeUser:
         self.users[user.open_id] = user

@@ -44,7 +44,7 @@ def alive(pid: int) -> bool:
 
 
 async def serving(server: web.GuardedServer) -> AsyncIterator[str]:
-    app = await server._make_app()
+    app = await server.make_app()
     test_server = TestServer(app, host="127.0.0.1", port=server.port)
     await test_server.start_server()
     try:

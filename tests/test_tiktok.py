@@ -33,7 +33,7 @@ def make_client(fake: FakeTikTok, **kwargs: object) -> TikTokClient:
     return TikTokClient(api_base_url=fake.url, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET, **options)
 
 
-def login(fake: FakeTikTok, tmp_path: Path, scopes: list[str] | None = None, **client_kwargs: object
+def login(fake: FakeTikTok, tmp_path: Path, scopes: list[str] | None = None, **client_kwargs: Any
           ) -> tuple[TikTokSource, Path]:
     path = tmp_path / "credentials.json"
     return fake.logged_in_source(path, scopes, **client_kwargs), path
@@ -280,17 +280,17 @@ def test_loopback_listener_binds_localhost_answers_once_and_times_out() -> None:
 
     listener = LoopbackListener(timeout=5).start()
     assert listener.redirect_uri.startswith("http://127.0.0.1:") and listener.redirect_uri.endswith("/callback/")
-    assert listener._server.server_address[0] == "127.0.0.1"
+    assert listener.host == "127.0.0.1"
     assert httpx.get(listener.redirect_uri.replace("/callback/", "/other"), timeout=5).status_code == 404
     first = httpx.get(listener.redirect_uri + "?code=abc&state=s", timeout=5)
     assert first.status_code == 200 and listener.result == "/callback/?code=abc&state=s"
-    listener._thread.join(timeout=5)
+    assert listener.wait(timeout=5)  # answered once: it stops listening
     with pytest.raises(httpx.TransportError):
         httpx.get(listener.redirect_uri + "?code=second&state=s", timeout=2)
     assert listener.result == "/callback/?code=abc&state=s"
 
     quiet = LoopbackListener(timeout=0.5).start()
-    quiet._thread.join(timeout=5)
+    assert quiet.wait(timeout=5)  # nobody answered within its timeout
     assert quiet.done.is_set() and quiet.result is None
     with pytest.raises(httpx.TransportError):
         httpx.get(quiet.redirect_uri, timeout=2)
@@ -365,16 +365,15 @@ def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path
     import errno
 
     fake.access_ttl = 1  # every sweep refreshes
-    source, path = login(fake, tmp_path)
-    real_save = source._save
+    path = tmp_path / "credentials.json"
     full = [True]
 
-    def save(credentials):  # noqa: ANN001, ANN202
+    def save(credentials: creds_store.Credentials) -> None:
         if full[0]:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_save(credentials)
+        creds_store.save(credentials, path)
 
-    source._save = save
+    source = fake.logged_in_source(path, save=save)
     poller = Poller(store, source, clock=time.time)
     for _ in range(3):
         with pytest.raises(SourceError, match="kept in memory") as caught:
@@ -384,7 +383,8 @@ def test_a_rotated_refresh_token_survives_a_full_disk(fake: FakeTikTok, tmp_path
     assert store.last_sweep(source.account().key) is not None  # the counts were stored all the same
     full[0] = False
     poller.sweep()  # no error: the login is on disk again
-    assert creds_store.load(path).refresh_token == source._credentials().refresh_token  # type: ignore[union-attr]
+    saved = creds_store.load(path)
+    assert saved is not None and fake.usable_refresh_tokens == [saved.refresh_token]  # the one TikTok accepts now
 
 
 def test_the_listener_refuses_a_foreign_answer_and_keeps_waiting_for_the_real_one() -> None:

@@ -59,10 +59,14 @@ class GuardedServer(Server):
         """The address to open; with the token, the only time it is shown."""
         return f"{self.public_url}/" + (f"?token={self.token}" if self.token else "")
 
-    async def _make_app(self) -> web.Application:
+    async def make_app(self) -> web.Application:
+        """The guarded aiohttp application, to run on a server of one's own (as the tests do)."""
         app = await super()._make_app()
         app.middlewares.append(self._guard)
         return app
+
+    async def _make_app(self) -> web.Application:  # the name textual-serve builds its application by
+        return await self.make_app()
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -114,7 +114,7 @@ class LoopbackListener:
 
         self._server = HTTPServer(("127.0.0.1", 0), Handler)
         self._server.timeout = 0.5
-        self.port = self._server.server_address[1]
+        self.host, self.port = self._server.server_address[:2]  # where it listens: loopback only
         self.redirect_uri = f"http://127.0.0.1:{self.port}{CALLBACK_PATH}"
         self._thread = threading.Thread(target=self._serve, name="sharetui-oauth-listener", daemon=True)
 
@@ -138,3 +138,8 @@ class LoopbackListener:
     def close(self) -> None:
         self.done.set()
         self._thread.join(timeout=2)
+
+    def wait(self, timeout: float) -> bool:
+        """Until the listener has stopped (answered, or timed out) and closed its port; False on `timeout`."""
+        self._thread.join(timeout=timeout)
+        return not self._thread.is_alive()
