@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.fake_tiktok
@@ -32,6 +33,11 @@ from sharetui.domain.models import Account  # noqa: E402
 from sharetui.monitor.poller import Poller  # noqa: E402
 from sharetui.sources.demo import DemoSource, _lives  # noqa: E402
 from sharetui.store import Store  # noqa: E402
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from sharetui.ui.screens.video import VideoScreen
 
 PROBE = ROOT / "benchmarks" / "probe_start.py"
 ROWS: list[tuple[str, str, str, str, str, bool]] = []
@@ -171,9 +177,9 @@ def reference_app(cache: Path):  # noqa: ANN201 - (ShareApp, its clock cell, its
     return app, now, videos
 
 
-async def shown(pilot, screen, range_name: str) -> None:  # noqa: ANN001
+async def shown(pilot: Pilot, screen: VideoScreen, range_name: str) -> None:
     """Until the video screen shows `range_name` (read off the event loop), then one paint."""
-    while screen._data is None or screen._data.range_name != range_name:
+    while screen.shown is None or screen.shown.range_name != range_name:
         await asyncio.sleep(0.001)
     await pilot.pause(0)
 
