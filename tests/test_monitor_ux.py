@@ -23,7 +23,7 @@ from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.video_table import VideoTable
-from sharetui.views.table import sort_rows
+from sharetui.views.table import COLUMNS, sort_rows
 from tests.conftest import FakeClock, painted, run_cli, settle
 
 
@@ -271,3 +271,31 @@ def test_an_account_without_a_username_is_named_by_its_key_everywhere(store: Sto
     store.record_alerts([Alert(1_000, account.key, "v", "t", "gone", "1", "m", 0)])
     assert [a.as_json()["account"] for a in store.alerts([account.key])] == ["tiktok:x"]
     assert [row[0] for row in store.latest([account.key])] == ["tiktok:x"]
+
+
+async def test_a_sort_lands_on_its_top_cycles_only_visible_columns_and_keeps_every_letter(
+        store: Store, clock: FakeClock) -> None:
+    app = demo_app(store, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        table.set_hidden({"likes", "comments"})
+        await pilot.pause()
+        for _ in range(8):
+            await pilot.press("down")
+        seen = []
+        for _ in range(len(table.visible_columns) + 2):
+            await pilot.press("s")
+            await pilot.pause()
+            seen.append(table.sort_key)
+            # The new top is where the cursor is, and on screen: enter opens the answer to the sort.
+            assert table.cursor_key == table.order[0] and table.scroll_offset.y == 0
+            header = table.render_line(0).text
+            column = next(c for c in COLUMNS if c.key == table.sort_key)
+            assert column.label + ("↓" if table.sort_reverse else "↑") in header  # the arrow covers no letter
+            await pilot.press("down", "down")
+        assert "likes" not in seen and "comments" not in seen  # hidden with C: never sorted by s
+        assert set(seen) <= set(table.visible_columns)
+        await pilot.press("r")
+        await pilot.pause()
+        assert table.cursor_key == table.order[0]

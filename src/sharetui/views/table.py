@@ -85,7 +85,10 @@ def layout_columns(width: int, hidden: set[str], show_account: bool,
         columns.remove(max(droppable, key=lambda c: c.priority))
     # A row is: one leading space, then each column followed by a one-cell gap.
     title_width = max(8, width - 1 - sum(c.width + GAP for c in columns) - GAP)
-    widths = {c.key: c.width for c in columns}
+    # The sorted column has room for its label and its arrow: the arrow never covers a letter.
+    widths = {c.key: max(c.width, len(c.label) + 1) if c.key == sort_key else c.width for c in columns}
+    title_width -= sum(widths[c.key] - c.width for c in columns if c.key != "title")
+    title_width = max(8, title_width)
     if "trend" in widths and title_width > TITLE_ROOM:
         extra = min(TREND_MAX - widths["trend"], title_width - TITLE_ROOM)
         widths["trend"] += extra
@@ -93,11 +96,27 @@ def layout_columns(width: int, hidden: set[str], show_account: bool,
     return columns, [title_width if c.key == "title" else widths[c.key] for c in columns]
 
 
+def column_at(columns: list[Column], widths: list[int], x: int) -> str | None:
+    """The key of the column under cell `x` of a row laid out as `layout_columns` does (header clicks)."""
+    position = 1  # the leading space
+    for column, width in zip(columns, widths, strict=True):
+        if position <= x < position + width + GAP:
+            return column.key
+        position += width + GAP
+    return None
+
+
+def next_sort(current: str, visible: list[str]) -> str:
+    """The column `s` sorts by next: the next sortable one on screen (hidden and dropped ones are skipped)."""
+    shown = [key for key in SORTABLE if key in visible or key == current]
+    return shown[(shown.index(current) + 1) % len(shown)] if current in shown else shown[0]
+
+
 def header_label(column: Column, width: int, sort_key: str, reverse: bool) -> str:
     """A column's heading; the sorted column's arrow always shows (a narrow one shortens its label)."""
     if column.key != sort_key:
         return column.label
-    return column.label[:max(0, width - 1)] + ("↓" if reverse else "↑")
+    return column.label[:max(0, width - 1)] + ("↓" if reverse else "↑")  # (cut only in a title column of 8)
 
 
 def title_text(row: VideoRow, marked: bool, alerted: bool) -> str:

@@ -116,7 +116,7 @@ class DashboardScreen(Screen):
         self.post_message(StatusWanted())
 
     def action_reverse(self) -> None:
-        self.table.sort_reverse = not self.table.sort_reverse
+        self.table.reverse_sort()
         self.post_message(StatusWanted())
 
     def action_toggle_gone(self) -> None:

@@ -25,16 +25,17 @@ from sharetui.ui.widgets.cells import fit
 from sharetui.views.table import (
     COLUMNS,
     DEFAULT_SORT,
-    GAP,
     SORTABLE,
     Column,
     PreparedRows,
     Shown,
     TableView,
     cell_tone,
+    column_at,
     empty_text,
     header_label,
     layout_columns,
+    next_sort,
     prepare,
     sort_label,
     title_text,
@@ -184,18 +185,23 @@ class VideoTable(ScrollView, can_focus=True):
         return sum(1 for r in self.rows.values() if r.gone)
 
     def cycle_sort(self) -> str:
-        index = SORTABLE.index(self.sort_key)
-        key = SORTABLE[(index + 1) % len(SORTABLE)]
+        """Sort by the next column on screen (hidden and dropped columns are skipped)."""
+        key = next_sort(self.sort_key, self.visible_columns)
         self.sort_by(key)
         return key
 
     def sort_by(self, key: str) -> None:
-        """Sort by a column: biggest first, except alphabetical; the same column again reverses it."""
+        """Sort by a column: biggest first, except alphabetical; the same column again reverses it. The
+        cursor lands on the new top, where the answer to the sort is."""
         if key == self.sort_key:
             self.sort_reverse = not self.sort_reverse
-            return
-        self.sort_reverse = key != "title"
-        self.sort_key = key
+        else:
+            self.set_reactive(VideoTable.sort_reverse, key != "title")
+            self.sort_key = key
+        self._set_cursor_index(0)
+
+    def reverse_sort(self) -> None:
+        self.sort_by(self.sort_key)
 
     def sort_label(self) -> str:
         return sort_label(self.sort_key, self.sort_reverse)
@@ -267,12 +273,7 @@ class VideoTable(ScrollView, can_focus=True):
 
     def column_at(self, x: int) -> str | None:
         """The key of the column under screen column `x` of this widget (header clicks)."""
-        position = 1  # the leading space
-        for column, w in zip(self._columns, self._widths, strict=True):
-            if position <= x < position + w + GAP:
-                return column.key
-            position += w + GAP
-        return None
+        return column_at(self._columns, self._widths, x)
 
     @property
     def visible_columns(self) -> list[str]:
