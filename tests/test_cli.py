@@ -42,7 +42,7 @@ def test_config_set_get_show(config_path: Path) -> None:
     for command in (("get", "poll.intervall"), ("set", "poll.intervall", "5")):
         wrong = run_cli("config", *command)
         assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
-        assert "unknown key 'poll.intervall'" in wrong.stderr and "poll.interval" in wrong.stderr
+        assert "unknown config key 'poll.intervall'" in wrong.stderr and "poll.interval" in wrong.stderr
     assert run_cli("config", "get", "poll.interval").stdout.strip() == "45"  # nothing was written
 
 
@@ -338,6 +338,14 @@ def test_export_never_replaces_a_link_or_a_pipe_and_csv_cells_stay_one_row(tmp_p
         result = run_cli("export", "--demo", "--output", str(target))
         assert result.returncode == 2 and "not a regular file" in result.stderr
     assert real.read_text() == "keep me" and link.is_symlink() and not (tmp_path / "fifo.csv.part").exists()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for given in (str(folder), f"{folder}/"):
+        result = run_cli("export", "--demo", "--format", "json", "--output", given)
+        assert result.returncode == 2 and "{" not in result.stderr  # every placeholder filled in
+        assert result.stderr.strip() == (f"sharetui: error: {folder}: is a folder; give a file name in it, such as "
+                                         f"-o {folder / 'sharetui.json'}")
+    assert list(folder.iterdir()) == []
     out = run_cli("export", "--demo").stdout
     lines = out.splitlines()
     assert len(lines) == 2 and "\x1b" not in out
@@ -365,3 +373,22 @@ def test_version_on_every_command_and_alert_limits_checked() -> None:
     for limit in ("0", "-1"):
         wrong = run_cli("alerts", "--limit", limit)
         assert wrong.returncode == 2 and "--limit must be at least 1" in wrong.stderr and not wrong.stdout
+
+
+def test_an_unknown_option_shows_the_usage_of_the_command_it_was_given_to() -> None:
+    for argv, usage in ((["poll", "--bogus"], "usage: sharetui poll"), (["config", "set", "poll.interval", "5", "--bogus"],
+                        "usage: sharetui config set"), (["--bogus"], "usage: sharetui [-h]")):
+        result = run_cli(*argv)
+        assert result.returncode == 2, argv
+        assert result.stderr.startswith(usage) and "unrecognized arguments: --bogus" in result.stderr, argv
+
+
+def test_every_error_has_one_prefix_and_names_what_is_wrong(isolated_dirs: Path) -> None:
+    for argv, words in ((["config", "set", "nope", "1"], "unknown config key 'nope'"),
+                        (["config", "set", "ui.theme", "nope"], "ui.theme 'nope' is not a theme"),
+                        (["config", "set", "alerts.bell", "maybe"], "alerts.bell must be true or false")):
+        result = run_cli(*argv)
+        assert result.returncode == 2, argv
+        line = result.stderr.strip()
+        assert "\n" not in line and line.startswith(f"sharetui: error: {words}"), line
+        assert "error: config:" not in line and "error: value:" not in line

@@ -214,8 +214,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             _drop_stdout(real)
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; one that no command knows is reported with the usage of the command it was given to
+    (`sharetui poll --bogus` shows poll's usage, not the top level's)."""
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        owner = parser
+        while True:
+            chosen = next((action.choices.get(getattr(args, action.dest, None) or "")
+                           for action in owner._actions if isinstance(action, argparse._SubParsersAction)), None)
+            if not isinstance(chosen, argparse.ArgumentParser):
+                break
+            owner = chosen
+        owner.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     args.demo = args.global_demo or getattr(args, "demo", False)
     # Loaded after parsing: `--version` and `--help` answer without them.
     from sharetui.config import load
@@ -300,7 +317,7 @@ def _check_theme(name: str) -> None:
     from textual.theme import BUILTIN_THEMES
 
     if name not in BUILTIN_THEMES:
-        raise CliError(f"config: ui.theme {name!r} is not a theme; try one of: {', '.join(sorted(BUILTIN_THEMES))}",
+        raise CliError(f"ui.theme {name!r} is not a theme; try one of: {', '.join(sorted(BUILTIN_THEMES))}",
                        EXIT_USAGE)
 
 
@@ -323,7 +340,7 @@ def _config(args: argparse.Namespace) -> int:
     from sharetui.system import locations
 
     if getattr(args, "key", None) is not None and args.key not in SETTINGS:
-        raise CliError(f"config: unknown key {args.key!r}; the keys are: {', '.join(sorted(SETTINGS))}",
+        raise CliError(f"unknown config key {args.key!r}; the keys are: {', '.join(sorted(SETTINGS))}",
                        EXIT_USAGE)
     path = locations.config_file()
     if args.config_command == "path":
@@ -583,9 +600,12 @@ def _export(config: Config, args: argparse.Namespace) -> int:
         rows = store.history(keys) if args.history else store.latest(keys)
         if args.output:
             target = Path(args.output)
+            if target.is_dir() and not target.is_symlink():
+                example = target / f"sharetui.{args.format}"
+                raise CliError(f"{target}: is a folder; give a file name in it, such as -o {example}", EXIT_USAGE)
             if target.is_symlink() or (target.exists() and not target.is_file()):
-                raise CliError(f"{target}: not a regular file (a link, a pipe or a folder); give a file name "
-                               "to write, or use stdout (`> {target}`) to write through it", EXIT_USAGE)
+                raise CliError(f"{target}: not a regular file (a link or a pipe); give a file name to write, or "
+                               f"write through stdout instead (sharetui export > {target})", EXIT_USAGE)
             from sharetui.system.disk import write_new_file
 
             try:
