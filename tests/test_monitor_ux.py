@@ -299,3 +299,32 @@ async def test_a_sort_lands_on_its_top_cycles_only_visible_columns_and_keeps_eve
         await pilot.press("r")
         await pilot.pause()
         assert table.cursor_key == table.order[0]
+
+
+async def test_copy_says_what_it_sent_and_a_screenshot_says_where_it_went(
+        store: Store, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sharetui.ui.commands import take_screenshot
+
+    app = demo_app(store, clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        row = painted(app.screen).row
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == row.share_url
+        assert "Sent to the terminal's clipboard" in toasts(app)[-1] and row.share_url in toasts(app)[-1]
+        assert not any("copied" in t.lower() for t in toasts(app))  # OSC 52 never confirms a copy
+        # No Downloads folder: the screenshot goes to the current folder, and the toast says so.
+        monkeypatch.chdir(tmp_path)
+        saved = take_screenshot(app, downloads=tmp_path / "Downloads")
+        assert saved is not None and saved.parent == tmp_path and saved.read_text().startswith("<svg")
+        assert toasts(app)[-1] == f"Screenshot: Saved to {saved}"
+        downloads = tmp_path / "Downloads"
+        downloads.mkdir()
+        assert (saved := take_screenshot(app, downloads=downloads)) is not None and saved.parent == downloads
+        assert take_screenshot(app, downloads=Path("/proc")) is None  # a folder nobody can write to
+        assert toasts(app)[-1].startswith("Screenshot: cannot save the screenshot in /proc: ")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Screenshot") == 1  # ours, in place of Textual's

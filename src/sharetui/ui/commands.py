@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.app import SystemCommand
@@ -76,6 +77,26 @@ class VideoCommands(Provider):
                       help=f"{fmt.count(shares)} shares")
 
 
+def take_screenshot(app: App, downloads: Path | None = None) -> Path | None:
+    """An SVG of the screen in the Downloads folder, or in the current folder where there is none; the toast
+    says where, or why it could not be saved. In a browser (sharetui serve) the browser downloads it."""
+    if app.is_web:
+        app.deliver_screenshot()
+        return None
+    from platformdirs import user_downloads_path
+
+    downloads = downloads or user_downloads_path()
+    folder = downloads if downloads.is_dir() else Path.cwd()
+    try:
+        saved = Path(app.save_screenshot(path=str(folder)))
+    except OSError as exc:
+        app.notify(f"cannot save the screenshot in {folder}: {exc.strerror or exc}; free some space or run "
+                   "sharetui from a folder you can write to", title="Screenshot", severity="error", markup=False)
+        return None
+    app.notify(f"Saved to {saved}", title="Screenshot", markup=False)
+    return saved
+
+
 def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
     """Every action as a palette command: the keys' actions, each column's sort, the screens."""
     from sharetui.views.table import COLUMNS, SORTABLE
@@ -90,6 +111,8 @@ def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
     yield SystemCommand("Alerts", "A: every alert, newest first", run(app, "alerts"))
     yield SystemCommand("Next account", "a: each account, then all together", run(app, "next_account"))
     yield SystemCommand("Help", "?: keys and what each figure means", run(app, "help"))
+    yield SystemCommand("Screenshot", "Save an SVG of the screen (Downloads, else this folder)",
+                        lambda: app.set_timer(0.1, lambda: take_screenshot(app)))
     if hasattr(screen, "action_cycle_sort"):  # the dashboard
         labels = {column.key: column.label for column in COLUMNS}
         for key in SORTABLE:

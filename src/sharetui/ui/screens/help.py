@@ -34,7 +34,7 @@ KEYS = [
     ("Video screen", [
         ("1 2 3 4 5", "range: 1 hour, 24 hours, 7 days, 30 days, all"),
         ("o", "open the video's link in a browser"),
-        ("c", "copy the link (works over SSH through OSC 52)"),
+        ("c", "send the link to the clipboard (OSC 52, over SSH too)"),
         ("g", "chart: shares by age against your usual, and gains with dates"),
         ("n / p", "next / previous video in the dashboard's order"),
         ("↑ ↓ pgup pgdn home end", "scroll"),

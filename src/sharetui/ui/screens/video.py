@@ -367,5 +367,11 @@ class VideoScreen(Screen):
         self.notify("Opened the link in your browser.")
 
     def action_copy_link(self) -> None:
-        self.app.copy_to_clipboard(self.row.share_url)
-        self.notify("Link copied to the clipboard (OSC 52).")
+        url = self.row.share_url
+        if not url.startswith(("https://", "http://")):
+            self.notify("This video has no link.", severity="warning")
+            return
+        # OSC 52 asks the terminal to copy; it never answers, and some ignore it: say what was done.
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Sent to the terminal's clipboard (OSC 52; if your terminal ignores it, copy it from here): "
+                    f"{fmt.safe_text(url, 200)}", markup=False)
