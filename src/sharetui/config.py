@@ -172,6 +172,51 @@ KEY_ACTIONS = {
     "clear-filter": "escape (while filtering)", "log-scale": "l (compare)", "open-alerted": "enter (alerts)",
     "done-columns": "enter (columns)", "cancel-columns": "escape (columns)", "close-help": "escape,q,? (help)",
 }
+# Where each action's keys work and what they are by default (Textual key names; tests/test_key_ids.py holds
+# these to the bindings): two actions that work on one screen cannot share a key.
+APP = "every screen"
+KEY_BINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quit": ("q", (APP,)), "help": ("question_mark", (APP,)), "pause": ("space", (APP,)),
+    "poll-now": ("ctrl+r", (APP,)), "next-account": ("a", (APP,)), "alerts": ("A", (APP,)),
+    "slower": ("plus", (APP,)), "faster": ("minus", (APP,)),
+    "filter": ("slash", ("dashboard",)), "clear-filter": ("escape", ("dashboard",)), "sort": ("s", ("dashboard",)),
+    "reverse": ("r", ("dashboard",)), "mark": ("m", ("dashboard",)), "compare": ("c", ("dashboard",)),
+    "toggle-gone": ("h", ("dashboard",)), "pick-columns": ("C", ("dashboard",)), "open": ("enter", ("dashboard",)),
+    "back": ("escape", ("video screen", "compare screen", "alerts list")),
+    "chart": ("g", ("video screen",)), "open-link": ("o", ("video screen",)), "copy-link": ("c", ("video screen",)),
+    "next-video": ("n", ("video screen",)), "previous-video": ("p", ("video screen",)),
+    "log-scale": ("l", ("compare screen",)), "open-alerted": ("enter", ("alerts list",)),
+    "done-columns": ("enter", ("column picker",)), "cancel-columns": ("escape", ("column picker",)),
+    "close-help": ("escape,q,question_mark", ("help",)),
+}
+# Keys that cannot be remapped, where they work: the table's cursor, the video screen's ranges.
+FIXED_KEYS = {"dashboard": ("up", "k", "down", "j", "pageup", "pagedown", "home", "g", "end", "G"),
+              "video screen": ("1", "2", "3", "4", "5")}
+CHARACTER_KEYS = {"?": "question_mark", "+": "plus", "-": "minus", "/": "slash", " ": "space", "!": "exclamation_mark",
+                  ",": "comma", ".": "full_stop", ":": "colon", ";": "semicolon", "=": "equals_sign",
+                  "<": "less_than_sign", ">": "greater_than_sign", "*": "asterisk", "#": "number_sign"}
+
+
+def key_conflicts(values: dict[str, Any]) -> list[str]:
+    """Every key two actions would share on one screen with these [keys] settings, one line each (the
+    built-in keys are known to work together: a conflict needs a key the user set)."""
+    screens = sorted({screen for _, scopes in KEY_BINDINGS.values() for screen in scopes if screen != APP})
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for screen in screens:
+        taken = {key: "a built-in key" for key in FIXED_KEYS.get(screen, ())}
+        for action, (default, scopes) in KEY_BINDINGS.items():
+            if APP not in scopes and screen not in scopes:
+                continue
+            chosen = values.get(f"keys.{action}") or default
+            for key in dict.fromkeys(CHARACTER_KEYS.get(k.strip(), k.strip()) for k in chosen.split(",")):
+                other = taken.setdefault(key, action)
+                if other != action and (f"keys.{action}" in values or f"keys.{other}" in values):
+                    found.setdefault((key, action, other), []).append(screen)
+    return [f"{key!r} is both {action} and {other} on "
+            + ("every screen" if where == screens else ", ".join(f"the {screen}" for screen in where))
+            for (key, action, other), where in found.items()]
+
+
 KEY_NAME = re.compile(r"[A-Za-z0-9_+\-]+|[!-~]")  # Textual key names (ctrl+x, f5, question_mark) or one character
 
 
@@ -297,6 +342,10 @@ def _check_relations(values: dict[str, Any], path: Path) -> None:
     hourly = values.get("retention.hourly_days", SETTINGS["retention.hourly_days"].default)
     if hourly < raw:
         raise ConfigError(f"{path}: retention.hourly_days ({hourly}) must be at least retention.raw_days ({raw})")
+    conflicts = key_conflicts(values)
+    if conflicts:
+        raise ConfigError(f"{path}: [keys]: {'; '.join(conflicts)}; choose another key (sharetui config set "
+                          "keys.ACTION KEY) or move the other action too")
 
 
 def _collect(table: dict[str, Any], prefix: str, path: Path, out: dict[str, Any]) -> None:
