@@ -21,6 +21,7 @@ from sharetui.ui.app import ShareApp
 from sharetui.ui.screens.compare import CompareScreen
 from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
+from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.video_table import VideoTable
 from sharetui.views.table import COLUMNS, sort_rows
@@ -133,6 +134,17 @@ async def test_an_imported_account_says_there_is_nothing_to_poll(store: Store, c
         said = " ".join(toasts(app))
         assert "nothing to poll" in said and "nothing to pause" in said and "Resumed" not in said
         assert not app.session.paused
+        bar = app.dashboard.query_one(KeyBar).render_line(0).text
+        assert "Pause" not in bar and "Poll" not in bar and "Sort" in bar  # not offered; the keys still explain
+        await pilot.press("enter")
+        await settle(app, pilot)
+        video_bar = app.screen.query_one(KeyBar).render_line(0).text
+        assert "Back" in video_bar and "Pause" not in video_bar
+    live = demo_app(Store(store.path.with_name("live.sqlite3")), clock)
+    async with live.run_test(size=(120, 30)) as pilot:
+        await settle(live, pilot)
+        bar = live.dashboard.query_one(KeyBar).render_line(0).text
+        assert "Pause" in bar and "Poll" in bar  # a polled account offers both
 
 
 async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock) -> None:

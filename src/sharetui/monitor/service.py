@@ -425,5 +425,10 @@ class ScreenData:
         return self.service.baseline_for(account_key, metric)
 
     @property
+    def unoffered_actions(self) -> frozenset[str]:
+        """The app's actions that do nothing for these accounts (imported data: nothing to poll or pause)."""
+        return frozenset() if self.service.live else frozenset({"toggle_pause", "poll_now", "interval"})
+
+    @property
     def accounts(self) -> list[Account]:
         return [source.account() for source in self.service.sources]

@@ -50,7 +50,7 @@ class AlertsScreen(Screen):
         yield Static("No alerts yet. They appear here as the rules fire (see `sharetui alerts` and the README).",
                      id="alerts-empty")
         yield StatusLine(id="status")
-        yield KeyBar()
+        yield KeyBar(hidden=self.data.unoffered_actions)
 
     def on_mount(self) -> None:
         self.query_one("#alerts-empty").display = False

@@ -52,7 +52,7 @@ class CompareScreen(Screen):
         yield AgeChart(id="compare-chart")
         yield Static(id="compare-list")
         yield StatusLine(id="status")
-        yield KeyBar()
+        yield KeyBar(hidden=self.data.unoffered_actions)
 
     def on_mount(self) -> None:
         self.load()

@@ -45,7 +45,7 @@ class DashboardScreen(Screen):
         yield AccountHeader()
         yield VideoTable(id="videos")  # the filter box is mounted above it on first use
         yield StatusLine(id="status")
-        yield KeyBar()
+        yield KeyBar(hidden=self.data.unoffered_actions)
 
     @property
     def table(self) -> VideoTable:

@@ -175,7 +175,7 @@ class VideoScreen(Screen):
                 yield Static(id="scale-rate", classes="metric-scale")
             yield Static(id="video-note", markup=False)
         yield StatusLine(id="status")
-        yield KeyBar()
+        yield KeyBar(hidden=self.data.unoffered_actions)
 
     def on_mount(self) -> None:
         # A chart needs room; where space is short the sparklines stay (g switches either way).

@@ -24,8 +24,9 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.hidden = hidden  # actions that do nothing here: not offered (their keys still say why)
         self._hits: list[tuple[int, int, str]] = []  # (start, end, key) of each hint as last painted
         self._painted: tuple[int, Strip] | None = None  # (width, line) until the bindings or theme change
 
@@ -52,7 +53,7 @@ class KeyBar(Widget):
             hint = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = hint
-            elif binding.show and binding.action not in seen:
+            elif binding.show and binding.action not in seen and binding.action not in self.hidden:
                 seen.add(binding.action)
                 hints.append(hint)
         return hints, palette
