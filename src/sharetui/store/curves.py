@@ -3,9 +3,13 @@ catalogue's cross-section, and the account as the cache knew it at a past moment
 
 from __future__ import annotations
 
-from sharetui.domain.forecast.bands import AgedVideo
+from typing import TYPE_CHECKING
+
 from sharetui.domain.models import UNKNOWN_BIT
 from sharetui.store.connection import Connection
+
+if TYPE_CHECKING:
+    from sharetui.domain.forecast.bands import AgedVideo
 
 
 class CurveReads(Connection):
@@ -58,6 +62,8 @@ class CurveReads(Connection):
         A polled account is read with an index seek per (video, age): about 30 ms for 2,000 videos and 20
         ages. An account with no sweeps (imported daily totals, a point a day) is read whole and its values
         between two days interpolated, since a day-old point would misplace a young video's count."""
+        from sharetui.domain.forecast.bands import AgedVideo  # forecasts only: never at start-up
+
         with self._reading():
             last_sweep = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ? AND at <= ?",
                                           (account_key, as_of)).fetchone()[0]
@@ -131,6 +137,8 @@ def _daily_videos(videos: list[tuple], points: list[tuple[int, int, int]], ages_
     confirms it, a fact the change-only points alone do not hold); a video imported within a day of its
     posting starts from 0 at posting. Vectorised: one search over every point for every (video, age)."""
     import numpy as np  # (forecasts and backtests only: never at start-up)
+
+    from sharetui.domain.forecast.bands import AgedVideo
 
     if not points or not videos:
         return []
