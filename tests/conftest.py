@@ -33,6 +33,20 @@ class FakeClock:
         self.now += seconds
 
 
+def connect(fake: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A freshly connected account on the fake TikTok (tests/fake_tiktok.FakeTikTok): its address in the
+    config, the app's keys in the environment and a saved login."""
+    from sharetui.cli import main
+    from sharetui.sources.tiktok import credentials
+    from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+
+    assert isinstance(fake, FakeTikTok)
+    assert main(["config", "set", "tiktok.api_base_url", fake.url]) == 0
+    monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", CLIENT_KEY)
+    monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", CLIENT_SECRET)
+    fake.save_login(credentials.path_for())
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own config and data directories, like a fresh machine."""

@@ -549,7 +549,8 @@ async def test_a_gone_video_is_marked_counted_alike_everywhere_and_can_be_hidden
         assert "39 videos · 1 gone" in header and "39 videos · 1 gone" in status
         assert table.move_to(gone[0].id)  # wherever the sort put it, its row on screen says so
         await pilot.pause()
-        marked = [line for y in range(table.size.height) if "(gone)" in (line := table.render_line(y).text)]
+        # The mark sits in its own cell before the title (▲ would say it grew; × says it is gone).
+        marked = [line for y in range(table.size.height) if (line := table.render_line(y).text)[3] == "×"]
         assert len(marked) == 1 and gone[0].title[:12] in marked[0]
         header_widget = app.dashboard.query_one(AccountHeader)
         assert (header_widget.trend_values[-1] or 0) > 0  # the vanished video does not blank the others' gains

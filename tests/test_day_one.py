@@ -20,7 +20,7 @@ from sharetui.sources.tiktok import credentials
 from sharetui.store import Reader, Store
 from sharetui.ui.app import ShareApp
 from sharetui.ui.widgets.video_table import VideoTable
-from tests.conftest import settle
+from tests.conftest import connect, settle
 from tests.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
 
 HEADER = "Time,Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
@@ -38,10 +38,7 @@ def content_csv(path: Path, ids: list[str], day: datetime) -> Path:
 def connected(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTikTok]:
     """A freshly connected account with an established catalogue, and a fresh cache."""
     with FakeTikTok(videos=30) as fake:
-        assert main(["config", "set", "tiktok.api_base_url", fake.url]) == 0
-        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_KEY", CLIENT_KEY)
-        monkeypatch.setenv("SHARETUI_TIKTOK_CLIENT_SECRET", CLIENT_SECRET)
-        fake.save_login(credentials.path_for())
+        connect(fake, monkeypatch)
         yield fake
 
 

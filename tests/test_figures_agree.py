@@ -20,7 +20,7 @@ from sharetui.domain.figures import gap_tolerance
 from sharetui.domain.models import UNKNOWN, Account, VideoCounts
 from sharetui.sources.studio import VideoTotals
 from sharetui.store import Store
-from sharetui.store.reads import TREND_POINTS, TREND_SPAN
+from sharetui.store.reads import TREND_BARS, TREND_STEP
 from sharetui.views.header import known_total
 from sharetui.views.table import COLUMNS, sort_rows
 from sharetui.views.video import rate_line, read_video
@@ -97,7 +97,7 @@ def check(store: Store, plan: list, imported: bool, roll_up: bool, after: int) -
             if before is None or start - before > gap_tolerance(max(1, row.updated_at - start)):
                 assert gain.lower
         # The table's 24 h trend and the video screen's bars over the same edges are the same bars.
-        edges = [moment - TREND_SPAN + i * (TREND_SPAN // TREND_POINTS) for i in range(TREND_POINTS + 1)]
+        edges = [moment - (TREND_BARS - i) * TREND_STEP for i in range(TREND_BARS + 1)]
         assert store.video_series(row.vid, edges)["shares"].drawn_gains == row.trend
     listed = [r for r in rows if not r.gone]
     exported = {row[1]: row for row in store.latest([ACCOUNT.key])}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import SelectionList
+from textual.widgets import OptionList
 
 from sharetui.config import Config, ConfigError
 from sharetui.domain.alerts import Alert
@@ -18,6 +18,7 @@ from sharetui.sources.demo import DemoSource
 from sharetui.store import Store
 from sharetui.system.writer_lock import WriterLock
 from sharetui.ui.app import ShareApp
+from sharetui.ui.screens.columns import ColumnPicker
 from sharetui.ui.screens.compare import CompareScreen
 from sharetui.ui.screens.help import HelpScreen
 from sharetui.ui.screens.video import VideoScreen
@@ -160,12 +161,23 @@ async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock
         await pilot.press("C")  # the column picker: hide Likes
         await pilot.pause()
         picker = app.screen
-        options: SelectionList[str] = picker.query_one("#columns", SelectionList)
-        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).value == "likes")
+        assert isinstance(picker, ColumnPicker)
+        options = picker.query_one("#columns", OptionList)
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "likes")
         options.highlighted = index
-        await pilot.press("space", "enter")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "[ ] Likes" in picker.lines() and "[x] Views" in picker.lines()  # told without colour
+        options.highlighted = next(i for i in range(options.option_count)
+                                   if options.get_option_at_index(i).id == "gain_24h")
+        await pilot.press("shift+up", "shift+up", "enter")  # +24h moves before ‰Shr and Shares... of the kept
         await pilot.pause()
         assert "likes" in table.hidden and "likes" not in table.visible_columns
+        shown = table.visible_columns
+        assert shown.index("gain_24h") < shown.index("rate") and shown.index("gain_24h") < shown.index("gain_1h")
+        await pilot.press("home", "m")  # a mark, kept too
+        marked = set(table.marked)
+        assert len(marked) == 1
         await pilot.press("minus")
         app.theme = "nord"
         await settle(app, pilot)
@@ -178,6 +190,9 @@ async def test_the_view_is_kept_across_restarts(tmp_path: Path, clock: FakeClock
         table = again.dashboard.query_one(VideoTable)
         assert (table.sort_key, table.sort_reverse, again.theme) == ("views", False, "nord")
         assert "likes" not in table.visible_columns and again.session.interval == 30
+        shown = table.visible_columns
+        assert shown.index("gain_24h") < shown.index("gain_1h") and table.marked == marked
+        assert table.render_line(1).text[1] == "●"  # the kept mark shows where it was
         views = [table.rows[k].views for k in table.order]
         assert views == sorted(views)
 
@@ -291,7 +306,7 @@ async def test_a_sort_lands_on_its_top_cycles_only_visible_columns_and_keeps_eve
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         table = app.dashboard.query_one(VideoTable)
-        table.set_hidden({"likes", "comments"})
+        table.set_columns({"likes", "comments"})
         await pilot.pause()
         for _ in range(8):
             await pilot.press("down")

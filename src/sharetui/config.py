@@ -171,6 +171,7 @@ KEY_ACTIONS = {
     "open-link": "o", "copy-link": "c (video screen)", "next-video": "n", "previous-video": "p",
     "clear-filter": "escape (while filtering)", "log-scale": "l (compare)", "open-alerted": "enter (alerts)",
     "done-columns": "enter (columns)", "cancel-columns": "escape (columns)", "close-help": "escape,q,? (help)",
+    "copy-row": "y",
 }
 # Where each action's keys work and what they are by default (Textual key names; tests/test_key_ids.py holds
 # these to the bindings): two actions that work on one screen cannot share a key.
@@ -182,6 +183,7 @@ KEY_BINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "filter": ("slash", ("dashboard",)), "clear-filter": ("escape", ("dashboard",)), "sort": ("s", ("dashboard",)),
     "reverse": ("r", ("dashboard",)), "mark": ("m", ("dashboard",)), "compare": ("c", ("dashboard",)),
     "toggle-gone": ("h", ("dashboard",)), "pick-columns": ("C", ("dashboard",)), "open": ("enter", ("dashboard",)),
+    "copy-row": ("y", ("dashboard",)),
     "back": ("escape", ("video screen", "compare screen", "alerts list")),
     "chart": ("g", ("video screen",)), "open-link": ("o", ("video screen",)), "copy-link": ("c", ("video screen",)),
     "next-video": ("n", ("video screen",)), "previous-video": ("p", ("video screen",)),
@@ -191,7 +193,7 @@ KEY_BINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Keys that cannot be remapped, where they work: the table's cursor, the video screen's ranges.
 FIXED_KEYS = {"dashboard": ("up", "k", "down", "j", "pageup", "pagedown", "home", "g", "end", "G"),
-              "video screen": ("1", "2", "3", "4", "5")}
+              "video screen": ("1", "2", "3", "4", "5"), "column picker": ("space", "shift+up", "shift+down")}
 CHARACTER_KEYS = {"?": "question_mark", "+": "plus", "-": "minus", "/": "slash", " ": "space", "!": "exclamation_mark",
                   ",": "comma", ".": "full_stop", ":": "colon", ";": "semicolon", "=": "equals_sign",
                   "<": "less_than_sign", ">": "greater_than_sign", "*": "asterisk", "#": "number_sign"}

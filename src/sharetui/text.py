@@ -53,6 +53,21 @@ def count(n: int | None) -> str:
     return f"{sign}{n / 1e9:.2f}B"
 
 
+def compact(n: int | None) -> str:
+    """A count in at most 5 characters, for a scale or a tight cell: 950, 1.2k, 12k, 1.2M ("–" unknown)."""
+    if n is None:
+        return "–"
+    if abs(n) < 1000:
+        return str(n)
+    value, suffix = float(n), ""
+    for suffix in ("k", "M", "B"):
+        value /= 1000
+        if abs(round(value)) < 1000 or suffix == "B":
+            break
+    text = f"{value:.1f}" if abs(value) < 9.95 else f"{value:.0f}"
+    return text.removesuffix(".0") + suffix
+
+
 def gain(n: int | None, lower: bool = False) -> str:
     """+1,234; "≥+1,234" where only a lower bound is known (sharetui.domain.figures); "–" where unknown."""
     if n is None:
@@ -180,11 +195,13 @@ def spark_cells(values: Sequence[float | None], width: int) -> tuple[list[float 
     return cells, last_from
 
 
-def spark_rows(cells: Sequence[float | None], rows: int = 1) -> list[str]:
+def spark_rows(cells: Sequence[float | None], rows: int = 1, top: float | None = None) -> list[str]:
     """The one sparkline renderer (table, header, video screen): `rows` lines of text, top first, scaled from
     zero so a flat line means no gains (not "steady gains") and a ±3 % wobble stays a wobble. A zero is the
-    baseline ▁, any gain at least ▂, the largest full height; an unknown value (None) draws nothing."""
-    top = max((v for v in cells if v is not None), default=0)
+    baseline ▁, any gain at least ▂, `top` (by default the largest value) full height; an unknown value
+    (None) draws nothing."""
+    largest = max((v for v in cells if v is not None), default=0)
+    top = largest if top is None else max(top, largest)
     eighths = 8 * rows
     lines: list[list[str]] = [[] for _ in range(rows)]
     for value in cells:

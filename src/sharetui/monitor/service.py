@@ -264,15 +264,17 @@ class MonitorService:
         return None if found is None else found[0 if metric == "shares" else 1]
 
     def dashboard(self, view: int | None, *, with_baseline: bool = True, first_rows: int | None = None,
-                  reader: str = "data") -> DashboardData:
+                  reader: str = "data", trend_bars: int = 12) -> DashboardData:
         """Everything the dashboard shows, for one account (`view`) or all of them (None).
 
         `first_rows`: gains and trends only for the rows a fresh table shows first, this many; the rest
-        follows right after the first frame."""
+        follows right after the first frame. `trend_bars`: how many 2-hour bars each row's trend holds (as
+        many as the table has room for)."""
         now = int(self.clock())
         bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         shown = range(len(self.sources)) if view is None else [view]
-        parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader)) for i in shown]
+        parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader), trend_bars)
+                 for i in shown]
         alerted = self.reader(reader).alerted_videos([p.account.key for p in parts], now - ALERT_MARK_SPAN)
         if len(parts) == 1:
             return dataclasses.replace(parts[0], alerted=alerted)
@@ -297,18 +299,18 @@ class MonitorService:
         )
 
     def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
-                      first_rows: int | None, reader: Reader | Store) -> DashboardData:
+                      first_rows: int | None, reader: Reader | Store, trend_bars: int) -> DashboardData:
         placeholder = self.sources[index].account()
         key = placeholder.key
         account = reader.account(key) or placeholder
         summary = None
         if first_rows is None:
-            rows = reader.dashboard(key, now)
+            rows = reader.dashboard(key, now, trend_bars=trend_bars)
         else:
             # The first frame: only the rows a fresh table shows, with their gains; the header counts every
             # video from the cache. Every row follows right after the first frame.
             rows = reader.top_rows(key, first_rows)
-            reader.fill_history(rows, now)
+            reader.fill_history(rows, now, trend_bars)
             summary = reader.summary(key)
         label = account.label
         for row in rows:

@@ -26,8 +26,8 @@ SHARES_UNKNOWN = UNKNOWN_BIT["shares"]
 if TYPE_CHECKING:
     from sharetui.domain.alerts import Before
 
-TREND_SPAN = DAY  # the table's "Shares 24h" sparkline...
-TREND_POINTS = 12  # ...in 2-hour bars
+TREND_STEP = 2 * HOUR  # the table's sparkline is in 2-hour bars...
+TREND_BARS = 12  # ...12 of them (24 h) unless the table has room for more
 
 
 class Reads(Connection):
@@ -53,13 +53,15 @@ class Reads(Connection):
             row = self._db.execute("SELECT MAX(at) FROM sweeps WHERE account = ?", (account_key,)).fetchone()
         return row[0]
 
-    def dashboard(self, account_key: str, now: int, *, history: bool = True) -> list[VideoRow]:
+    def dashboard(self, account_key: str, now: int, *, history: bool = True,
+                  trend_bars: int = TREND_BARS) -> list[VideoRow]:
         """Every video of the account with its latest counts and, unless `history` is False, its gains
-        over 1 h / 24 h and 24 h shares trend (`fill_history` adds those to chosen rows later)."""
+        over 1 h / 24 h and its shares trend, `trend_bars` 2-hour bars up to now (`fill_history` adds those
+        to chosen rows later)."""
         with self._reading():
             rows = self._video_rows("", (account_key,))
             if history:
-                self._fill_history(rows, now, "v.account = ?", [account_key])
+                self._fill_history(rows, now, "v.account = ?", [account_key], trend_bars)
         return rows
 
     def top_rows(self, account_key: str, limit: int) -> list[VideoRow]:
@@ -92,17 +94,18 @@ class Reads(Connection):
                            updated_at, gone_at, unknown FROM videos WHERE account = ? {tail}""", params)
         ]
 
-    def fill_history(self, rows: list[VideoRow], now: int) -> None:
+    def fill_history(self, rows: list[VideoRow], now: int, trend_bars: int = TREND_BARS) -> None:
         """Add gains and trend to these rows only (the ones on screen first: a fraction of the cost)."""
         if rows:
             with self._reading():
-                self._fill_history(rows, now, f"v.vid IN ({', '.join('?' * len(rows))})", [r.vid for r in rows])
+                self._fill_history(rows, now, f"v.vid IN ({', '.join('?' * len(rows))})", [r.vid for r in rows],
+                                   trend_bars)
 
-    def _fill_history(self, rows: list[VideoRow], now: int, where: str, params: list) -> None:
+    def _fill_history(self, rows: list[VideoRow], now: int, where: str, params: list, trend_bars: int) -> None:
         """Gains over 1 h and 24 h and the 24 h trend of `rows`, read in one pass over the videos matching
         `where`. The moments read: an hour ago, then the trend's edges from 24 h ago (its last edge is now,
         the latest count, already known)."""
-        bounds = _trend_bounds(now)
+        bounds = _trend_bounds(now, trend_bars)
         windows = [now - HOUR, now - DAY]
         account = rows[0].account if rows and rows[0].account else None
         gains = self._window_gains(windows, where, params, account)
@@ -288,7 +291,6 @@ class _WindowGains:
     first_at: Callable[[VideoRow], int | None]  # when its history begins
 
 
-def _trend_bounds(now: int) -> list[int]:
-    """The edges of the trend's bars: 24 h ago, then every 2 hours, up to now."""
-    step = TREND_SPAN // TREND_POINTS
-    return [now - TREND_SPAN + i * step for i in range(TREND_POINTS + 1)]
+def _trend_bounds(now: int, count: int) -> list[int]:
+    """The edges of the trend's `count` bars: every 2 hours, up to now."""
+    return [now - (count - i) * TREND_STEP for i in range(count + 1)]

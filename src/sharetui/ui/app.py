@@ -42,8 +42,7 @@ from sharetui.ui.terminal import LOST, watch_terminal
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.toast import Notification, replace_toast
 from sharetui.ui.widgets.video_table import VideoTable
-from sharetui.views.header import video_counts
-from sharetui.views.status import TableStatus
+from sharetui.views.status import table_status
 from sharetui.views.table import DEFAULT_SORT, TableModel
 
 if TYPE_CHECKING:
@@ -150,7 +149,7 @@ class ShareApp(App[int]):
         self._table = table = self.dashboard.table
         self.screen_data.order = lambda: table.order
         state = self.view_state
-        table.restore_view(state.sort, state.reverse, set(state.hidden))
+        table.restore_view(state.sort, state.reverse, set(state.hidden), state.order, state.marked)
         self.table_model.view = table.view
         self.feed.table_ready = True
         if self._pending is not None:
@@ -179,8 +178,7 @@ class ShareApp(App[int]):
         return super().on_event(event)
 
     def _take_role(self) -> None:
-        """Poll if no other process does; otherwise follow the cache that process writes (every role follows
-        the cache: what another process commits shows within FOLLOW_EVERY seconds)."""
+        """Poll if no other process does; every role follows the cache (another process's writes show)."""
         if self._follow_timer is None:
             self._follow_timer = self.set_interval(FOLLOW_EVERY, self._follow_tick)
         if self.session.take_role() is Role.WRITER:
@@ -238,15 +236,15 @@ class ShareApp(App[int]):
     # -- the view, kept across restarts -----------------------------------------------------------
 
     def remember_view(self) -> None:
-        """Keep the sort, hidden columns, theme and interval for the next start (only when they changed). A
-        theme set by TEXTUAL_THEME is this run's only: the kept one stays."""
+        """Keep the view for the next start, if it changed (never a theme set by TEXTUAL_THEME: this run's only)."""
         table = getattr(self, "_table", None)  # (the theme is set while the app is being built)
         if table is None:
             return
         state = self.view_state
         theme, over = (state.theme, state.theme_over) if self.theme_from_environment else (self.theme, self.config["ui.theme"])
-        problem = self._views.keep(view_state.ViewState(table.sort_key, table.sort_reverse, sorted(table.hidden),
-                                                        theme, over, self.session.interval, self.config["poll.interval"]))
+        problem = self._views.keep(view_state.ViewState(
+            table.sort_key, table.sort_reverse, sorted(table.hidden), theme, over, self.session.interval,
+            self.config["poll.interval"], table.column_order, sorted(table.marked)[:view_state.MAX_MARKED]))
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
@@ -255,7 +253,7 @@ class ShareApp(App[int]):
 
     def on_view_changed(self, _message: ViewChanged) -> None:
         if self._table is not None:
-            self.table_model.shown, self.table_model.view = self._table.shown, self._table.view
+            self.feed.table_changed(self._table.shown, self._table.view, self._table.trend_bars)
         self.remember_view()
 
     # -- polling schedule -----------------------------------------------------------------------
@@ -334,21 +332,22 @@ class ShareApp(App[int]):
         self.refresh_status()
 
     def open_video(self, video_id: str) -> None:
+        """Open a video over the screen it was asked from (esc goes back there): a bounded back stack."""
         row = self.screen_data.rows.get(video_id)
         if row is None:
             return
-        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.dashboard.table.move_to(video_id)
         from sharetui.ui.screens.video import VideoScreen
 
+        if isinstance(self.screen, VideoScreen) and (self.screen.row.id == video_id or len(self.screen_stack) > 8):
+            self.pop_screen()
+        self.dashboard.table.move_to(video_id)
         self.push_screen(VideoScreen(row, self.screen_data))
 
     def action_help(self) -> None:
         from sharetui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.BINDINGS, self.config.keymap()))
 
     def action_alerts(self) -> None:
         from sharetui.ui.screens.alerts import AlertsScreen
@@ -368,9 +367,8 @@ class ShareApp(App[int]):
         table = self._table
         if table is None:
             return  # not composed yet
-        shown, total, gone = video_counts(len(table.order), len(table.rows), table.gone_count,
-                                          None if table.filter_text else self._summary, table.hide_gone)
-        facts = TableStatus(table.sort_label(), shown, total, gone, table.hide_gone, table.filter_text)
+        facts = table_status(table.rows, table.order, table.sort_label(), table.gone_count, table.hide_gone,
+                             table.filter_text, self._summary, table.show_account)
         monitor = self.session.status()
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):

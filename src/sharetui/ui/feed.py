@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sharetui.domain.models import DashboardData
     from sharetui.monitor.service import MonitorService, ScreenReader
     from sharetui.monitor.session import MonitorSession
-    from sharetui.views.table import TableModel
+    from sharetui.views.table import Shown, TableModel, TableView
 
 
 ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
@@ -39,7 +39,7 @@ class DashboardFeed:
 
     def _data(self, with_baseline: bool = True, first_rows: int | None = None, reader: str = "data") -> DashboardData:
         return self.service.dashboard(self.session.view, with_baseline=with_baseline, first_rows=first_rows,
-                                      reader=reader)
+                                      reader=reader, trend_bars=self.session.trend_bars)
 
     def first_frame(self, first_rows: int | None) -> None:
         """What the cache already knows, before the first frame: only the rows on screen (`first_rows`, or all
@@ -56,6 +56,15 @@ class DashboardFeed:
             return
         self.partial = True
         self.app.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
+
+    def table_changed(self, shown: Shown, view: TableView, trend_bars: int) -> None:
+        """The table's rows, view or room changed: updates are prepared for what it is now, and where it has
+        room for more (or fewer) bars of history, the rows are read again with that many."""
+        self.table_model.shown, self.table_model.view = shown, view
+        if trend_bars != self.session.trend_bars:
+            self.session.trend_bars = trend_bars
+            if self.table_ready:
+                self.follow(force=True)
 
     def follow(self, force: bool = False) -> None:
         """Reload when another process stored something (or when `force`d)."""

@@ -1,4 +1,4 @@
-"""How the user left the monitor (sort, hidden columns, theme, poll interval), kept across restarts in a
+"""How the user left the monitor (sort, columns, marks, theme, poll interval), kept across restarts in a
 small JSON file in the data directory. config.toml stays the user's own: this file is sharetui's.
 
 A theme or interval is remembered together with the config value it replaced, so a later change to
@@ -19,6 +19,7 @@ from sharetui.system.disk import DamagedFile, parse_json, read_bounded, write_ne
 MAX_FILE = 64 * 1024  # a view file is a few hundred bytes
 
 FILE_NAME = "view.json"
+MAX_MARKED = 500  # marks kept across restarts (a comparison of more is unreadable anyway)
 
 
 @dataclass
@@ -30,6 +31,8 @@ class ViewState:
     theme_over: str | None = None  # the ui.theme it was chosen over
     interval: int | None = None
     interval_over: int | None = None  # the poll.interval it was chosen over
+    order: list[str] = field(default_factory=list)  # the column picker's order of the columns
+    marked: list[str] = field(default_factory=list)  # videos marked for comparison (ids)
 
     def theme_for(self, configured: str) -> str | None:
         return self.theme if self.theme and self.theme_over == configured else None
@@ -56,12 +59,18 @@ def load(path: Path) -> tuple[ViewState, str | None]:
     return ViewState(
         sort=_typed(raw.get("sort"), str),
         reverse=_typed(raw.get("reverse"), bool),
-        hidden=[h for h in raw.get("hidden", []) if isinstance(h, str)] if isinstance(raw.get("hidden"), list) else [],
+        hidden=_strings(raw.get("hidden")),
         theme=_typed(raw.get("theme"), str),
         theme_over=_typed(raw.get("theme_over"), str),
         interval=_typed(raw.get("interval"), int),
         interval_over=_typed(raw.get("interval_over"), int),
+        order=_strings(raw.get("order")),
+        marked=_strings(raw.get("marked"))[:MAX_MARKED],
     ), None
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _typed(value: Any, kind: type) -> Any:

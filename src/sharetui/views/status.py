@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sharetui import text as fmt
+from sharetui.domain.models import VideoRow
+from sharetui.views.header import video_counts
 
 if TYPE_CHECKING:
     from sharetui.monitor.session import MonitorStatus
@@ -26,6 +28,22 @@ class TableStatus:
     gone: int = 0
     gone_hidden: bool = False
     filter_text: str = ""
+    shares: int | None = None  # the known shares of the videos the filter shows
+    by_account: tuple[tuple[str, int], ...] = ()  # the all-accounts view: (account, its shares) each
+
+
+def table_status(rows: dict[str, VideoRow], order: list[str], sort: str, gone: int, hide_gone: bool,
+                 filter_text: str, summary: tuple[int, ...] | None, several: bool) -> TableStatus:
+    """The status of the table: the counts (see video_counts), the shares of what a filter shows ("4 of 40 ·
+    1,234 shares") and, with several accounts in one table, each one's shares."""
+    shown, total, gone = video_counts(len(order), len(rows), gone, None if filter_text else summary, hide_gone)
+    shares = sum(rows[key].known("shares") or 0 for key in order) if filter_text else None
+    by_account: dict[str, int] = {}
+    if several:
+        for key in order:
+            row = rows[key]
+            by_account[row.account_label] = by_account.get(row.account_label, 0) + (row.known("shares") or 0)
+    return TableStatus(sort, shown, total, gone, hide_gone, filter_text, shares, tuple(by_account.items()))
 
 
 @dataclass(frozen=True)
@@ -43,13 +61,17 @@ def status_parts(monitor: MonitorStatus, table: TableStatus) -> list[StatusPart]
                                 5))
     parts.append(StatusPart(f"sort {table.sort}", 6))
     if table.filter_text:
-        parts.append(StatusPart(f"filter “{fmt.safe_text(table.filter_text, 40)}”: {table.shown} of {table.total}",
-                                2))
+        shares = f" · {fmt.count(table.shares)} shares" if table.shares is not None else ""
+        parts.append(StatusPart(f"filter “{fmt.safe_text(table.filter_text, 40)}”: {table.shown} of {table.total}"
+                                + shares, 2))
     else:
         videos = f"{table.total - table.gone} videos" if table.gone else f"{table.total} videos"
         if table.gone:  # the same count as the header's: listed videos, and the gone ones apart
             videos += f" · {table.gone} gone" + (" (hidden: h)" if table.gone_hidden else "")
         parts.append(StatusPart(videos, 2))
+    if table.by_account:
+        parts.append(StatusPart(", ".join(f"{fmt.safe_text(name, 20)} {fmt.compact(shares)}"
+                                          for name, shares in table.by_account) + " shares", 7))
     if monitor.error:
         parts.append(StatusPart(fmt.safe_text(monitor.error, 200), 1, "error"))
     return parts

@@ -7,6 +7,8 @@ the result in. The model is owned by the app and read by its workers; the widget
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,7 +44,10 @@ def _day7_cell(row: VideoRow) -> str:
 COLUMNS: list[Column] = [
     Column("account", "Account", 14, 3, lambda r: r.account_label.casefold(),
            lambda r, now: fmt.safe_text(r.account_label, 40), align_right=False),
-    Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: r.title, align_right=False),
+    # Marks in fixed places, so they survive a narrow terminal and read without colour (see state_text).
+    Column("state", "", 3, 0, lambda r: None, lambda r, now: "", align_right=False),
+    Column("title", "Title", 0, 0, lambda r: r.title.casefold(), lambda r, now: fmt.safe_text(r.title),
+           align_right=False),
     Column("posted", "Posted", 6, 4, lambda r: r.posted_at, lambda r, now: fmt.age(r.posted_at, now)),
     Column("views", "Views", 8, 3, lambda r: r.known("views"),
            lambda r, now: fmt.count(r.known("views"))),
@@ -62,24 +67,38 @@ COLUMNS: list[Column] = [
     Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: fmt.spark(r.trend),
            align_right=False),
 ]
-SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account")]
+SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account", "state")]
+FIXED = ("title", "state")  # always shown: never hidden, never dropped for width
+LEAD = ("account", "state", "title")  # always first, in this order; the user orders the rest
+CHOOSABLE = [c for c in COLUMNS if c.key not in LEAD]  # what the column picker shows and orders
+
+
+def ordered_columns(order: list[str] | tuple[str, ...] = ()) -> list[Column]:
+    """Every column in the user's `order` (keys; unknown ones ignored, the ones it leaves out after the
+    others in their usual places), the account, marks and title first."""
+    rank = {key: index for index, key in enumerate(order)}
+    rest = sorted(CHOOSABLE, key=lambda c: rank.get(c.key, len(rank) + COLUMNS.index(c)))
+    return [c for c in COLUMNS if c.key in LEAD] + rest
 DEFAULT_SORT = "shares"  # most shared first
 TITLE_MIN = 18
-TITLE_ROOM = 60  # a title wider than this gives the rest to the 24 h sparkline...
-TREND_MAX = 36  # ...up to this wide
+TITLE_ROOM = 60  # a title wider than this gives the rest to the sparkline (more history, a bar per cell)...
+TREND_MAX = 36  # ...up to this wide (72 hours)
+TREND_STEP = 2 * 3600  # one bar: shares gained in 2 hours
+TREND_BARS = 12  # the column's narrowest: 24 hours
+MARKED, ALERTED, RISING, GONE = "●", "!", "▲", "×"
 GAP = 1
 
 
-def layout_columns(width: int, hidden: set[str], show_account: bool,
-                   sort_key: str) -> tuple[list[Column], list[int]]:
+def layout_columns(width: int, hidden: set[str], show_account: bool, sort_key: str,
+                   order: list[str] | tuple[str, ...] = ()) -> tuple[list[Column], list[int]]:
     """The columns that fit in `width` and their widths: hidden ones go, then the least important ones (never
     the title or the column the table is sorted by, so its arrow always shows); the title takes the rest,
     and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
-    columns = [c for c in COLUMNS if (c.key != "account" or show_account)
-               and (c.key == "title" or c.key not in hidden)]
+    columns = [c for c in ordered_columns(order) if (c.key != "account" or show_account)
+               and (c.key in FIXED or c.key not in hidden)]
     while True:
         fixed = sum(c.width + GAP for c in columns if c.key != "title")
-        droppable = [c for c in columns if c.key not in ("title", sort_key)]  # the sort column stays
+        droppable = [c for c in columns if c.key not in (*FIXED, sort_key)]  # the sort column stays
         if width - 2 - fixed >= TITLE_MIN or len(columns) <= 3 or not droppable:
             break
         columns.remove(max(droppable, key=lambda c: c.priority))
@@ -112,17 +131,72 @@ def next_sort(current: str, visible: list[str]) -> str:
     return shown[(shown.index(current) + 1) % len(shown)] if current in shown else shown[0]
 
 
-def header_label(column: Column, width: int, sort_key: str, reverse: bool) -> str:
-    """A column's heading; the sorted column's arrow always shows (a narrow one shortens its label)."""
+def header_label(column: Column, width: int, sort_key: str, reverse: bool, trend_top: int = 0) -> str:
+    """A column's heading; the sorted column's arrow always shows (a narrow one shortens its label). The
+    sparkline's says the time it spans and what a full bar is (one scale for every row)."""
+    if column.key == "trend":
+        return trend_label(width, trend_top)
     if column.key != sort_key:
         return column.label
     return column.label[:max(0, width - 1)] + ("↓" if reverse else "↑")  # (cut only in a title column of 8)
 
 
-def title_text(row: VideoRow, marked: bool, alerted: bool) -> str:
-    """The title cell: marked for comparison (●), alerted in the last day (!), and gone from TikTok."""
-    return (("● " if marked else "") + ("! " if alerted else "") + fmt.safe_text(row.title)
-            + (" (gone)" if row.gone else ""))
+def state_text(row: VideoRow, marked: bool, alerted: bool, rising: bool) -> str:
+    """The marks before the title, each in its own cell so none is cut or told by colour alone: marked for
+    comparison (●), an alert in the last day (!), then its shares grew in the last update (▲) or it is
+    gone from TikTok (×)."""
+    last = GONE if row.gone else RISING if rising else " "
+    return (MARKED if marked else " ") + (ALERTED if alerted else " ") + last
+
+
+def trend_label(width: int, top: int) -> str:
+    """The sparkline's heading: its span (a bar per cell, 2 hours each) and the scale every row shares,
+    "Shares 24h █1.2k" (█ = the largest 2-hour gain in the table), shortened to fit."""
+    span = fmt.duration(width * TREND_STEP)
+    scale = f" █{fmt.compact(top)}" if top > 0 else ""
+    for label in (f"Shares {span}{scale}", f"{span}{scale}", f"Shares {span}"):
+        if len(label) <= width:
+            return label
+    return span
+
+
+def trend_top(rows: list[VideoRow]) -> int:
+    """The largest 2-hour gain among the rows' trends: the height of a full bar, for every row alike (a
+    video gaining +6 a day no longer draws the same bars as one gaining +1,000)."""
+    return max((v for r in rows for v in r.trend if v is not None), default=0)
+
+
+def trend_cell(row: VideoRow, width: int, top: int) -> str:
+    """A row's most recent bars, one per cell, on one logarithmic scale for every row (shares are heavy-
+    tailed: linear, all but the top video would be flat); cells older than what was read stay blank (the
+    table reads as many bars as it has room for)."""
+    bars = [None if v is None else math.log1p(max(0, v)) for v in row.trend[-width:]] if width > 0 else []
+    return " " * (width - len(bars)) + fmt.spark_rows(bars, top=math.log1p(top))[0] if bars else ""
+
+
+def row_cells(row: VideoRow, columns: list[Column], widths: list[int], now: float, *, marked: bool,
+              alerted: bool, rising: bool, top: int) -> list[tuple[str, str | None]]:
+    """Each cell's text (to be fitted to its width) and its tone (see cell_tone; "gone" for the title and
+    marks of a video gone from TikTok): what the table paints for a row."""
+    cells: list[tuple[str, str | None]] = []
+    for column, width in zip(columns, widths, strict=True):
+        if column.key == "state":
+            text = state_text(row, marked, alerted, rising)
+            tone = "gone" if row.gone else "rising" if rising else None
+        elif column.key == "trend":
+            text, tone = trend_cell(row, width, top), "trend"
+        else:
+            text = column.cell(row, now)
+            tone = ("gone" if row.gone else None) if column.key == "title" else cell_tone(column, row, text, rising)
+        cells.append((text, tone))
+    return cells
+
+
+def row_line(row: VideoRow) -> str:
+    """A row to copy: id, title, shares, views, likes, comments and link, tab-separated ("–" unknown)."""
+    counts = [fmt.count(row.known(m)).replace(",", "") if row.known(m) is not None else "–"
+              for m in ("shares", "views", "likes", "comments")]
+    return "\t".join([row.id, fmt.safe_text(row.title, 200).replace("\t", " "), *counts, row.share_url])
 
 
 def sort_label(sort_key: str, reverse: bool) -> str:
@@ -133,6 +207,9 @@ def sort_label(sort_key: str, reverse: bool) -> str:
 
 def empty_text(filter_text: str, total: int) -> str:
     """Why no row shows when the table has rows and the view shows none, and the way out."""
+    if SHORT_LINK.search(filter_text.strip()):
+        return ("A short link (vm.tiktok.com) names no video until TikTok opens it: open it in a browser and "
+                "paste the full link. esc clears the filter.")
     if filter_text:
         return f"No video matches “{fmt.safe_text(filter_text, 40)}”: esc clears the filter."
     return f"All {total} videos are gone from TikTok and hidden: h shows them."
@@ -163,11 +240,28 @@ def sort_rows(rows: list[VideoRow], sort_key: str, reverse: bool) -> list[VideoR
     return [r for _, r in known] + unknown
 
 
+VIDEO_LINK = re.compile(r"tiktok\.com/(?:@[^/?#\s]*/)?(?:video|photo|v)/(\d+)", re.IGNORECASE)
+SHORT_LINK = re.compile(r"^(?:https?://)?(?:vm|vt)\.tiktok\.com/", re.IGNORECASE)
+
+
+def matcher(needle: str) -> Callable[[VideoRow], bool]:
+    """What the filter box matches: a pasted TikTok link (its video id), a video id (or the start of one),
+    or else words of the title, case-insensitive."""
+    needle = needle.strip()
+    link = VIDEO_LINK.search(needle)
+    if link:
+        return lambda row: row.id == link.group(1)
+    folded = needle.casefold()
+    if needle.isdigit() and len(needle) >= 6:
+        return lambda row: row.id.startswith(needle) or folded in row.title.casefold()
+    return lambda row: folded in row.title.casefold()
+
+
 def table_view(rows: list[VideoRow], sort_key: str, reverse: bool, needle: str, hide_gone: bool) -> list[str]:
     """The keys a table shows, in order, for a sort, a filter and the hide-gone switch (pure: it also runs
     in a worker thread, so a poll landing on 10,000 rows costs the event loop a swap, not a sort)."""
-    needle = needle.casefold()
-    shown = [r for r in rows if (not needle or needle in r.title.casefold()) and not (hide_gone and r.gone)]
+    matches = matcher(needle) if needle.strip() else None
+    shown = [r for r in rows if (matches is None or matches(r)) and not (hide_gone and r.gone)]
     return [r.id for r in sort_rows(shown, sort_key, reverse)]
 
 
@@ -191,6 +285,7 @@ class Shown:
 
     rows: dict[str, VideoRow] = field(default_factory=dict)
     rising: frozenset[str] = frozenset()
+    trend_top: int = 0  # the sparklines' shared scale (trend_top)
 
 
 @dataclass(frozen=True)
@@ -205,9 +300,11 @@ class PreparedRows:
     order: list[str]
     now: float
 
+    trend_top: int = 0
+
     @property
     def shown(self) -> Shown:
-        return Shown(self.rows, self.rising)
+        return Shown(self.rows, self.rising, self.trend_top)
 
 
 def prepare(base: Shown, rows: list[VideoRow], now: float, view: TableView) -> PreparedRows:
@@ -225,7 +322,10 @@ def prepare(base: Shown, rows: list[VideoRow], now: float, view: TableView) -> P
             stale.add(row.id)
         fresh[row.id] = row
     stale |= previous.keys() - fresh.keys()
-    return PreparedRows(base, fresh, frozenset(rising), frozenset(stale), view, view.order(rows), now)
+    top = trend_top(rows)
+    if top != base.trend_top:
+        stale |= fresh.keys()  # the shared scale moved: every row's bars are drawn again
+    return PreparedRows(base, fresh, frozenset(rising), frozenset(stale), view, view.order(rows), now, top)
 
 
 class TableModel:

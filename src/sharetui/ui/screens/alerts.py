@@ -104,5 +104,4 @@ class AlertsScreen(Screen):
             self.notify("That video is not in the account shown now: press a to switch accounts.",
                         severity="warning")
             return
-        self.app.pop_screen()
-        self.app.post_message(OpenVideo(alert.video_id))
+        self.app.post_message(OpenVideo(alert.video_id))  # over this list: esc comes back to it

@@ -16,7 +16,7 @@ from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.status_line import StatusLine
 from sharetui.ui.widgets.video_table import VideoTable
 from sharetui.views.header import HeaderContent
-from sharetui.views.table import PreparedRows
+from sharetui.views.table import PreparedRows, row_line
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -35,6 +35,7 @@ class DashboardScreen(Screen):
         Binding("c", "compare", "Compare", id="compare"),
         Binding("h", "toggle_gone", "Hide gone", id="toggle-gone", show=False),
         Binding("C", "pick_columns", "Columns", id="pick-columns", show=False),
+        Binding("y", "copy_row", "Copy row", id="copy-row", show=False),
     ]
 
     def __init__(self, data: ScreenData) -> None:
@@ -76,7 +77,7 @@ class DashboardScreen(Screen):
         if box is None:
             from textual.widgets import Input  # most sessions never filter: not loaded at start
 
-            box = Input(placeholder="filter by title (enter: keep, esc: clear)", id="filter")
+            box = Input(placeholder="filter by title, video id or TikTok link (enter: keep, esc: clear)", id="filter")
             self.mount(box, before=self.table)
         box.add_class("-open")
         box.focus()
@@ -132,6 +133,18 @@ class DashboardScreen(Screen):
             return
         self.table.toggle_mark(row.id)
         self.table.action_cursor(1)
+        self.post_message(ViewChanged())  # marks are kept for the next start
+
+    def action_copy_row(self) -> None:
+        """The highlighted row as one tab-separated line (pastes into a spreadsheet's cells)."""
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("No video is highlighted.")
+            return
+        line = row_line(row)
+        self.app.copy_to_clipboard(line)
+        self.notify(f"Sent to the terminal's clipboard (OSC 52; if your terminal ignores it, copy it from here): "
+                    f"{line.replace(chr(9), ' · ')}", markup=False)
 
     def action_compare(self) -> None:
         marked = [key for key in self.table.order if key in self.table.marked] or \
@@ -153,9 +166,9 @@ class DashboardScreen(Screen):
     def action_pick_columns(self) -> None:
         from sharetui.ui.screens.columns import ColumnPicker
 
-        def chosen(hidden: set[str] | None) -> None:
-            if hidden is not None:
-                self.table.set_hidden(hidden)
+        def chosen(picked: tuple[set[str], list[str]] | None) -> None:
+            if picked is not None:
+                self.table.set_columns(*picked)
                 self.post_message(ViewChanged())
 
-        self.app.push_screen(ColumnPicker(self.table.hidden), chosen)
+        self.app.push_screen(ColumnPicker(self.table.hidden, self.table.column_order), chosen)

@@ -19,26 +19,25 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sharetui import text as fmt
 from sharetui.domain.models import VideoRow
 from sharetui.ui.widgets.cells import fit
 from sharetui.views.table import (
     COLUMNS,
     DEFAULT_SORT,
     SORTABLE,
+    TREND_BARS,
     Column,
     PreparedRows,
     Shown,
     TableView,
-    cell_tone,
     column_at,
     empty_text,
     header_label,
     layout_columns,
     next_sort,
     prepare,
+    row_cells,
     sort_label,
-    title_text,
 )
 
 
@@ -55,10 +54,11 @@ class VideoTable(ScrollView, can_focus=True):
     VideoTable > .video-table--rising { color: $text-warning; text-style: bold; }
     VideoTable > .video-table--muted { color: $text-muted; }
     VideoTable > .video-table--trend { color: $text-primary; }
+    VideoTable > .video-table--gone { color: $text-muted; text-style: dim; }
     """
     COMPONENT_CLASSES = {
         "video-table--header", "video-table--cursor", "video-table--cursor-blurred", "video-table--shares",
-        "video-table--rising", "video-table--muted", "video-table--trend",
+        "video-table--rising", "video-table--muted", "video-table--trend", "video-table--gone",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -104,6 +104,7 @@ class VideoTable(ScrollView, can_focus=True):
         self.cursor_key: str | None = None
         self.marked: set[str] = set()  # videos marked for comparison
         self.hidden: set[str] = set()  # columns the user hid (the column picker, kept in the view state)
+        self.column_order: list[str] = []  # the user's order of the columns (the column picker, kept too)
         self.alerted: frozenset[str] = frozenset()  # videos with an alert in the last day: "!" before the title
         self._show_account = False  # the Account column, for the all-accounts view
 
@@ -171,14 +172,7 @@ class VideoTable(ScrollView, can_focus=True):
         self._layout_width = -1  # the sorted column is always shown: choose the columns again
         self._reorder()
 
-    def watch_sort_reverse(self) -> None:
-        self._reorder()
-
-    def watch_filter_text(self) -> None:
-        self._reorder()
-
-    def watch_hide_gone(self) -> None:
-        self._reorder()
+    watch_sort_reverse = watch_filter_text = watch_hide_gone = _reorder  # the view changed: order again
 
     @property
     def gone_count(self) -> int:
@@ -221,9 +215,7 @@ class VideoTable(ScrollView, can_focus=True):
         return empty_text(self.filter_text, len(self.rows))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select" and not self._order:
-            return False  # nothing to open: the key bar does not offer ⏎ Open
-        return True
+        return action != "select" or bool(self._order)  # nothing to open: the key bar does not offer ⏎ Open
 
     def forget_lines(self) -> None:
         """Paint every row again (what a row shows changed outside its data: marks, alerts)."""
@@ -253,21 +245,33 @@ class VideoTable(ScrollView, can_focus=True):
             self._layout(self.scrollable_content_region.width)
 
     def _layout(self, width: int) -> None:
-        self._columns, self._widths = layout_columns(width, self.hidden, self._show_account, self.sort_key)
+        bars = self.trend_bars
+        self._columns, self._widths = layout_columns(width, self.hidden, self._show_account, self.sort_key,
+                                                      self.column_order)
         self._layout_width = width
         self._cache.clear()
+        if self.trend_bars != bars:  # room for more (or fewer) bars: the app reads that much history
+            self.post_message(self.Changed(len(self._order), len(self.rows)))
 
-    def restore_view(self, sort: str | None, reverse: bool | None, hidden: set[str]) -> None:
+    @property
+    def trend_bars(self) -> int:
+        """How many 2-hour bars the sparkline column has room for (one per cell)."""
+        return dict(zip((c.key for c in self._columns), self._widths, strict=False)).get("trend", TREND_BARS)
+
+    def restore_view(self, sort: str | None, reverse: bool | None, hidden: set[str], order: list[str],
+                     marked: list[str]) -> None:
         """A kept view (sharetui.ui.view_state), before any data: no re-sort, one layout."""
         if sort in SORTABLE:
             self.set_reactive(VideoTable.sort_key, sort)
         if reverse is not None:
             self.set_reactive(VideoTable.sort_reverse, reverse)
-        self.set_hidden(hidden & {c.key for c in COLUMNS})
+        self.marked = set(marked)
+        self.set_columns(hidden & {c.key for c in COLUMNS}, order)
 
-    def set_hidden(self, keys: set[str]) -> None:
-        """Hide these columns (the title always shows)."""
-        self.hidden = set(keys) - {"title"}
+    def set_columns(self, hidden: set[str], order: list[str] | None = None) -> None:
+        """Hide these columns (the title always shows) and, given an `order`, put the rest in it."""
+        self.hidden = set(hidden) - {"title"}
+        self.column_order = list(order) if order is not None else self.column_order
         self._layout_width = -1  # choose the columns again
         self.refresh()
 
@@ -306,29 +310,21 @@ class VideoTable(ScrollView, can_focus=True):
         style = self.get_component_rich_style("video-table--header")
         cells = []
         for column, w in zip(self._columns, self._widths, strict=True):
-            cells.append(fit(header_label(column, w, self.sort_key, self.sort_reverse), w, column.align_right))
+            label = header_label(column, w, self.sort_key, self.sort_reverse, self._shown.trend_top)
+            cells.append(fit(label, w, column.align_right))
         line = " ".join(cells)
         return Strip([Segment(fit(" " + line, width, False), style)], width)
 
     def _row_strip(self, row: VideoRow, width: int, cursor: Style | None) -> Strip:
         base = self.rich_style + cursor if cursor else self.rich_style
-        muted = self.get_component_rich_style("video-table--muted")
         line = _Line(base)
         line.add(" ", base)
-        now = self._render_now
-        for column, w in zip(self._columns, self._widths, strict=True):
-            if column.key == "title":
-                content = fit(title_text(row, row.id in self.marked, row.id in self.alerted), w, False)
-                style = base + muted if row.gone and not cursor else base
-            elif column.key == "trend" and w != column.width:  # a wide slot: the same bars, stretched
-                cells, _ = fmt.spark_cells(row.trend, w)
-                content = fit(fmt.spark_rows(cells)[0] if cells else "", w, False)
-                style = base if cursor else base + self.get_component_rich_style("video-table--trend")
-            else:
-                content = fit(column.cell(row, now), w, column.align_right)
-                tone = None if cursor else cell_tone(column, row, content, row.id in self._shown.rising)
-                style = base + self.get_component_rich_style(f"video-table--{tone}") if tone else base
-            line.add(content, style)
+        cells = row_cells(row, self._columns, self._widths, self._render_now, marked=row.id in self.marked,
+                          alerted=row.id in self.alerted, rising=row.id in self._shown.rising,
+                          top=self._shown.trend_top)
+        for column, w, (text, tone) in zip(self._columns, self._widths, cells, strict=True):
+            style = base + self.get_component_rich_style(f"video-table--{tone}") if tone and not cursor else base
+            line.add(fit(text, w, column.align_right), style)
             line.add(" ", base)
         return line.strip(width)
 

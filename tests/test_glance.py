@@ -1,0 +1,181 @@
+"""The table read at a glance: sparklines on one scale that use the width for more history, and marks in
+fixed cells that survive narrow terminals, NO_COLOR and 16-colour themes, on a freshly connected account
+(the fake TikTok, a fresh cache) as on the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sharetui.cli import main
+from sharetui.config import Config, load
+from sharetui.domain.models import VideoRow
+from sharetui.sources.demo import DemoSource
+from sharetui.store import Store
+from sharetui.ui.app import ShareApp
+from sharetui.ui.widgets.video_table import VideoTable
+from sharetui.views.table import trend_cell, trend_label, trend_top
+from tests.conftest import FakeClock, connect, settle
+from tests.fake_tiktok import FakeTikTok
+
+
+def row(trend: list[int | None]) -> VideoRow:
+    found = VideoRow(1, "v1", "A video", 0, "", 0, 0, 0, 0, 0, False, 0)
+    found.trend = trend
+    return found
+
+
+def test_every_row_shares_one_scale_so_small_gains_look_small() -> None:
+    small, big = row([6] * 12), row([1_000] * 12)
+    top = trend_top([small, big])
+    assert top == 1_000
+    small_bars, big_bars = trend_cell(small, 12, top), trend_cell(big, 12, top)
+    assert set(big_bars) == {"█"} and "█" not in small_bars  # alike on their own scales; not on one
+    assert small_bars != big_bars
+    assert trend_cell(row([0, None, 3]), 3, top) == "▁ ▂"  # nothing gained: the baseline; not watched: blank
+    # Fewer bars read than the cell has room for (before the wider read lands): blank on the left.
+    assert trend_cell(row([1_000, 1_000]), 4, top) == "  ██"
+    # The heading says the span (2 hours a cell) and the scale, shortened to fit.
+    assert trend_label(12, 1_234) == "24h █1.2k" and trend_label(36, 1_234) == "Shares 3d █1.2k"
+    assert trend_label(12, 0) == "Shares 24h"
+
+
+@pytest.mark.parametrize(("width", "bars", "span"), [(120, 12, "24h"), (200, 36, "3d")])
+async def test_a_wide_table_reads_and_shows_more_history(store: Store, clock: FakeClock, width: int, bars: int,
+                                                         span: str) -> None:
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=20, history_days=5), store=store, clock=clock)
+    async with app.run_test(size=(width, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        assert table.trend_bars == bars
+        assert all(len(r.trend) == bars for r in table.rows.values())  # read with as many bars as it shows
+        header = table.render_line(0).text
+        assert f"Shares {span} █" in header or f"{span} █" in header
+        start = header.rindex(span) - (7 if f"Shares {span}" in header else 0)
+        cells = [table.render_line(y).text[start:start + bars] for y in range(1, 6)]
+        assert all(len(cell.strip()) >= bars - 1 for cell in cells), cells  # a bar per cell, none stretched
+        assert len(set(cells)) > 1  # different videos draw differently on the shared scale
+
+
+@pytest.fixture
+def connected(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTikTok]:
+    with FakeTikTok(videos=12) as fake:
+        connect(fake, monkeypatch)
+        yield fake
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_marks_keep_their_own_cells_without_colour(connected: FakeTikTok, data_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         size: tuple[int, int]) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["config", "set", "ui.theme", "ansi-dark"]) == 0
+    app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        assert len(table.order) == 12
+        gone_video, growing = connected.user.videos[0], connected.user.videos[1]
+        connected.user.videos.remove(gone_video)  # made private: TikTok stops listing it
+        growing.share_count += 50
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        def line_of(title: str) -> str:
+            lines = [table.render_line(y).text for y in range(1, table.size.height)]
+            assert all(len(line) <= size[0] for line in lines)
+            return next(line for line in lines if line[5:].startswith(title + " "))
+
+        assert line_of(gone_video.title)[3] == "×"  # gone: a mark in its own cell, never cut (! its alert)
+        assert line_of(growing.title)[1:4] == "  ▲"  # grew in this poll: told by a glyph, not colour alone
+        assert table.move_to(table.order[0])
+        await pilot.press("m")
+        await pilot.pause()
+        assert line_of(table.rows[table.order[0]].title)[1] == "●"
+
+
+async def test_help_lists_every_binding_with_the_keys_set_and_a_legend(isolated_dirs: Path, clock: FakeClock) -> None:
+    from textual.binding import Binding
+
+    from sharetui.ui.screens.help import HelpScreen, screens
+
+    assert main(["config", "set", "keys.pick-columns", "K"]) == 0
+    app = ShareApp(load(), source=DemoSource(seed=7, videos=10, history_days=1),
+                   store=Store(isolated_dirs / "cache.sqlite3"), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        lines = help_screen.lines()
+        names = {"escape": "esc", "question_mark": "?", "plus": "+", "minus": "-", "slash": "/", "up": "↑",
+                 "down": "↓", "pageup": "pgup", "pagedown": "pgdn", "shift+up": "shift+↑", "shift+down": "shift+↓"}
+        bindings = [b for _, found in [("Everywhere", ShareApp.BINDINGS), *screens()] for b in found
+                    if isinstance(b, Binding)]
+        keyed = [line.split("  ", 1) for line in lines if "  " in line]
+        assert len(keyed) >= len(bindings)  # a row per binding, at least
+        for binding in bindings:
+            key = "K" if binding.id == "pick-columns" else names.get(first := binding.key.split(",")[0], first)
+            assert any(key in keys.split(" ") and what.strip() for keys, what in keyed), binding
+        assert any(line.startswith("K  columns") for line in lines)  # the key the user set, not C
+        assert not any(line.startswith("C  columns") for line in lines)
+        legend = "\n".join(lines)
+        for sign in ("●", "!", "▲", "×", "≥", "–", "~", "amber", "█"):
+            assert sign in legend
+
+
+async def test_filter_by_id_or_pasted_link_with_totals_and_copy(connected: FakeTikTok, data_dir: Path) -> None:
+    app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.query_one(VideoTable)
+        wanted = connected.user.videos[3]
+        for needle in (f"https://www.tiktok.com/@fake/video/{wanted.id}?is_from_webapp=1", wanted.id,
+                       wanted.id[:14]):
+            table.filter_text = needle
+            await pilot.pause()
+            matched = [table.rows[k].id for k in table.order]
+            assert wanted.id in matched and (len(matched) == 1 or needle == wanted.id[:14]), needle
+        table.filter_text = f"https://www.tiktok.com/@fake/video/{wanted.id}"
+        await pilot.pause()
+        app.refresh_status()
+        status = app.dashboard.query_one("#status").text  # type: ignore[attr-defined]
+        assert f"1 of 12 · {wanted.share_count} shares" in status
+        table.filter_text = "https://vm.tiktok.com/ZMabc123/"
+        await pilot.pause()
+        assert not table.order and "short link" in table.render_line(1).text
+        table.filter_text = ""
+        await pilot.pause()
+        assert table.move_to(wanted.id)
+        await pilot.press("y")
+        await pilot.pause()
+        copied = app.clipboard.split("\t")
+        assert copied[0] == wanted.id and copied[1] == wanted.title and copied[2] == str(wanted.share_count)
+        assert copied[-1].endswith(wanted.id)
+
+
+async def test_esc_from_a_video_opened_from_the_alerts_list_goes_back_to_it(store: Store, clock: FakeClock) -> None:
+    from sharetui.ui.screens.alerts import AlertsScreen
+    from sharetui.ui.screens.video import VideoScreen
+
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=30, history_days=2), store=store, clock=clock)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(app, pilot)
+        for _ in range(12):  # polls, until alerts fire
+            clock.advance(60)
+            await pilot.press("ctrl+r")
+            await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AlertsScreen) and app.screen.alerts
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VideoScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)  # back where it was opened from
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.dashboard
