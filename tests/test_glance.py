@@ -156,19 +156,24 @@ async def test_filter_by_id_or_pasted_link_with_totals_and_copy(connected: FakeT
         assert copied[-1].endswith(wanted.id)
 
 
+async def open_alerts_after_polls(app: ShareApp, pilot, clock: FakeClock) -> None:  # noqa: ANN001
+    """Twelve minutes of polling the demo (its alerts fire), then the alerts list."""
+    await settle(app, pilot)
+    for _ in range(12):
+        clock.advance(60)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+    await pilot.press("A")
+    await settle(app, pilot)
+
+
 async def test_esc_from_a_video_opened_from_the_alerts_list_goes_back_to_it(store: Store, clock: FakeClock) -> None:
     from sharetui.ui.screens.alerts import AlertsScreen
     from sharetui.ui.screens.video import VideoScreen
 
     app = ShareApp(Config(), source=DemoSource(seed=7, videos=30, history_days=2), store=store, clock=clock)
     async with app.run_test(size=(140, 36)) as pilot:
-        await settle(app, pilot)
-        for _ in range(12):  # polls, until alerts fire
-            clock.advance(60)
-            await pilot.press("ctrl+r")
-            await settle(app, pilot)
-        await pilot.press("A")
-        await settle(app, pilot)
+        await open_alerts_after_polls(app, pilot, clock)
         assert isinstance(app.screen, AlertsScreen) and app.screen.alerts
         await pilot.press("enter")
         await settle(app, pilot)
@@ -179,3 +184,74 @@ async def test_esc_from_a_video_opened_from_the_alerts_list_goes_back_to_it(stor
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.dashboard
+
+
+async def test_the_alerts_list_reads_whole_and_triages(store: Store, clock: FakeClock) -> None:
+    from textual.widgets import DataTable
+
+    from sharetui.ui.screens.alerts import AlertsScreen
+
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=40, history_days=14), store=store, clock=clock)
+    async with app.run_test(size=(80, 30), notifications=True) as pilot:
+        await open_alerts_after_polls(app, pilot, clock)
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen) and len(screen.alerts) >= 4
+        table: DataTable = screen.query_one(DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert "Account" not in labels and labels[-1] == "What happened"  # one account: no Account column
+        cells = [str(table.get_row_at(i)[-1]) for i in range(len(screen.alerts))]
+        full = [a.message for a in screen.alerts]
+        assert any(cell.endswith("…") for cell, message in zip(cells, full, strict=True) if len(message) > len(cell))
+        assert all(len(str(c)) <= 80 for row in range(len(screen.alerts)) for c in table.get_row_at(row))
+        # x acknowledges the highlighted alert; once a video's alerts are all seen, its ! goes from the table.
+        dashboard_table = app.dashboard.query_one(VideoTable)
+        first = screen.alerts[0]
+        assert first.video_id in dashboard_table.alerted
+        for index, alert in enumerate(screen.alerts):
+            if alert.video_id == first.video_id:
+                table.move_cursor(row=index)
+                await pilot.press("x")
+                await settle(app, pilot)
+        states = {str(table.get_row_at(i)[1]).strip() for i, a in enumerate(screen.alerts)
+                  if a.video_id == first.video_id}
+        assert states == {"seen"}
+        assert first.video_id not in dashboard_table.alerted
+        # M mutes a video: listed as muted, and its new alerts make no toast.
+        table.move_cursor(row=0)
+        muted = screen.alerts[0]
+        await pilot.press("M")
+        await settle(app, pilot)
+        assert str(table.get_row_at(0)[1]).strip() == "muted"
+        assert any("Muted" in m.text for m in app.messages)
+        # f narrows to one rule at a time, then all again.
+        await pilot.press("f")
+        await pilot.pause()
+        assert {a.rule for a in screen.alerts} <= {"velocity"}
+        for _ in range(5):
+            await pilot.press("f")
+            await pilot.pause()
+        assert len(screen.alerts) == len(screen.everything)
+        # Kept in the cache: a restart still knows what was acknowledged and muted.
+        assert store.muted_videos([first.account]) == {(muted.account, muted.video_id)}
+        seen = {(a.video_id, s) for a, s in store.alerts_seen([first.account], 500)}
+        assert (first.video_id, True) in seen
+
+
+def test_a_muted_videos_new_alerts_make_no_toast(store: Store, clock: FakeClock) -> None:
+    from sharetui.domain.alerts import Alert
+    from sharetui.monitor.service import MonitorService
+
+    service = MonitorService(Config(), store=store, sources=[DemoSource(seed=7, videos=5, history_days=1)],
+                             clock=clock)
+    key = service.sources[0].account().key
+    assert service.take_new_alerts() == []  # the first look only sets the mark
+    store.mute_video(key, "v-muted", True, int(clock()))
+    alerts = [Alert(int(clock()), key, video, video, "milestone", "100", f"{video} passed 100 shares", 100)
+              for video in ("v-muted", "v-loud")]
+    store.record_alerts(alerts)
+    assert [a.video_id for a in service.take_new_alerts()] == ["v-loud"]
+    assert {a.video_id for a, _seen in store.alerts_seen([key])} == {"v-muted", "v-loud"}  # still kept
+    assert store.alerted_videos([key], 0) == {"v-loud"}  # and no ! for it in the table
+    store.mute_video(key, "v-muted", False, int(clock()))
+    assert store.alerted_videos([key], 0) == {"v-loud", "v-muted"}
+    service.close()

@@ -171,7 +171,8 @@ KEY_ACTIONS = {
     "open-link": "o", "copy-link": "c (video screen)", "next-video": "n", "previous-video": "p",
     "clear-filter": "escape (while filtering)", "log-scale": "l (compare)", "open-alerted": "enter (alerts)",
     "done-columns": "enter (columns)", "cancel-columns": "escape (columns)", "close-help": "escape,q,? (help)",
-    "copy-row": "y",
+    "copy-row": "y", "acknowledge": "x (alerts)", "acknowledge-all": "X (alerts)", "mute-video": "M (alerts)",
+    "filter-rule": "f (alerts)",
 }
 # Where each action's keys work and what they are by default (Textual key names; tests/test_key_ids.py holds
 # these to the bindings): two actions that work on one screen cannot share a key.
@@ -183,7 +184,9 @@ KEY_BINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "filter": ("slash", ("dashboard",)), "clear-filter": ("escape", ("dashboard",)), "sort": ("s", ("dashboard",)),
     "reverse": ("r", ("dashboard",)), "mark": ("m", ("dashboard",)), "compare": ("c", ("dashboard",)),
     "toggle-gone": ("h", ("dashboard",)), "pick-columns": ("C", ("dashboard",)), "open": ("enter", ("dashboard",)),
-    "copy-row": ("y", ("dashboard",)),
+    "copy-row": ("y", ("dashboard",)), "acknowledge": ("x", ("alerts list",)),
+    "acknowledge-all": ("X", ("alerts list",)), "mute-video": ("M", ("alerts list",)),
+    "filter-rule": ("f", ("alerts list",)),
     "back": ("escape", ("video screen", "compare screen", "alerts list")),
     "chart": ("g", ("video screen",)), "open-link": ("o", ("video screen",)), "copy-link": ("c", ("video screen",)),
     "next-video": ("n", ("video screen",)), "previous-video": ("p", ("video screen",)),

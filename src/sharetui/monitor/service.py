@@ -257,7 +257,8 @@ class MonitorService:
                 self._alert_mark = self.reader("alerts").last_alert_id()
                 return []
             self._alert_mark, fresh = self.reader("alerts").alerts_after(self._alert_mark, keys)
-        return fresh
+            muted = self.reader("alerts").muted_videos(keys) if fresh else frozenset()
+        return [alert for alert in fresh if (alert.account, alert.video_id) not in muted]  # muted: no toast
 
     def baseline_for(self, account_key: str, metric: str = "shares") -> Baseline | None:
         found = self.baselines.get(account_key)
@@ -387,6 +388,10 @@ class ScreenReader(Protocol):
 
     def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]: ...
 
+    def alerts_seen(self, account_keys: list[str] | None = None, limit: int = 50) -> list[tuple[Alert, bool]]: ...
+
+    def muted_videos(self, account_keys: list[str]) -> frozenset[tuple[str, str]]: ...
+
     def first_snapshot_at(self, vid: int) -> int | None: ...
 
     def video_series(self, vid: int, bounds: list[int]) -> dict[str, Series]: ...
@@ -434,3 +439,14 @@ class ScreenData:
     @property
     def accounts(self) -> list[Account]:
         return [source.account() for source in self.service.sources]
+
+    # Triage in the alerts list: the only writes a screen asks for (from a worker thread, never the loop).
+
+    def acknowledge(self, alerts: list[Alert]) -> None:
+        self.service.store.acknowledge(alerts, int(self.clock()))
+
+    def mute_video(self, account_key: str, video_id: str, muted: bool) -> None:
+        self.service.store.mute_video(account_key, video_id, muted, int(self.clock()))
+
+    def muted_videos(self) -> frozenset[tuple[str, str]]:
+        return self.reader.muted_videos([account.key for account in self.accounts])

@@ -52,16 +52,43 @@ class AlertQueries(Connection):
 
     def alerts(self, account_keys: list[str] | None = None, limit: int = 50) -> list[Alert]:
         """The most recent alerts of these accounts (or all), newest first."""
+        return [alert for alert, _seen in self.alerts_seen(account_keys, limit)]
+
+    def alerts_seen(self, account_keys: list[str] | None = None, limit: int = 50) -> list[tuple[Alert, bool]]:
+        """The most recent alerts, newest first, each with whether it was acknowledged."""
         from sharetui.domain.alerts import Alert
 
-        query = f"SELECT {COLUMNS} FROM alerts a LEFT JOIN accounts c ON c.key = a.account"
+        query = f"SELECT {COLUMNS}, a.seen_at IS NOT NULL FROM alerts a LEFT JOIN accounts c ON c.key = a.account"
         params: tuple = ()
         if account_keys is not None:
             query += f" WHERE a.account IN ({', '.join('?' * len(account_keys))})"
             params = tuple(account_keys)
         with self._reading():
             rows = self._db.execute(query + " ORDER BY a.at DESC, a.id DESC LIMIT ?", (*params, limit)).fetchall()
-        return [Alert(*row) for row in rows]
+        return [(Alert(*row[:9]), bool(row[9])) for row in rows]
+
+    def acknowledge(self, alerts: list[Alert], at: int) -> None:
+        """Mark alerts seen: the table's "!" goes once a video's recent alerts are all acknowledged."""
+        with self._transaction() as db:
+            db.executemany("""UPDATE alerts SET seen_at = COALESCE(seen_at, ?)
+                              WHERE account = ? AND video_id = ? AND rule = ? AND detail = ?""",
+                           [(at, a.account, a.video_id, a.rule, a.detail) for a in alerts])
+
+    def mute_video(self, account_key: str, video_id: str, muted: bool, at: int) -> None:
+        """Mute (or unmute) a video's alerts in the monitor: still stored and listed, no toast, bell or mark."""
+        with self._transaction() as db:
+            if muted:
+                db.execute("INSERT OR IGNORE INTO muted_videos (account, video_id, at) VALUES (?, ?, ?)",
+                           (account_key, video_id, at))
+            else:
+                db.execute("DELETE FROM muted_videos WHERE account = ? AND video_id = ?", (account_key, video_id))
+
+    def muted_videos(self, account_keys: list[str]) -> frozenset[tuple[str, str]]:
+        """(account, video id) of every muted video of these accounts."""
+        marks = ", ".join("?" * len(account_keys))
+        with self._reading() as db:
+            return frozenset((row[0], row[1]) for row in db.execute(
+                f"SELECT account, video_id FROM muted_videos WHERE account IN ({marks})", account_keys))
 
     def alerts_after(self, after_id: int, account_keys: list[str]) -> tuple[int, list[Alert]]:
         """Alerts of these accounts stored after `after_id` (oldest first) and the newest id seen: how a
@@ -81,9 +108,12 @@ class AlertQueries(Connection):
             return db.execute("SELECT COALESCE(MAX(id), 0) FROM alerts").fetchone()[0]
 
     def alerted_videos(self, account_keys: list[str], since: int) -> frozenset[str]:
-        """Videos of these accounts with an alert at or after `since` (the table marks them)."""
+        """Videos of these accounts with an alert at or after `since` not yet acknowledged, and not muted (the
+        table marks them)."""
         marks = ", ".join("?" * len(account_keys))
         with self._reading() as db:
             return frozenset(row[0] for row in db.execute(
-                f"SELECT DISTINCT video_id FROM alerts WHERE at >= ? AND account IN ({marks})",
+                f"""SELECT DISTINCT a.video_id FROM alerts a
+                    WHERE a.at >= ? AND a.account IN ({marks}) AND a.seen_at IS NULL AND NOT EXISTS
+                        (SELECT 1 FROM muted_videos m WHERE m.account = a.account AND m.video_id = a.video_id)""",
                 (since, *account_keys)))

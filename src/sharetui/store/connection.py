@@ -109,6 +109,16 @@ MIGRATIONS: list[str] = [
     CREATE INDEX videos_by_shares ON videos (account, shares, id);
     CREATE INDEX videos_totals ON videos (account, gone_at, unknown, shares, views, likes);
     """,
+    # 7: triage in the alerts list: an alert acknowledged (when), a video muted (no toast, bell or mark)
+    """
+    ALTER TABLE alerts ADD COLUMN seen_at INTEGER;
+    CREATE TABLE muted_videos (
+        account TEXT NOT NULL,
+        video_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (account, video_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

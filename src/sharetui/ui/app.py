@@ -28,13 +28,13 @@ from sharetui.ui.feed import DashboardFeed
 from sharetui.ui.message_log import MessageLog, ShownMessage
 from sharetui.ui.messages import (
     AlertsArrived,
+    CacheWritten,
     DashboardLoaded,
     DashboardReady,
     DataChanged,
     OpenVideo,
     PollFinished,
     ShowAccount,
-    StatusWanted,
     ViewChanged,
 )
 from sharetui.ui.screens.dashboard import DashboardScreen
@@ -248,8 +248,7 @@ class ShareApp(App[int]):
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
-    def watch_theme(self) -> None:
-        self.remember_view()
+    watch_theme = remember_view  # (Textual hands a watcher or handler only the arguments it takes)
 
     def on_view_changed(self, _message: ViewChanged) -> None:
         if self._table is not None:
@@ -328,8 +327,8 @@ class ShareApp(App[int]):
     def on_show_account(self, message: ShowAccount) -> None:
         self.show_account(message.view)
 
-    def on_status_wanted(self, _message: StatusWanted) -> None:
-        self.refresh_status()
+    def on_cache_written(self, _message: CacheWritten) -> None:
+        self.feed.follow(force=True)  # the alerts list's triage: the table's ! marks change
 
     def open_video(self, video_id: str) -> None:
         """Open a video over the screen it was asked from (esc goes back there): a bounded back stack."""
@@ -373,3 +372,5 @@ class ShareApp(App[int]):
         for screen in self.screen_stack:
             for status in screen.query(StatusLine):
                 status.show(monitor, facts)
+
+    on_status_wanted = refresh_status

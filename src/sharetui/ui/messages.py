@@ -25,6 +25,10 @@ class DashboardLoaded(Message):
         self.header = header
 
 
+class CacheWritten(Message):
+    """A screen changed the cache (the alerts list's triage): the dashboard reads it again now."""
+
+
 class AlertsArrived(Message):
     """Alerts that reached the cache since the last look (from this monitor's poller or another's), and the
     toasts that say them (worked out in the worker: naming an account reads the cache)."""

@@ -33,7 +33,9 @@ EXPLAIN = {
     "toggle_log": "log scale (big and small videos both readable)", "step(1)": "next video in the dashboard's order",
     "step(-1)": "previous video in the dashboard's order", "open_video": "open the alert's video (esc comes back)",
     "toggle_column": "show / hide the highlighted column", "move(-1)": "move it up (further left)",
-    "move(1)": "move it down (further right)", "done": "done", "cancel": "cancel", "dismiss": "close",
+    "move(1)": "move it down (further right)", "acknowledge": "acknowledge the alert (the table's ! goes)",
+    "acknowledge_all": "acknowledge every alert shown", "mute": "mute / unmute its video: no toast, bell or !",
+    "next_rule": "show one rule's alerts, the next, then all", "done": "done", "cancel": "cancel", "dismiss": "close",
 }
 MORE = [
     ("Mouse and palette", [
