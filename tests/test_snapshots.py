@@ -4,8 +4,6 @@ change to what a person sees shows up as a diff. After an intended UI change:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,7 @@ from sharetui.ui.app import ShareApp
 NOW = 1_790_000_000 + 5 * 3600  # a few hours into the demo's viral spike
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local times on screen (the status line's last poll) in UTC, whatever the machine's zone."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")  # local times on screen in UTC, whatever the machine's zone
 
 
 def demo_app(tmp_path: Path) -> ShareApp:

@@ -46,7 +46,7 @@ def test_count_axes_have_whole_even_ticks_from_zero(top: float) -> None:
 
 def test_the_usual_curves_end_where_the_baseline_does_not_speak() -> None:
     from sharetui.domain.baseline import build
-    from sharetui.ui.widgets.age_chart import baseline_curves
+    from sharetui.views.charts import baseline_curves
 
     usual = build("shares", {1: [1, 2, 3, 4, 5], 24: [10, 20, 30, 40, 50], 240: [100, 200, 300, 400, 500]})
     for curve in baseline_curves(usual, 10_000):

@@ -169,7 +169,7 @@ KEY_ACTIONS = {
     "slower": "+", "faster": "-", "filter": "/", "sort": "s", "reverse": "r", "mark": "m", "compare": "c",
     "toggle-gone": "h", "pick-columns": "C", "open": "enter", "back": "escape", "chart": "g",
     "open-link": "o", "copy-link": "c (video screen)", "next-video": "n", "previous-video": "p",
-    "clear-filter": "escape (while filtering)", "log-scale": "l (compare)", "open-alerted": "enter (alerts)",
+    "clear-filter": "escape (while filtering)", "log-scale": "l (compare, video screen)", "whole-range": "w (compare)", "open-alerted": "enter (alerts)",
     "done-columns": "enter (columns)", "cancel-columns": "escape (columns)", "close-help": "escape,q,? (help)",
     "copy-row": "y", "acknowledge": "x (alerts)", "acknowledge-all": "X (alerts)", "mute-video": "M (alerts)",
     "filter-rule": "f (alerts)",
@@ -190,7 +190,7 @@ KEY_BINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "back": ("escape", ("video screen", "compare screen", "alerts list")),
     "chart": ("g", ("video screen",)), "open-link": ("o", ("video screen",)), "copy-link": ("c", ("video screen",)),
     "next-video": ("n", ("video screen",)), "previous-video": ("p", ("video screen",)),
-    "log-scale": ("l", ("compare screen",)), "open-alerted": ("enter", ("alerts list",)),
+    "log-scale": ("l", ("compare screen", "video screen")), "whole-range": ("w", ("compare screen",)), "open-alerted": ("enter", ("alerts list",)),
     "done-columns": ("enter", ("column picker",)), "cancel-columns": ("escape", ("column picker",)),
     "close-help": ("escape,q,question_mark", ("help",)),
 }

@@ -126,6 +126,11 @@ def _local(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, _zone) if _zone is not None else datetime.fromtimestamp(ts).astimezone()
 
 
+def local_time(ts: float) -> datetime:
+    """A moment in the display zone (ui.timezone, else the machine's)."""
+    return _local(ts)
+
+
 def _zone_name(moment: datetime) -> str:
     name = moment.tzname() or ""
     return name if name and not name.startswith(("+", "-")) else moment.strftime("UTC%z")

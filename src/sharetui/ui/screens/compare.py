@@ -14,10 +14,11 @@ from textual.widgets import Static
 from sharetui import text as fmt
 from sharetui.errors import StoreError
 from sharetui.ui.messages import DataChanged, StatusWanted
-from sharetui.ui.widgets.age_chart import AgeChart, Curve, baseline_curves
+from sharetui.ui.widgets.age_chart import AgeChart
 from sharetui.ui.widgets.cells import fit
 from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.status_line import StatusLine
+from sharetui.views.charts import Curve, baseline_curves, compare_span
 
 if TYPE_CHECKING:
     from sharetui.monitor.service import ScreenData
@@ -26,15 +27,16 @@ MAX_POINTS = 100
 
 
 # A glyph and a colour per compared video: twelve of each, so twelve lines stay apart, with colour or without.
-STYLES = [("o", "red"), ("x", "green"), ("*", "blue"), ("#", "magenta"), ("@", "cyan"), ("%", "yellow"),
-          ("&", "orange"), ("$", "white"), ("=", "red+"), ("~", "green+"), ("^", "blue+"), ("?", "magenta+")]
-# (• and + are the usual curves' glyphs: your median and your p90.)
+STYLES = [("o", "red"), ("x", "green"), ("*", "blue"), ("#", "magenta"), ("@", "cyan"), ("%", "red+"),
+          ("&", "green+"), ("$", "blue+"), ("=", "magenta+"), ("~", "cyan+"), ("s", "white"), ("?", "yellow")]
+# (• and + in grey are the usual curves': your median and your p90; no video is drawn in grey.)
 
 
 class CompareScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("l", "toggle_log", "Log scale", id="log-scale"),
+        Binding("w", "toggle_whole", "Whole history", id="whole-range"),
     ]
     DEFAULT_CSS = """
     CompareScreen #compare-head { height: auto; padding: 0 1; background: $panel; }
@@ -46,6 +48,7 @@ class CompareScreen(Screen):
         self.video_ids = video_ids
         self.data = data
         self.log_scale = False  # a logarithmic count axis: a 100-share video next to a 100,000-share one
+        self.whole = False  # the x axis to the oldest video's age (else focused on the youngest one's)
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-head")
@@ -73,17 +76,18 @@ class CompareScreen(Screen):
         except StoreError as exc:
             self.notify(f"cannot read history: {exc}", severity="error", markup=False)
             return
-        oldest = max(((now - r.posted_at) / 3600 for r in rows), default=1.0)
+        span = compare_span([(now - r.posted_at) / 3600 for r in rows], self.whole)
+        shown = "their whole history" if self.whole else f"the first {fmt.duration(span * 3600)} (w: whole history)"
         self.query_one("#compare-head", Static).update(Content.styled(
-            f"Comparing {fmt.plural(len(rows), 'video')} by age · l: log scale · esc: back · m on the dashboard "
-            "marks and unmarks", "bold"))
+            f"Comparing {fmt.plural(len(rows), 'video')} by age, {shown} · l: log scale · esc: back · m on the "
+            "dashboard marks and unmarks", "bold"))
         # The usual of the first video's account (the accounts may differ in the all-accounts view).
         usual = view.baseline_for(rows[0].account or view.accounts[0].key) if rows else None
         styles = [STYLES[i % len(STYLES)] for i in range(len(rows))]
         if os.environ.get("NO_COLOR"):  # greyscale makes some colours near-black: the glyphs tell them apart
             styles = [(glyph, "white") for glyph, _ in styles]
-        self.query_one(AgeChart).show(curves, baseline_curves(usual, oldest), title="cumulative shares by age",
-                                      styles=styles, legend=False, log=self.log_scale)
+        self.query_one(AgeChart).show(curves, baseline_curves(usual, span), title="cumulative shares by age",
+                                      styles=styles, legend=False, log=self.log_scale, span=span)
         # The legend, outside the plot: each video's glyph, then its figures; widths count terminal cells, so
         # an emoji in a title does not push the columns.
         width = max(16, min(60, self.app.size.width - 40))
@@ -97,6 +101,10 @@ class CompareScreen(Screen):
                 f"{fmt.ratio(row.vs_usual):>7}"))
         lines.append(Content.styled(" •  your median   +  your p90 (the usual at each age)", "$text-muted"))
         self.query_one("#compare-list", Static).update(Content("\n").join(lines))
+
+    def action_toggle_whole(self) -> None:
+        self.whole = not self.whole
+        self.load()
 
     def action_toggle_log(self) -> None:
         self.log_scale = not self.log_scale

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sharetui.monitor.service import ScreenData
 
 CHART_MIN_HEIGHT = 44  # header, five sparklines, two charts, status and footer
+CHART_ROOM = 33  # rows left to all but the age chart: head, sparklines, the gains chart, note, status, keys
 
 # One thread for a video's first read: it starts before the screen is composed (VideoScreen._start_early).
 EARLY_READS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-read")
@@ -138,6 +139,7 @@ class VideoScreen(Screen):
         Binding("o", "open_link", "Open link", id="open-link"),
         Binding("c", "copy_link", "Copy link", id="copy-link"),
         Binding("g", "toggle_chart", "Chart", id="chart"),
+        Binding("l", "toggle_log", "Log scale", id="log-scale", show=False),
         Binding("n", "step(1)", "Next", id="next-video"),
         Binding("p", "step(-1)", "Previous", id="previous-video"),
     ]
@@ -149,6 +151,7 @@ class VideoScreen(Screen):
         self.range_index = 1  # 24 h: the question people ask first
         self._shown: VideoData | None = None  # what the screen paints now (None while a read is out)
         self.chart_mode = False
+        self.log_scale = False  # the age chart's count axis (l)
         self._early: Future[VideoData] | None = None
         self._start_early()
 
@@ -192,6 +195,13 @@ class VideoScreen(Screen):
     def on_resize(self) -> None:
         # Narrow terminals: the sparklines keep the room, the peak/last column goes.
         self.query_one("#metrics").set_class(self.size.width < 80, "-narrow")
+        self._size_charts()
+
+    def _size_charts(self) -> None:
+        """The age chart takes what the head, the sparklines and the gains chart leave, so both charts fit
+        on screen (at 44 rows and more) rather than the gains chart below the edge."""
+        for chart in self.query("#age-chart"):
+            chart.styles.height = max(12, min(40, self.size.height - CHART_ROOM))
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -300,9 +310,17 @@ class VideoScreen(Screen):
 
             self.mount(AgeChart(id="age-chart", classes="chart"), GainsChart(id="gains-chart", classes="chart"),
                        before=self.query_one("#video-note"))
+            self.call_after_refresh(self._size_charts)
             return
         for chart in charts:
             chart.display = self.chart_mode
+
+    def action_toggle_log(self) -> None:
+        self.log_scale = not self.log_scale
+        if not self.chart_mode:
+            self.action_toggle_chart()  # the log scale is the chart's: show it
+        elif self._shown is not None:
+            self._apply(self._shown)
 
     def action_toggle_chart(self) -> None:
         self.chart_mode = not self.chart_mode
@@ -318,20 +336,16 @@ class VideoScreen(Screen):
             return
         now = data.now
         age_hours = max(0.0, (now - row.posted_at) / 3600)
-        from sharetui.ui.widgets.age_chart import (
-            AgeChart,
-            Curve,
-            GainsChart,
-            baseline_curves,
-            forecast_curves,
-        )
+        from sharetui.ui.widgets.age_chart import AgeChart, GainsChart
+        from sharetui.views.charts import Curve, baseline_curves, forecast_curves, forecast_note, video_span
 
         ages, values = data.age_curve
         curve = Curve("this video", ages, [float(v) for v in values])
         usual = view.baseline_for(row.account or view.accounts[0].key)
         band = forecast_curves(row.forecast, age_hours)
-        horizon = max((c.ages[-1] for c in band), default=age_hours)
-        self.query_one(AgeChart).show([curve], baseline_curves(usual, horizon) + band)
+        span = video_span(age_hours, bool(band))
+        self.query_one(AgeChart).show([curve], baseline_curves(usual, span), log=self.log_scale, span=span, band=band,
+                                      title="cumulative shares by age" + forecast_note(row.forecast))
         shares = data.series["shares"]
         self.query_one(GainsChart).show(shares.start, shares.step, shares.drawn_gains)
 

@@ -1,61 +1,30 @@
 """Real charts with axes (textual-plotext): cumulative shares by hours since posting against the account's
-usual (median and p90 at the same age), and shares gained per interval with dates underneath."""
+usual (median and p90 at the same age) and the forecast band, and shares gained per interval with dates
+underneath. What to draw is worked out in sharetui.views.charts; this only plots it."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from textual_plotext import PlotextPlot
 
 from sharetui import text as fmt
-from sharetui.domain.baseline import Baseline
-from sharetui.domain.forecast import Forecast
+from sharetui.views.charts import DAYS_FROM_HOURS, Curve, clip, log_axis, log_values, time_labels, value_top
+
+# Each curve its own glyph and colour, so they stay apart without colour (NO_COLOR) too. The usual is grey,
+# the forecast band yellow (p90 above, p10 below, its median orange): no compared video uses those colours.
+GLYPHS = {"your median": "•", "your p90": "+", "forecast p50": "*", "forecast p90": "^", "forecast p10": "v"}
+COLOURS = {"your median": "gray", "your p90": "gray", "forecast p50": "orange", "forecast p10": "yellow",
+           "forecast p90": "yellow"}
+VIDEO_COLOUR = "cyan+"
 
 
-@dataclass(frozen=True)
-class Curve:
-    label: str
-    ages: list[float]  # hours since posting
-    values: list[float]
-
-
-def baseline_curves(baseline: Baseline | None, max_age: float) -> list[Curve]:
-    """The median and p90 curves up to `max_age` hours (from zero at posting)."""
-    if baseline is None or not baseline.ages:
-        return []
-    ages = [0.0] + [a for a in baseline.ages if a <= max_age * 1.05]
-    if len(ages) < 2:
-        return []
-    curves = []
-    for label, at in (("your median", baseline.median_at), ("your p90", baseline.p90_at)):
-        # An age the baseline cannot speak for ends the curve: it never drops to 0 there.
-        points = [(a, value) for a in ages[1:] if (value := at(a)) is not None]
-        curves.append(Curve(label, [0.0] + [a for a, _ in points], [0.0] + [v for _, v in points]))
-    return [c for c in curves if len(c.ages) >= 2]
-
-
-def forecast_curves(forecast: Forecast | None, age_hours: float) -> list[Curve]:
-    """The 7-day forecast band as three lines fanning out from where the video is now."""
-    band = forecast.bands.get("7d") if forecast is not None else None
-    if forecast is None or band is None:
-        return []
-    start = (age_hours, float(forecast.shares))
-    return [Curve(label, [start[0], 168.0], [start[1], float(value)])
-            for label, value in (("forecast p90", band.p90), ("forecast p50", band.p50), ("forecast p10", band.p10))]
-
-
-# Each curve its own glyph (and colour), so they stay apart without colour (NO_COLOR) too.
-GLYPHS = {"your median": "•", "your p90": "+", "forecast p50": "*", "forecast p10": "·", "forecast p90": "·"}
-COLOURS = {"forecast p50": "orange", "forecast p10": "gray", "forecast p90": "gray"}
-DAYS_FROM_HOURS = 72  # past three days since posting, the x axis counts days
-
-
-def _count_axis(plt, top: float) -> None:  # noqa: ANN001 - plotext's module-like figure
-    """Whole-number y ticks from zero with thousands separators; nothing below zero."""
+def _count_axis(plt, top: float) -> float:  # noqa: ANN001 - plotext's module-like figure
+    """Whole-number y ticks from zero with thousands separators; nothing below zero. Returns the axis top."""
     ticks = fmt.axis_ticks(top)
     plt.ylim(0, ticks[-1])
-    plt.yticks([float(t) for t in ticks], [fmt.count(t) for t in ticks])
+    plt.yticks([float(t) for t in ticks], [f"{t:,}" for t in ticks])
+    return float(ticks[-1])
 
 
 class AgeChart(PlotextPlot):
@@ -64,47 +33,55 @@ class AgeChart(PlotextPlot):
     DEFAULT_CSS = "AgeChart { height: 1fr; min-height: 10; }"
 
     def show(self, curves: list[Curve], usual: list[Curve], title: str = "cumulative shares by age", *,
-             styles: list[tuple[str, str]] | None = None, legend: bool = True, log: bool = False) -> None:
+             styles: list[tuple[str, str]] | None = None, legend: bool = True, log: bool = False,
+             band: list[Curve] | None = None, span: float | None = None) -> None:
         """`styles`: a (glyph, colour) per curve, for many curves told apart without colour too; `legend`
-        False where the screen draws its own legend outside the plot; `log`: a logarithmic count axis."""
+        False where the screen draws its own legend outside the plot; `log`: a logarithmic count axis;
+        `band`: forecast lines, drawn but never setting the scale; `span`: the hours the x axis covers."""
         plt = self.plt
         plt.clear_figure()
+        band = band or []
         everything = [*usual, *curves]
-        top = max((v for c in everything for v in c.values), default=0.0)
+        longest = span if span is not None else max((a for c in everything for a in c.ages), default=0.0)
+        # The video, its usual and where the forecast's median heads within the span set the scale; the
+        # band's p90 a week out never does (it would flatten the rest): its lines end at the chart's edge.
+        median = [clip(c, longest) for c in band if c.label == "forecast p50"]
+        top = value_top(everything + median, longest)
         if not any(c.values for c in curves) or top <= 0:
             plt.title(f"{title}: no shares in this range yet")
             self.refresh()
             return
         plt.title(title + (" (log scale)" if log else ""))
-        longest = max((a for c in everything for a in c.ages), default=0.0)
         in_days = longest > DAYS_FROM_HOURS
         scale = 24.0 if in_days else 1.0
-
-        def points(curve: Curve) -> tuple[list[float], list[float]]:
-            pairs = [(a / scale, v) for a, v in zip(curve.ages, curve.values, strict=True) if v > 0 or not log]
-            return [a for a, _ in pairs], [v for _, v in pairs]
-
+        if log:
+            positions, labels = log_axis(top)
+            plt.ylim(positions[0], positions[-1])
+            plt.yticks(positions, labels)
+            axis_top = 10 ** positions[-1]
+        else:
+            axis_top = _count_axis(plt, top)
         plain = bool(os.environ.get("NO_COLOR"))  # greyscale: no colour that would turn near-black
-        for curve in usual:
-            colour = None if plain else COLOURS.get(curve.label)
-            xs, ys = points(curve)
-            plt.plot(xs, ys, label=curve.label if legend else None, marker=GLYPHS.get(curve.label, "•"),
-                     **({"color": colour} if colour else {}))
+
+        def draw(curve: Curve, marker: str, colour: str | None, label: str | None) -> None:
+            inside = clip(curve, longest, axis_top)
+            pairs = [(a / scale, v) for a, v in zip(inside.ages, log_values(inside.values) if log else inside.values,
+                                                    strict=True) if v is not None]
+            if pairs:
+                plt.plot([a for a, _ in pairs], [v for _, v in pairs], label=label if legend else None,
+                         marker=marker, **({"color": colour} if colour and not plain else {}))
+
+        for curve in [*usual, *band]:
+            draw(curve, GLYPHS.get(curve.label, "•"), COLOURS.get(curve.label), curve.label)
         for index, curve in enumerate(curves):
-            xs, ys = points(curve)
             # Labels come from TikTok: made safe, so no escape sequence reaches plotext's ANSI output.
-            label = fmt.safe_text(curve.label, 40) if legend else None
+            label = fmt.safe_text(curve.label, 40)
             if styles and index < len(styles):
                 glyph, colour = styles[index]
-                plt.plot(xs, ys, label=label, marker=glyph, color=colour)
+                draw(curve, glyph, colour, label)
             else:
-                plt.plot(xs, ys, label=label, marker="braille", **({"color": "white"} if plain else {}))
-        if log:
-            plt.yscale("log")
-        else:
-            _count_axis(plt, top)
-        span = longest / scale
-        ticks = fmt.axis_ticks(span)
+                draw(curve, "braille", "white" if plain else VIDEO_COLOUR, label)
+        ticks = fmt.axis_ticks(longest / scale)
         plt.xlim(0, ticks[-1])
         plt.xticks([float(t) for t in ticks], [f"{t}d" if in_days else f"{t}h" for t in ticks])
         plt.xlabel("days since posting" if in_days else "hours since posting")
@@ -124,11 +101,11 @@ class GainsChart(PlotextPlot):
             plt.title("no shares gained in this range")
             self.refresh()
             return
-        plt.title(f"shares gained per {fmt.duration(step)}")
+        plt.title(f"shares gained per {fmt.duration(step)} (no bar: not watched then)")
         positions = [i for i, g in enumerate(gains) if g is not None]  # no bar where the cache did not watch
         plt.bar(positions, [gains[i] for i in positions], marker="sd", orientation="vertical", width=0.6)
         _count_axis(plt, max(known))
-        every = max(1, len(gains) // 6)
+        every = max(1, len(gains) // 5)
         ticks = list(range(len(gains)))[::every]
-        plt.xticks([float(t) for t in ticks], [fmt.chart_time(start + i * step, step >= 86_400 / 4) for i in ticks])
+        plt.xticks([float(t) for t in ticks], time_labels([start + i * step for i in ticks], step))
         self.refresh()
