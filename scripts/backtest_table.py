@@ -1,5 +1,5 @@
-"""The README's backtest table, made again the same way every time: the demo at a fixed clock (2026-09-21
-15:33 UTC) and seed (7), in a temporary cache, printed as Markdown rows.
+"""The backtest table in docs/forecasting.md, made again the same way every time: the demo at a fixed clock
+(2026-09-21 15:33 UTC) and seed (7), in a temporary cache, printed as Markdown rows.
 
     python scripts/backtest_table.py
 """

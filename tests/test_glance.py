@@ -255,3 +255,17 @@ def test_a_muted_videos_new_alerts_make_no_toast(store: Store, clock: FakeClock)
     store.mute_video(key, "v-muted", False, int(clock()))
     assert store.alerted_videos([key], 0) == {"v-loud", "v-muted"}
     service.close()
+
+
+def test_the_all_accounts_status_gives_each_accounts_shares() -> None:
+    from sharetui.views.status import table_status
+
+    rows = {}
+    for index, (label, shares) in enumerate([("mara", 3_000), ("lisbon", 400), ("mara", 500)]):
+        found = VideoRow(index, f"v{index}", f"Video {index}", 0, "", 10, 0, 0, shares, 0, False, 0)
+        found.account_label = label
+        rows[found.id] = found
+    status = table_status(rows, list(rows), "Shares ↓", 0, False, "", None, several=True)
+    assert status.by_account == (("mara", 3_500), ("lisbon", 400)) and status.shares is None
+    filtered = table_status(rows, ["v1"], "Shares ↓", 0, False, "lisbon", None, several=False)
+    assert (filtered.shown, filtered.total, filtered.shares, filtered.by_account) == (1, 3, 400, ())

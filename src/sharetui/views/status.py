@@ -71,7 +71,7 @@ def status_parts(monitor: MonitorStatus, table: TableStatus) -> list[StatusPart]
         parts.append(StatusPart(videos, 2))
     if table.by_account:
         parts.append(StatusPart(", ".join(f"{fmt.safe_text(name, 20)} {fmt.compact(shares)}"
-                                          for name, shares in table.by_account) + " shares", 7))
+                                          for name, shares in table.by_account) + " shares", 4))
     if monitor.error:
         parts.append(StatusPart(fmt.safe_text(monitor.error, 200), 1, "error"))
     return parts
