@@ -165,7 +165,7 @@ async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: Fa
         assert spans["1h"] == 3600 and spans["24h"] == 86_400
         assert 7 * 86_400 <= spans["7d"] < 7 * 86_400 + 6 * 3600  # starts on a 6-hour boundary
         assert 30 * 86_400 <= spans["30d"] < 31 * 86_400
-        await pilot.press("c")
+        await pilot.press("y")
         assert app.clipboard == screen.row.share_url and "/video/" in app.clipboard
 
         def no_browser() -> None:
@@ -173,7 +173,7 @@ async def test_video_screen_ranges_copy_and_live_refresh(store: Store, clock: Fa
 
         monkeypatch.setattr(webbrowser, "get", no_browser)
         await pilot.press("o")
-        assert any("copy the link" in m.text for m in app.messages)
+        assert any("press y to copy the link" in m.text for m in app.messages)  # the key that does it
         # Live: a poll while the screen is open refreshes its figures.
         await pilot.press("2")
         await settle(app, pilot)
@@ -396,7 +396,7 @@ async def test_usual_column_chart_and_compare(store: Store, clock: FakeClock) ->
         assert screen.query_one(AgeChart).display and screen.query_one(GainsChart).display
         meta = str(screen.query_one("#video-meta").render())
         assert "vs usual: shares ×" in meta and "views ×" in meta
-        await pilot.press("g")
+        await pilot.press("v")
         assert not screen.query_one(AgeChart).display
         await pilot.press("escape")
         # Compare: nothing marked yet, then two marked videos.

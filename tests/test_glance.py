@@ -88,6 +88,10 @@ async def test_marks_keep_their_own_cells_without_colour(connected: FakeTikTok, 
             return next(line for line in lines if line[5:].startswith(title + " "))
 
         assert line_of(gone_video.title)[3] == "×"  # gone: a mark in its own cell, never cut (! its alert)
+        gone_strip = next(strip for y in range(1, table.size.height)
+                          if (strip := table.render_line(y)).text[5:].startswith(gone_video.title + " "))
+        title_style = next(seg.style for seg in gone_strip if gone_video.title in seg.text)
+        assert title_style is not None and title_style.dim  # dimmed by style, not only by a colour ansi-dark lacks
         assert line_of(growing.title)[1:4] == "  ▲"  # grew in this poll: told by a glyph, not colour alone
         assert table.move_to(table.order[0])
         await pilot.press("m")

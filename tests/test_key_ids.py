@@ -80,7 +80,7 @@ def test_a_key_two_actions_would_share_on_one_screen_is_refused(isolated_dirs: P
     assert run_cli("config", "set", "keys.quit", "?").returncode == 2  # help, on every screen
     assert run_cli("config", "set", "keys.mark", "x").returncode == 0  # move mark away first...
     assert run_cli("config", "set", "keys.sort", "m").returncode == 0  # ...then sort may take m
-    assert run_cli("config", "set", "keys.chart", "c").returncode == 2  # copy-link has c on the video screen
+    assert run_cli("config", "set", "keys.chart", "y").returncode == 2  # copy-link has y on the video screen
     assert run_cli("config", "set", "keys.compare", "g").returncode == 2  # g is Home in the table
     assert run_cli("config", "set", "keys.compare", "o").returncode == 0  # o opens a link elsewhere: no clash
     path.write_text(path.read_text() + '\n[keys]\nnext-video = "o"\n' if "[keys]" not in path.read_text()

@@ -338,7 +338,7 @@ async def test_copy_says_what_it_sent_and_a_screenshot_says_where_it_went(
         await pilot.press("enter")
         await settle(app, pilot)
         row = painted(app.screen).row
-        await pilot.press("c")
+        await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == row.share_url
         assert "Sent to the terminal's clipboard" in toasts(app)[-1] and row.share_url in toasts(app)[-1]

@@ -87,3 +87,34 @@ async def test_a_theme_from_the_environment_is_never_kept(store: Store, clock: F
         assert app.theme == "ansi-dark"
     saved = json.loads(kept.read_text())
     assert saved["theme"] == "nord" and saved["sort"] != "shares"
+
+
+async def test_picking_the_current_theme_in_the_palette_keeps_it(store: Store, clock: FakeClock,
+                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """The palette's Theme: a pick is kept, even the theme already on screen (a one-off TEXTUAL_THEME the user
+    decides to keep), and it comes back without the variable."""
+    from textual.command import CommandPalette
+
+    kept = store.path.with_name("view.json")
+    monkeypatch.setenv("TEXTUAL_THEME", "ansi-dark")
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=10, history_days=1), store=store, clock=clock,
+                   poll_on_start=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # the Theme command: a palette of themes
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"ansi-dark")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "ansi-dark"
+    assert json.loads(kept.read_text())["theme"] == "ansi-dark"
+    monkeypatch.delenv("TEXTUAL_THEME")
+    again = ShareApp(Config(), source=DemoSource(seed=7, videos=10, history_days=1), store=store, clock=clock,
+                     poll_on_start=False)
+    assert again.theme == "ansi-dark"

@@ -358,7 +358,7 @@ class ShareApp(App[int]):
         """The palette holds every action, not only Textual's own (themes, quit, keys, screenshot)."""
         from sharetui.ui.commands import action_commands
 
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Screenshot")  # ours says where
+        yield from (c for c in super().get_system_commands(screen) if c.title not in ("Screenshot", "Theme"))
         yield from action_commands(self, screen)
 
     def refresh_status(self) -> None:

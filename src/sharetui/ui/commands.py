@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.app import SystemCommand
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.theme import ThemeProvider
 
 from sharetui import text as fmt
 from sharetui.ui.messages import OpenVideo, ShowAccount
@@ -24,6 +25,32 @@ if TYPE_CHECKING:
 
 class HasScreenData(Protocol):
     screen_data: ScreenData
+
+
+class KeepsTheView(Protocol):
+    theme: str
+    theme_from_environment: bool
+
+    def remember_view(self) -> None: ...
+
+
+def keep_theme(app: App, name: str) -> None:
+    """A theme picked in the palette is kept for the next start, the current one too: picking it again
+    over a one-off TEXTUAL_THEME is how to keep that one."""
+    keeper = cast("KeepsTheView", app)
+    keeper.theme_from_environment = False
+    if keeper.theme == name:
+        keeper.remember_view()  # no change, so no watcher: keep it here
+    else:
+        keeper.theme = name  # (the watcher keeps it)
+
+
+class KeptThemes(ThemeProvider):
+    """Textual's theme search, with each pick kept (keep_theme)."""
+
+    @property
+    def commands(self) -> list[tuple[str, Callable[[], None]]]:
+        return [(name, partial(keep_theme, self.app, name)) for name in sorted(self.app.available_themes)]
 
 
 class VideoCommands(Provider):
@@ -113,6 +140,8 @@ def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
     yield SystemCommand("Help", "?: keys and what each figure means", run(app, "help"))
     yield SystemCommand("Screenshot", "Save an SVG of the screen (Downloads, else this folder)",
                         lambda: app.set_timer(0.1, lambda: take_screenshot(app)))
+    yield SystemCommand("Theme", "Change the theme (kept for the next start)",
+                        lambda: app.push_screen(CommandPalette(providers=[KeptThemes], placeholder="Search for themes…")))
     if hasattr(screen, "action_cycle_sort"):  # the dashboard
         labels = {column.key: column.label for column in COLUMNS}
         for key in SORTABLE:
@@ -123,14 +152,24 @@ def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
         yield SystemCommand("Mark / unmark the highlighted video", "m", run(screen, "mark"))
         yield SystemCommand("Compare the marked videos", "c", run(screen, "compare"))
         yield SystemCommand("Hide / show videos gone from TikTok", "h", run(screen, "toggle_gone"))
+        yield SystemCommand("Copy the highlighted row", "y: id, title, counts, link", run(screen, "copy_row"))
         if hasattr(screen, "action_pick_columns"):
             yield SystemCommand("Choose columns", "C: show or hide each column", run(screen, "pick_columns"))
     if hasattr(screen, "action_range"):  # a video
         for index, name in enumerate(("1 hour", "24 hours", "7 days", "30 days", "all")):
             yield SystemCommand(f"Range: {name}", str(index + 1), run(screen, "range", index))
         yield SystemCommand("Open the video's link", "o", run(screen, "open_link"))
-        yield SystemCommand("Copy the video's link", "c", run(screen, "copy_link"))
-        yield SystemCommand("Chart on / off", "g", run(screen, "toggle_chart"))
+        yield SystemCommand("Copy the video's link", "y", run(screen, "copy_link"))
+        yield SystemCommand("Chart on / off", "v", run(screen, "toggle_chart"))
+        yield SystemCommand("Chart: log scale on / off", "l", run(screen, "toggle_log"))
         if hasattr(screen, "action_step"):
             yield SystemCommand("Next video", "n", run(screen, "step", 1))
             yield SystemCommand("Previous video", "p", run(screen, "step", -1))
+    if hasattr(screen, "action_acknowledge"):  # the alerts list
+        yield SystemCommand("Acknowledge the alert", "x", run(screen, "acknowledge"))
+        yield SystemCommand("Acknowledge every alert shown", "X", run(screen, "acknowledge_all"))
+        yield SystemCommand("Mute / unmute the alert's video", "M: no toast, bell or !", run(screen, "mute"))
+        yield SystemCommand("Alerts of the next rule", "f: one rule at a time, then all", run(screen, "next_rule"))
+    if hasattr(screen, "action_toggle_whole"):  # compare
+        yield SystemCommand("Log scale on / off", "l", run(screen, "toggle_log"))
+        yield SystemCommand("Whole history / the first days", "w", run(screen, "toggle_whole"))

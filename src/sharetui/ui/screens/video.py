@@ -137,8 +137,9 @@ class VideoScreen(Screen):
         Binding("4", "range(3)", "30d", show=False),
         Binding("5", "range(4)", "All", show=False),
         Binding("o", "open_link", "Open link", id="open-link"),
-        Binding("c", "copy_link", "Copy link", id="copy-link"),
-        Binding("g", "toggle_chart", "Chart", id="chart"),
+        # y copies here as on the dashboard; v shows the charts (g and c mean Home and compare there).
+        Binding("y", "copy_link", "Copy link", id="copy-link"),
+        Binding("v", "toggle_chart", "Chart", id="chart"),
         Binding("l", "toggle_log", "Log scale", id="log-scale", show=False),
         Binding("n", "step(1)", "Next", id="next-video"),
         Binding("p", "step(-1)", "Previous", id="previous-video"),
@@ -375,7 +376,9 @@ class VideoScreen(Screen):
         try:
             webbrowser.get()
         except webbrowser.Error:
-            self.notify("No browser here (SSH?): press c to copy the link instead.", severity="warning")
+            copy = next((self.app.get_key_display(b.binding) for b in self.active_bindings.values()
+                         if b.binding.action == "copy_link"), "y")  # (the key as remapped in [keys])
+            self.notify(f"No browser here (SSH?): press {copy} to copy the link instead.", severity="warning")
             return
         self.app.open_url(url)
         self.notify("Opened the link in your browser.")
