@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from sharetui.cli import main
 from sharetui.config import Config, load
@@ -273,3 +274,25 @@ def test_the_all_accounts_status_gives_each_accounts_shares() -> None:
     assert status.by_account == (("mara", 3_500), ("lisbon", 400)) and status.shares is None
     filtered = table_status(rows, ["v1"], "Shares ↓", 0, False, "lisbon", None, several=False)
     assert (filtered.shown, filtered.total, filtered.shares, filtered.by_account) == (1, 3, 400, ())
+
+
+async def test_keys_typed_right_after_slash_reach_the_filter(store: Store, clock: FakeClock) -> None:
+    app = ShareApp(Config(), source=DemoSource(seed=7, videos=20, history_days=1), store=store, clock=clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        # Keys posted back to back, as the terminal sends a fast typist's (or a paste): no pause between them.
+        for key, char in (("slash", "/"), ("c", "c"), ("a", "a"), ("space", " "), ("t", "t")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)
+        await pilot.pause(0.5)
+        assert app.dashboard.table.filter_text == "ca t"
+        assert not app.session.paused  # the space went to the box, not to pause
+        await pilot.press("s", "space", "x")  # typed into the box itself: once each
+        assert app.dashboard.table.filter_text == "ca ts x"
+        await pilot.press("enter", "space")  # kept; the table has the keys again
+        await pilot.pause()
+        assert app.dashboard.table.filter_text == "ca ts x" and app.session.paused
+        await pilot.press("space", "slash", "d", "escape")  # the box again, then cleared
+        await pilot.pause()
+        assert app.dashboard.table.filter_text == "" and not app.session.paused

@@ -41,6 +41,7 @@ class DashboardScreen(Screen):
     def __init__(self, data: ScreenData) -> None:
         super().__init__()
         self.data = data
+        self._typed_ahead: list[str] | None = None  # keys typed while the filter box is being mounted
 
     def compose(self) -> ComposeResult:
         yield AccountHeader()
@@ -68,19 +69,26 @@ class DashboardScreen(Screen):
 
     # -- filter ---------------------------------------------------------------------------------
 
+    def _filter_keys(self) -> set[str]:
+        return {b.binding.key for b in self.active_bindings.values() if b.binding.action == "filter"}
+
     def _filter_box(self) -> Input | None:
         found = self.query("#filter")
         return cast("Input", found.first()) if found else None
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         box = self._filter_box()
         if box is None:
             from textual.widgets import Input  # most sessions never filter: not loaded at start
 
-            box = Input(placeholder="filter by title, video id or TikTok link (enter: keep, esc: clear)", id="filter")
-            self.mount(box, before=self.table)
+            box = Input(placeholder="filter by title, video id or TikTok link (enter: keep, esc: clear)", id="filter",
+                        select_on_focus=False)  # (reopened, it goes on from what it holds)
+            await self.mount(box, before=self.table)
         box.add_class("-open")
         box.focus()
+        if self._typed_ahead:
+            box.insert_text_at_cursor("".join(self._typed_ahead))
+            self._typed_ahead.clear()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -88,11 +96,13 @@ class DashboardScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
+            self._typed_ahead = None
             if not event.value:
                 event.input.remove_class("-open")
             self.table.focus()
 
     def action_clear_filter(self) -> None:
+        self._typed_ahead = None
         box = self._filter_box()
         if box is not None:
             box.value = ""
@@ -101,8 +111,22 @@ class DashboardScreen(Screen):
         self.table.focus()
 
     def on_key(self, event) -> None:  # noqa: ANN001
+        # Keys typed right after / reach the table before the box has focus (a space in "/my cat" would
+        # pause polling): from / until enter or esc, a printable key that gets here belongs to the filter
+        # (the box itself never lets one through).
+        box = self._filter_box()
+        if event.key in self._filter_keys() and (box is None or not box.has_focus):
+            self._typed_ahead = []
+        elif self._typed_ahead is not None and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            if box is not None and box.has_focus:
+                box.insert_text_at_cursor(event.character)
+            else:
+                self._typed_ahead.append(event.character)
+            return
         # esc inside the filter box clears it (Input has no escape binding of its own).
-        if event.key == "escape" and self.focused is not None and self.focused is self._filter_box():
+        if event.key == "escape" and self.focused is not None and self.focused is box:
             event.stop()
             self.action_clear_filter()
 
