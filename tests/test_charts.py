@@ -93,3 +93,32 @@ async def test_the_video_chart_fits_and_reads_at_50_rows(store: Store, clock: Fa
         await settle(app, pilot)
         logged = chart_text(age)
         assert "log scale" in logged and re.search(r"^\s*1┤", logged, re.M)
+
+
+async def test_a_fresh_accounts_one_watched_bar_is_one_bar(isolated_dirs, monkeypatch, data_dir) -> None:  # noqa: ANN001
+    """A freshly connected account: the gains chart of its first minutes draws one narrow bar at the right,
+    on the whole range's axis, never one bar stretched across the chart."""
+    from sharetui.config import load
+    from sharetui.ui.screens.video import VideoScreen
+    from sharetui.ui.widgets.age_chart import GainsChart
+    from tests.conftest import connect
+    from tests.fake_tiktok import FakeTikTok
+
+    with FakeTikTok(videos=8) as fake:
+        connect(fake, monkeypatch)
+        clock = FakeClock(time.time())
+        app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"), clock=clock)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(app, pilot)
+            fake.user.videos[0].share_count += 40
+            clock.advance(120)
+            await pilot.press("ctrl+r")
+            await settle(app, pilot)
+            assert app.dashboard.table.move_to(fake.user.videos[0].id)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, VideoScreen)
+            text = chart_text(app.screen.query_one(GainsChart))
+            rows = [line for line in text.splitlines() if "█" in line]
+            assert rows and all(line.count("█") <= 8 for line in rows), rows  # narrow, not the width
+            assert all(line.rstrip().rstrip("│").rstrip().endswith("█") for line in rows)  # at the right: now

@@ -105,6 +105,7 @@ class GainsChart(PlotextPlot):
         positions = [i for i, g in enumerate(gains) if g is not None]  # no bar where the cache did not watch
         plt.bar(positions, [gains[i] for i in positions], marker="sd", orientation="vertical", width=0.6)
         _count_axis(plt, max(known))
+        plt.xlim(-0.5, len(gains) - 0.5)  # the whole range, watched or not: one known bar is not the chart
         every = max(1, len(gains) // 5)
         ticks = list(range(len(gains)))[::every]
         plt.xticks([float(t) for t in ticks], time_labels([start + i * step for i in ticks], step))
