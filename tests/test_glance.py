@@ -296,3 +296,32 @@ async def test_keys_typed_right_after_slash_reach_the_filter(store: Store, clock
         await pilot.press("space", "slash", "d", "escape")  # the box again, then cleared
         await pilot.pause()
         assert app.dashboard.table.filter_text == "" and not app.session.paused
+
+
+async def test_an_imported_accounts_header_counts_shares_per_day(isolated_dirs: Path, tmp_path: Path,
+                                                                  data_dir: Path) -> None:
+    """No polls will ever fill 30-minute bars of imported data: its header counts shares per day from the
+    imported snapshots, and never promises "the next polls"."""
+    from datetime import UTC, datetime, timedelta
+
+    from sharetui.ui.widgets.account_header import AccountHeader
+
+    header = "Time,Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n"
+    today = datetime.now(UTC)
+    for back in (3, 2, 1):
+        day = today - timedelta(days=back)
+        label = day.strftime("%B %-d")
+        rows = "".join(f"{label},Imported {i},https://www.tiktok.com/@me/video/749900000000000000{i},"
+                       f"{(today - timedelta(days=5)).strftime('%B %-d')},5,1,{10 + i + 20 * (3 - back)},100\n"
+                       for i in range(4))
+        path = tmp_path / f"Content-{back}.csv"
+        path.write_text(header + rows, encoding="utf-8")
+        assert main(["import", str(path), "--export-date", day.date().isoformat()]) == 0
+    app = ShareApp(load(), store=Store(data_dir / "sharetui.sqlite3"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        shown = app.dashboard.query_one(AccountHeader)
+        text = "\n".join(shown.plain_lines())
+        assert "shares per 24h" in text and "next polls" not in text
+        known = [v for v in shown.trend_values if v is not None]
+        assert sum(known) == 2 * 20 * 4  # two days of 20 more shares on each of four videos

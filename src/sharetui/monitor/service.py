@@ -38,6 +38,8 @@ ALERT_MARK_SPAN = 86_400  # the table marks videos with an alert in the last day
 DAILY_SPAN = 60  # days in the header's long-range sparkline when TikTok Studio daily totals exist
 HEADER_SPAN = 86_400  # the header sparkline covers the last 24 hours...
 HEADER_BUCKETS = 48  # ...in 30-minute bars
+IMPORTED_DAYS = 30  # an imported-only account's header: shares per day over this many days
+DAY = 86_400
 
 
 class Role(enum.Enum):
@@ -274,8 +276,8 @@ class MonitorService:
         now = int(self.clock())
         bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
         shown = range(len(self.sources)) if view is None else [view]
-        parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader), trend_bars)
-                 for i in shown]
+        parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader), trend_bars,
+                                    alone=len(shown) == 1) for i in shown]
         alerted = self.reader(reader).alerted_videos([p.account.key for p in parts], now - ALERT_MARK_SPAN)
         if len(parts) == 1:
             return dataclasses.replace(parts[0], alerted=alerted)
@@ -300,7 +302,8 @@ class MonitorService:
         )
 
     def _account_data(self, index: int, now: int, bounds: list[int], with_baseline: bool,
-                      first_rows: int | None, reader: Reader | Store, trend_bars: int) -> DashboardData:
+                      first_rows: int | None, reader: Reader | Store, trend_bars: int, *,
+                      alone: bool) -> DashboardData:
         placeholder = self.sources[index].account()
         key = placeholder.key
         account = reader.account(key) or placeholder
@@ -313,6 +316,11 @@ class MonitorService:
             rows = reader.top_rows(key, first_rows)
             reader.fill_history(rows, now, trend_bars)
             summary = reader.summary(key)
+        series = reader.total_series(key, bounds)
+        if alone and not self.sources[index].live and reader.last_sweep(key) is None:
+            # Imported data comes a day at a time and has no sweeps: the header counts its videos' shares
+            # per day over IMPORTED_DAYS days rather than 30-minute bars only polls could fill.
+            series = reader.imported_total_series(key, bucket_bounds(now, IMPORTED_DAYS * DAY, IMPORTED_DAYS, DAY))
         label = account.label
         for row in rows:
             row.account, row.account_label = key, label
@@ -321,7 +329,7 @@ class MonitorService:
         return DashboardData(
             account=account,
             rows=rows,
-            shares_series=reader.total_series(key, bounds),
+            shares_series=series,
             daily_shares=(reader.daily_shares(key, DAILY_SPAN, datetime.fromtimestamp(now, UTC).date())
                           if reader.has_daily_totals(key) else None),
             last_sweep=reader.last_sweep(key),

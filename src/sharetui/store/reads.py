@@ -197,6 +197,19 @@ class Reads(Connection):
                 (account_key, start, end)).fetchall()
         return bucket(metric, bounds, before + inside)
 
+    def imported_total_series(self, account_key: str, bounds: list[int]) -> Series:
+        """An account fed only by imports (no sweeps): the sum of its videos' shares at each boundary, from
+        their snapshots; unknown where no video of it was known yet."""
+        seek = "(SELECT s.shares FROM snapshots s WHERE s.vid = v.vid AND s.at <= ? ORDER BY s.at DESC LIMIT 1)"
+        points = []
+        with self._reading() as db:
+            for moment in bounds:
+                total, known = db.execute(f"SELECT SUM({seek}), COUNT({seek}) FROM videos v WHERE v.account = ?",
+                                          (moment, moment, account_key)).fetchone()
+                if known:
+                    points.append((moment, total))
+        return bucket("shares", bounds, points)
+
     def video_series(self, vid: int, bounds: list[int]) -> dict[str, Series]:
         """Each metric of one video at each boundary; reads only the snapshots inside the range."""
         start, end = bounds[0], bounds[-1]
