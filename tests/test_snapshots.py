@@ -87,3 +87,21 @@ def test_column_picker(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
 
 def test_help_at_40_columns(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
     assert snap_compare(demo_app(tmp_path), terminal_size=(40, 30), run_before=pressing("question_mark"))
+
+
+def test_dashboard_at_200_columns(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    """Wide: the sparklines show 3 days, a bar per cell, on the scale the heading names."""
+    assert snap_compare(demo_app(tmp_path), terminal_size=(200, 40), run_before=settle)
+
+
+def test_dashboard_without_colour(snap_compare, tmp_path: Path,  # noqa: ANN001
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: marks, arrows and the gone row still read (glyphs and dim). (ansi-dark is checked in
+    tests/test_glance.py: its colours are the terminal's own, which an SVG cannot show.)"""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=settle)
+
+
+def test_alerts_list_after_triage(snap_compare, tmp_path: Path) -> None:  # noqa: ANN001
+    """One alert acknowledged, one video muted, then one rule shown."""
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 36), run_before=pressing("A", "x", "M"))
