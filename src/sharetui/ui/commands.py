@@ -154,7 +154,7 @@ def action_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
         yield SystemCommand("Hide / show videos gone from TikTok", "h", run(screen, "toggle_gone"))
         yield SystemCommand("Copy the highlighted row", "y: id, title, counts, link", run(screen, "copy_row"))
         if hasattr(screen, "action_pick_columns"):
-            yield SystemCommand("Choose columns", "C: show or hide each column", run(screen, "pick_columns"))
+            yield SystemCommand("Choose columns", "C: show, hide and order them", run(screen, "pick_columns"))
     if hasattr(screen, "action_range"):  # a video
         for index, name in enumerate(("1 hour", "24 hours", "7 days", "30 days", "all")):
             yield SystemCommand(f"Range: {name}", str(index + 1), run(screen, "range", index))
