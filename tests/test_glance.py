@@ -325,3 +325,12 @@ async def test_an_imported_accounts_header_counts_shares_per_day(isolated_dirs: 
         assert "shares per 24h" in text and "next polls" not in text
         known = [v for v in shown.trend_values if v is not None]
         assert sum(known) == 2 * 20 * 4  # two days of 20 more shares on each of four videos
+
+
+def test_a_copied_row_has_exact_counts() -> None:
+    from sharetui.views.table import row_line
+
+    found = VideoRow(1, "7301", "A\ttabbed [bold]title", 0, "https://www.tiktok.com/@me/video/7301", 2_470_123,
+                     125_700, 24_350, 48_359, 0, False, 0)
+    assert row_line(found).split("\t") == ["7301", "A tabbed [bold]title", "48359", "2470123", "125700", "24350",
+                                           "https://www.tiktok.com/@me/video/7301"]

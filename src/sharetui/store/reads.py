@@ -204,8 +204,8 @@ class Reads(Connection):
         points = []
         with self._reading() as db:
             for moment in bounds:
-                total, known = db.execute(f"SELECT SUM({seek}), COUNT({seek}) FROM videos v WHERE v.account = ?",
-                                          (moment, moment, account_key)).fetchone()
+                total, known = db.execute(f"SELECT SUM(x), COUNT(x) FROM (SELECT {seek} AS x FROM videos v "
+                                          "WHERE v.account = ?)", (moment, account_key)).fetchone()
                 if known:
                     points.append((moment, total))
         return bucket("shares", bounds, points)

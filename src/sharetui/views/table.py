@@ -71,14 +71,6 @@ SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account", "state")
 FIXED = ("title", "state")  # always shown: never hidden, never dropped for width
 LEAD = ("account", "state", "title")  # always first, in this order; the user orders the rest
 CHOOSABLE = [c for c in COLUMNS if c.key not in LEAD]  # what the column picker shows and orders
-
-
-def ordered_columns(order: list[str] | tuple[str, ...] = ()) -> list[Column]:
-    """Every column in the user's `order` (keys; unknown ones ignored, the ones it leaves out after the
-    others in their usual places), the account, marks and title first."""
-    rank = {key: index for index, key in enumerate(order)}
-    rest = sorted(CHOOSABLE, key=lambda c: rank.get(c.key, len(rank) + COLUMNS.index(c)))
-    return [c for c in COLUMNS if c.key in LEAD] + rest
 DEFAULT_SORT = "shares"  # most shared first
 TITLE_MIN = 18
 TITLE_ROOM = 60  # a title wider than this gives the rest to the sparkline (more history, a bar per cell)...
@@ -89,11 +81,19 @@ MARKED, ALERTED, RISING, GONE = "●", "!", "▲", "×"
 GAP = 1
 
 
+def ordered_columns(order: list[str] | tuple[str, ...] = ()) -> list[Column]:
+    """Every column in the user's `order` (keys; unknown ones ignored, the ones it leaves out after the
+    others in their usual places), the account, marks and title first."""
+    rank = {key: index for index, key in enumerate(order)}
+    rest = sorted(CHOOSABLE, key=lambda c: rank.get(c.key, len(rank) + COLUMNS.index(c)))
+    return [c for c in COLUMNS if c.key in LEAD] + rest
+
+
 def layout_columns(width: int, hidden: set[str], show_account: bool, sort_key: str,
                    order: list[str] | tuple[str, ...] = ()) -> tuple[list[Column], list[int]]:
     """The columns that fit in `width` and their widths: hidden ones go, then the least important ones (never
-    the title or the column the table is sorted by, so its arrow always shows); the title takes the rest,
-    and past TITLE_ROOM the 24 h sparkline shares it (more bars' worth of detail per slot)."""
+    the title, the marks or the column the table is sorted by, so its arrow always shows); the title takes
+    the rest, and past TITLE_ROOM the sparkline shares it (a bar per cell: more history)."""
     columns = [c for c in ordered_columns(order) if (c.key != "account" or show_account)
                and (c.key in FIXED or c.key not in hidden)]
     while True:
@@ -194,7 +194,7 @@ def row_cells(row: VideoRow, columns: list[Column], widths: list[int], now: floa
 
 def row_line(row: VideoRow) -> str:
     """A row to copy: id, title, shares, views, likes, comments and link, tab-separated ("–" unknown)."""
-    counts = [fmt.count(row.known(m)).replace(",", "") if row.known(m) is not None else "–"
+    counts = [str(value) if (value := row.known(m)) is not None else "–"  # exact: never 2.47M
               for m in ("shares", "views", "likes", "comments")]
     return "\t".join([row.id, fmt.safe_text(row.title, 200).replace("\t", " "), *counts, row.share_url])
 
