@@ -37,13 +37,33 @@ def table_status(rows: dict[str, VideoRow], order: list[str], sort: str, gone: i
     """The status of the table: the counts (see video_counts), the shares of what a filter shows ("4 of 40 ·
     1,234 shares") and, with several accounts in one table, each one's shares."""
     shown, total, gone = video_counts(len(order), len(rows), gone, None if filter_text else summary, hide_gone)
-    shares = sum(rows[key].known("shares") or 0 for key in order) if filter_text else None
-    by_account: dict[str, int] = {}
-    if several:
-        for key in order:
-            row = rows[key]
-            by_account[row.account_label] = by_account.get(row.account_label, 0) + (row.known("shares") or 0)
-    return TableStatus(sort, shown, total, gone, hide_gone, filter_text, shares, tuple(by_account.items()))
+    shares, by_account = _SHOWN_SHARES.of(rows, order, bool(filter_text), several)
+    return TableStatus(sort, shown, total, gone, hide_gone, filter_text, shares, by_account)
+
+
+class _ShownShares:
+    """The shares of the rows shown, worked out once per table update, not on every tick of the status line
+    (the table replaces its rows and its order whole when they change, so identity says when)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, object, bool, bool] | None = None
+        self._value: tuple[int | None, tuple[tuple[str, int], ...]] = (None, ())
+
+    def of(self, rows: dict[str, VideoRow], order: list[str], filtered: bool,
+           several: bool) -> tuple[int | None, tuple[tuple[str, int], ...]]:
+        key = (rows, order, filtered, several)
+        if self._key is None or any(a is not b for a, b in zip(self._key, key, strict=True)):
+            shares = sum(rows[k].known("shares") or 0 for k in order) if filtered else None
+            by_account: dict[str, int] = {}
+            if several:
+                for k in order:
+                    row = rows[k]
+                    by_account[row.account_label] = by_account.get(row.account_label, 0) + (row.known("shares") or 0)
+            self._key, self._value = key, (shares, tuple(by_account.items()))
+        return self._value
+
+
+_SHOWN_SHARES = _ShownShares()
 
 
 @dataclass(frozen=True)
