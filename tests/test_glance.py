@@ -58,6 +58,13 @@ async def test_a_wide_table_reads_and_shows_more_history(store: Store, clock: Fa
         cells = [table.render_line(y).text[start:start + bars] for y in range(1, 6)]
         assert all(len(cell.strip()) >= bars - 1 for cell in cells), cells  # a bar per cell, none stretched
         assert len(set(cells)) > 1  # different videos draw differently on the shared scale
+        # The header's sparkline too: a 30-minute bar per cell, more than a day of them where there is room.
+        from sharetui.ui.widgets.account_header import AccountHeader
+
+        band = app.dashboard.query_one(AccountHeader)
+        assert band.bars == width - 52 and len(band.trend_values) == band.bars  # (its padding: 2)
+        spark = band.plain_lines()[2][50:]
+        assert len(spark.strip()) >= band.bars - 2  # one cell per bar, none stretched or squeezed
 
 
 @pytest.fixture

@@ -267,14 +267,15 @@ class MonitorService:
         return None if found is None else found[0 if metric == "shares" else 1]
 
     def dashboard(self, view: int | None, *, with_baseline: bool = True, first_rows: int | None = None,
-                  reader: str = "data", trend_bars: int = 12) -> DashboardData:
+                  reader: str = "data", trend_bars: int = 12, header_bars: int = HEADER_BUCKETS) -> DashboardData:
         """Everything the dashboard shows, for one account (`view`) or all of them (None).
 
         `first_rows`: gains and trends only for the rows a fresh table shows first, this many; the rest
         follows right after the first frame. `trend_bars`: how many 2-hour bars each row's trend holds (as
-        many as the table has room for)."""
+        many as the table has room for); `header_bars`: the header's 30-minute bars (24 h or more)."""
         now = int(self.clock())
-        bounds = bucket_bounds(now, HEADER_SPAN, HEADER_BUCKETS, min_step=HEADER_SPAN // HEADER_BUCKETS)
+        step = HEADER_SPAN // HEADER_BUCKETS
+        bounds = bucket_bounds(now, max(HEADER_BUCKETS, header_bars) * step, max(HEADER_BUCKETS, header_bars), step)
         shown = range(len(self.sources)) if view is None else [view]
         parts = [self._account_data(i, now, bounds, with_baseline, first_rows, self.reader(reader), trend_bars,
                                     alone=len(shown) == 1) for i in shown]

@@ -62,6 +62,7 @@ class MonitorSession:
         self.interval = interval
         self.view: int | None = 0  # which account is on screen; None: all of them together
         self.trend_bars = 12  # 2-hour bars per row's trend: as many as the table has room for
+        self.header_bars = 48  # 30-minute bars in the header's sparkline: as many as it has room for
         self.paused = False
         self.polling = False
         self.last_ok: float | None = None

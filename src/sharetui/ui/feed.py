@@ -36,10 +36,12 @@ class DashboardFeed:
         self.table_ready = False  # until the dashboard's table is mounted, updates are not prepared for it
         self.partial = False  # what is shown is the first frame's partial load
         self.shown_version: int | None = None  # the cache's data_version the screen shows
+        self.reading = False  # a follow worker is on its way or reading the dashboard
 
     def _data(self, with_baseline: bool = True, first_rows: int | None = None, reader: str = "data") -> DashboardData:
         return self.service.dashboard(self.session.view, with_baseline=with_baseline, first_rows=first_rows,
-                                      reader=reader, trend_bars=self.session.trend_bars)
+                                      reader=reader, trend_bars=self.session.trend_bars,
+                                      header_bars=self.session.header_bars)
 
     def first_frame(self, first_rows: int | None) -> None:
         """What the cache already knows, before the first frame: only the rows on screen (`first_rows`, or all
@@ -57,17 +59,23 @@ class DashboardFeed:
         self.partial = True
         self.app.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
 
-    def table_changed(self, shown: Shown, view: TableView, trend_bars: int) -> None:
-        """The table's rows, view or room changed: updates are prepared for what it is now, and where it has
-        room for more (or fewer) bars of history, the rows are read again with that many."""
+    def table_changed(self, shown: Shown, view: TableView, rooms: tuple[int, int]) -> None:
+        """The table's rows, view or room changed: updates are prepared for what it is now, and where the
+        table's or the header's sparkline has room for more (or fewer) bars of history, the dashboard is read
+        again with that many."""
         self.table_model.shown, self.table_model.view = shown, view
-        if trend_bars != self.session.trend_bars:
-            self.session.trend_bars = trend_bars
-            if self.table_ready:
+        if rooms != self._rooms():
+            self.session.trend_bars, self.session.header_bars = rooms
+            # A read under way (or the first frame's rest, still to come) reads with these itself.
+            if self.table_ready and not self.reading and not self.partial:
                 self.follow(force=True)
+
+    def _rooms(self) -> tuple[int, int]:
+        return self.session.trend_bars, self.session.header_bars
 
     def follow(self, force: bool = False) -> None:
         """Reload when another process stored something (or when `force`d)."""
+        self.reading = True  # from now: a room change meanwhile is read by this worker, not another
         self.app.run_worker(lambda: self._follow(force), thread=True, exclusive=True, group="follow",
                             exit_on_error=False)
 
@@ -84,10 +92,15 @@ class DashboardFeed:
             self.shown_version = version
             if self.partial:  # every row first (sorting and End work at once); the usual curves follow
                 self.app.post_message(self._loaded(self._data(with_baseline=False)))
-            data = self._data()
+            rooms = None
+            while rooms != self._rooms():  # the sparklines' room changed during the read: read that much
+                rooms = self._rooms()
+                data = self._data()
         except StoreError as exc:
             self.app.post_message(PollFinished(None, f"cannot read the cache: {exc}"))
             return
+        finally:
+            self.reading = False
         if not get_current_worker().is_cancelled:
             self.app.post_message(self._loaded(data))
             self._post_new_alerts()

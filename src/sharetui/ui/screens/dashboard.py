@@ -183,6 +183,14 @@ class DashboardScreen(Screen):
     def on_video_table_selected(self, event: VideoTable.Selected) -> None:
         self.post_message(OpenVideo(event.row.id))
 
+    @property
+    def rooms(self) -> tuple[int, int]:
+        """Bars of history the table's and the header's sparklines have room for (one per cell)."""
+        return self.table.trend_bars, self.query_one(AccountHeader).bars
+
+    def on_account_header_room(self, _event: AccountHeader.Room) -> None:
+        self.post_message(ViewChanged())  # the app reads as many bars as there is room for
+
     def on_video_table_changed(self, event: VideoTable.Changed) -> None:
         self.post_message(StatusWanted())
         self.post_message(ViewChanged())  # a sort or column change is kept for the next start

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.color import Color
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -19,6 +21,8 @@ from sharetui.ui.widgets.spark import paint_row
 from sharetui.views.header import HeaderContent
 
 ACCOUNT_WIDTH = 50  # the left side: name and totals; the sparkline takes the rest
+HEADER_BARS = 48  # 30-minute bars: 24 hours at least...
+HEADER_BARS_MAX = 336  # ...and up to a week where the terminal has a cell for each
 class AccountHeader(Widget):
     DEFAULT_CSS = """
     AccountHeader { height: 3; background: $panel; padding: 0 1; }
@@ -34,6 +38,9 @@ class AccountHeader(Widget):
         "account-header--spark-low", "account-header--spark-high", "account-header--spark-partial",
     }
 
+    class Room(Message):
+        """The sparkline's room changed: as many 30-minute bars as it has cells (see `bars`)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.name_text = "loading…"
@@ -42,6 +49,7 @@ class AccountHeader(Widget):
         self.trend_values: list[int | None] = []
         self.trend_partial = False  # the last value is the bucket still filling
         self._lines: dict[tuple[int, int], Strip] = {}  # painted lines by (width, y), until data or theme change
+        self._bars_posted = HEADER_BARS
 
     def show(self, data: DashboardData, content: HeaderContent | None = None) -> None:
         """Show `data`; `content` when it was already worked out (in a worker thread, off the event loop)."""
@@ -53,6 +61,17 @@ class AccountHeader(Widget):
         self.trend_partial = content.trend_partial
         self._lines.clear()
         self.refresh()
+
+    @property
+    def bars(self) -> int:
+        """How many 30-minute bars the sparkline has a cell for: more history on a wide terminal, never fewer
+        than a day's."""
+        return max(HEADER_BARS, min(HEADER_BARS_MAX, self.size.width - ACCOUNT_WIDTH))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if max(HEADER_BARS, min(HEADER_BARS_MAX, event.size.width - ACCOUNT_WIDTH)) != self._bars_posted:
+            self._bars_posted = self.bars
+            self.post_message(self.Room())
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
