@@ -303,6 +303,12 @@ async def test_keys_typed_right_after_slash_reach_the_filter(store: Store, clock
         await pilot.press("space", "slash", "d", "escape")  # the box again, then cleared
         await pilot.pause()
         assert app.dashboard.table.filter_text == "" and not app.session.paused
+        await pilot.press("slash", "z")
+        app.dashboard.table.focus()  # (a click on the table) leaving the box open: keys are the table's again
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.paused and app.dashboard.table.filter_text == "z"
 
 
 async def test_an_imported_accounts_header_counts_shares_per_day(isolated_dirs: Path, tmp_path: Path,

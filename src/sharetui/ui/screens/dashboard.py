@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -100,6 +101,10 @@ class DashboardScreen(Screen):
             if not event.value:
                 event.input.remove_class("-open")
             self.table.focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self._filter_box():
+            self._typed_ahead = None  # focus moved on (a click on the table): its keys are its own again
 
     def action_clear_filter(self) -> None:
         self._typed_ahead = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
@@ -68,8 +67,8 @@ class AccountHeader(Widget):
         than a day's."""
         return max(HEADER_BARS, min(HEADER_BARS_MAX, self.size.width - ACCOUNT_WIDTH))
 
-    def on_resize(self, event: events.Resize) -> None:
-        if max(HEADER_BARS, min(HEADER_BARS_MAX, event.size.width - ACCOUNT_WIDTH)) != self._bars_posted:
+    def on_resize(self) -> None:
+        if self.bars != self._bars_posted:
             self._bars_posted = self.bars
             self.post_message(self.Room())
 
