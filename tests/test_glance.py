@@ -234,6 +234,9 @@ async def test_the_alerts_list_reads_whole_and_triages(store: Store, clock: Fake
         await pilot.press("M")
         await settle(app, pilot)
         assert str(table.get_row_at(0)[1]).strip() == "muted"
+        listed_states = [str(table.get_row_at(i)[1]).strip() for i in range(len(screen.alerts))]
+        head = str(screen.query_one("#alerts-head").render())
+        assert f"· {listed_states.count('new')} new ·" in head  # the head counts what the list calls new
         assert any("Muted" in m.text for m in app.messages)
         # f narrows to one rule at a time, then all again.
         await pilot.press("f")

@@ -118,7 +118,7 @@ class AlertsScreen(Screen):
             # Titles come from TikTok: made safe, and given as Text, so DataTable parses no markup in them;
             # fitted with an ellipsis, so a long message says it goes on.
             table.add_row(*(Text(fit(cell, width), style=style) for cell, width in zip(row, layout.widths, strict=True)))
-        new = sum(1 for alert, seen in self.everything if not seen)
+        new = sum(1 for item in listed(self.everything, self.muted, None) if item.state == "new")  # as listed
         self.query_one("#alerts-head", Static).update(head_text(len(self.shown), len(self.everything), new, self.rule))
         if self.shown:
             table.move_cursor(row=min(keep, len(self.shown) - 1))
