@@ -252,7 +252,7 @@ class ShareApp(App[int]):
 
     def on_view_changed(self, _message: ViewChanged) -> None:
         if self._table is not None:
-            self.feed.table_changed(self._table.shown, self._table.view, self.dashboard.rooms)
+            self.feed.table_changed(self._table)
         self.remember_view()
 
     # -- polling schedule -----------------------------------------------------------------------

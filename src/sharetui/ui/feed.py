@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 from sharetui.errors import StoreError
 from sharetui.monitor.session import Note
 from sharetui.ui.messages import AlertsArrived, DashboardLoaded, PollFinished
+from sharetui.ui.screens.dashboard import DashboardScreen
 from sharetui.views.header import HeaderContent
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from sharetui.domain.models import DashboardData
     from sharetui.monitor.service import MonitorService, ScreenReader
     from sharetui.monitor.session import MonitorSession
-    from sharetui.views.table import Shown, TableModel, TableView
+    from sharetui.ui.widgets.video_table import VideoTable
+    from sharetui.views.table import TableModel
 
 
 ALERT_TOASTS = 2  # more alerts at once than this become one summary toast
@@ -59,11 +61,15 @@ class DashboardFeed:
         self.partial = True
         self.app.post_message(DashboardLoaded(dataclasses.replace(data, partial=True)))
 
-    def table_changed(self, shown: Shown, view: TableView, rooms: tuple[int, int]) -> None:
+    def table_changed(self, table: VideoTable) -> None:
         """The table's rows, view or room changed: updates are prepared for what it is now, and where the
         table's or the header's sparkline has room for more (or fewer) bars of history, the dashboard is read
         again with that many."""
-        self.table_model.shown, self.table_model.view = shown, view
+        self.table_model.shown, self.table_model.view = table.shown, table.view
+        board = table.parent  # the dashboard (a message can arrive while the app closes: then none)
+        if not isinstance(board, DashboardScreen):
+            return
+        rooms = board.rooms
         if rooms != self._rooms():
             self.session.trend_bars, self.session.header_bars = rooms
             # A read under way (or the first frame's rest, still to come) reads with these itself.
@@ -89,7 +95,6 @@ class DashboardFeed:
             version = self.service.reader().data_version()
             if version == self.shown_version and not force:
                 return  # nobody committed anything since the last look
-            self.shown_version = version
             if self.partial:  # every row first (sorting and End work at once); the usual curves follow
                 self.app.post_message(self._loaded(self._data(with_baseline=False)))
             rooms = None
@@ -102,6 +107,9 @@ class DashboardFeed:
         finally:
             self.reading = False
         if not get_current_worker().is_cancelled:
+            # Seen only once shown: a read cancelled by a newer one (exclusive) leaves the version unseen, so
+            # the next look reads it rather than taking it for shown.
+            self.shown_version = version
             self.app.post_message(self._loaded(data))
             self._post_new_alerts()
 
