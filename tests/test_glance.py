@@ -350,3 +350,25 @@ def test_a_copied_row_has_exact_counts() -> None:
                      125_700, 24_350, 48_359, 0, False, 0)
     assert row_line(found).split("\t") == ["7301", "A tabbed [bold]title", "48359", "2470123", "125700", "24350",
                                            "https://www.tiktok.com/@me/video/7301"]
+
+
+def test_triage_in_one_monitor_reaches_another_on_the_same_cache(tmp_path: Path, clock: FakeClock) -> None:
+    """Two monitors on one cache: what one acknowledges or mutes, the other's table marks follow (both read
+    the cache through connections of their own)."""
+    from sharetui.domain.alerts import Alert
+    from sharetui.store import Reader
+
+    path = tmp_path / "cache.sqlite3"
+    first = Store(path)
+    alerts = [Alert(int(clock()), "demo", video, video, "milestone", "1000", f"{video} passed 1,000 shares", 1000)
+              for video in ("v1", "v2", "v3")]
+    first.record_alerts(alerts)
+    other = Reader(path)
+    assert other.alerted_videos(["demo"], 0) == {"v1", "v2", "v3"}
+    first.acknowledge(alerts[:1], int(clock()))
+    first.mute_video("demo", "v2", True, int(clock()))
+    assert other.alerted_videos(["demo"], 0) == {"v3"}
+    assert {(a.video_id, seen) for a, seen in other.alerts_seen(["demo"])} == {("v1", True), ("v2", False),
+                                                                             ("v3", False)}
+    other.close()
+    first.close()

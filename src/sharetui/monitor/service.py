@@ -456,6 +456,3 @@ class ScreenData:
 
     def mute_video(self, account_key: str, video_id: str, muted: bool) -> None:
         self.service.store.mute_video(account_key, video_id, muted, int(self.clock()))
-
-    def muted_videos(self) -> frozenset[tuple[str, str]]:
-        return self.reader.muted_videos([account.key for account in self.accounts])

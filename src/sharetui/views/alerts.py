@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from sharetui.domain.alerts import Alert
 
 RULES = ("velocity", "milestone", "beat_p90", "forecast", "gone")  # the order `f` steps through them
-STATES = ("new", "seen", "muted")
 TITLE_MAX = 40
 ACCOUNT_MAX = 20
 MESSAGE_MIN = 20

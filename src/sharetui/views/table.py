@@ -64,8 +64,8 @@ COLUMNS: list[Column] = [
     Column("usual", "×Usual", 6, 5, lambda r: r.vs_usual,
            lambda r, now: fmt.ratio(r.vs_usual)),
     Column("forecast", "→Day7", 7, 5, lambda r: _day7(r, 1), lambda r, now: _day7_cell(r)),
-    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: fmt.spark(r.trend),
-           align_right=False),
+    # (its cells are trend_cell's: they need the column's width and the scale every row shares)
+    Column("trend", "Shares 24h", 12, 9, lambda r: r.gain_24h, lambda r, now: "", align_right=False),
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key not in ("trend", "account", "state")]
 FIXED = ("title", "state")  # always shown: never hidden, never dropped for width

@@ -21,7 +21,7 @@ from sharetui.ui.messages import CacheWritten, DataChanged, OpenVideo, StatusWan
 from sharetui.ui.widgets.cells import fit
 from sharetui.ui.widgets.key_bar import KeyBar
 from sharetui.ui.widgets.status_line import StatusLine
-from sharetui.views.alerts import AlertColumns, ListedAlert, cells, head_text, listed, next_rule
+from sharetui.views.alerts import AlertColumns, ListedAlert, cells, head_text, listed, next_rule, rule_name
 
 if TYPE_CHECKING:
     from sharetui.domain.alerts import Alert
@@ -127,7 +127,7 @@ class AlertsScreen(Screen):
         empty = self.query_one("#alerts-empty", Static)
         empty.display = not self.shown
         if self.rule and self.everything:
-            empty.update(f"No {self.rule.replace('_', ' ')} alerts: f shows the next rule, then all of them.")
+            empty.update(f"No {rule_name(self.rule)} alerts: f shows the next rule, then all of them.")
         table.focus()
 
     def _current(self) -> ListedAlert | None:
@@ -180,9 +180,9 @@ class AlertsScreen(Screen):
         if item is None:
             return
         alert, muting = item.alert, not item.muted
-        title = alert.title or alert.video_id
-        note = (f"Muted “{title[:60]}”: its alerts are still kept and listed, with no toast, bell or ! mark. "
-                "M again unmutes it." if muting else f"Unmuted “{title[:60]}”.")
+        title = fmt.safe_text(alert.title, 60) or alert.video_id  # (from TikTok: never terminal control)
+        note = (f"Muted “{title}”: its alerts are still kept and listed, with no toast, bell or ! mark. "
+                "M again unmutes it." if muting else f"Unmuted “{title}”.")
         self._write(lambda: self.data.mute_video(alert.account, alert.video_id, muting), note)
 
     @work(thread=True, group="alerts-triage")
